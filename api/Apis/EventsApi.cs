@@ -1,0 +1,123 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Collaboration.Api.Http;
+using Collaboration.Api.Validation;
+using Collaboration.Events;
+using Collaboration.Ingestion;
+
+namespace Collaboration.Api.Apis;
+
+/// <summary>Ingestion: <c>POST /v1/events</c> (one event) and <c>POST /v1/events/batch</c>.</summary>
+public static class EventsApi
+{
+    public const int MaxEventBytes = 32 * RequestBody.KiB;
+    public const int MaxBatchBytes = RequestBody.MiB;
+    public const int MaxBatchEvents = 1000;
+
+    public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
+    {
+        var events = app.MapGroup("/v1/events").WithTags("Events");
+        events.MapPost("/", PostEventAsync);
+        events.MapPost("/batch", PostBatchAsync);
+        return app;
+    }
+
+    public static async Task<IResult> PostEventAsync(HttpRequest request, IGrainFactory grains, TimeProvider clock)
+    {
+        var (body, problem) = await RequestBody.ReadAsync(request, MaxEventBytes, "application/json");
+        if (problem is not null)
+        {
+            return problem;
+        }
+        using var json = RequestBody.ParseJson(body!, out problem);
+        if (json is null)
+        {
+            return problem!;
+        }
+        if (EventParser.TryParse(json.RootElement, clock.GetUtcNow(), out var interaction) is { } error)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, error, "Invalid event");
+        }
+        var result = (await grains.GetGrain<IIngestGrain>(0).IngestAsync([interaction!]))[0];
+        return result.Status switch
+        {
+            IngestStatus.Accepted => TypedResults.Json(new EventReceipt(interaction!.EventId, "accepted"), statusCode: StatusCodes.Status202Accepted),
+            IngestStatus.Duplicate => TypedResults.Ok(new EventReceipt(interaction!.EventId, "duplicate")),
+            _ => Problems.Field(StatusCodes.Status409Conflict, new FieldError(result.Field!, result.Error!), "Conflicting event"),
+        };
+    }
+
+    public static async Task<IResult> PostBatchAsync(HttpRequest request, IGrainFactory grains, TimeProvider clock)
+    {
+        var (body, problem) = await RequestBody.ReadAsync(request, MaxBatchBytes, "application/json");
+        if (problem is not null)
+        {
+            return problem;
+        }
+        using var json = RequestBody.ParseJson(body!, out problem);
+        if (json is null)
+        {
+            return problem!;
+        }
+        if (json.RootElement.ValueKind != JsonValueKind.Object ||
+            !json.RootElement.TryGetProperty("events", out var items) || items.ValueKind != JsonValueKind.Array)
+        {
+            return Problems.BadRequest("events", "is required: the body must be {\"events\":[...]}");
+        }
+        if (items.GetArrayLength() > MaxBatchEvents)
+        {
+            return Problems.Field(StatusCodes.Status413PayloadTooLarge, new FieldError("events", $"must hold at most {MaxBatchEvents} events"));
+        }
+
+        var now = clock.GetUtcNow();
+        var rejected = new List<RejectedEvent>();
+        var valid = new List<Interaction>(items.GetArrayLength());
+        var validIndexes = new List<int>(items.GetArrayLength());
+        var index = 0;
+        foreach (var item in items.EnumerateArray())
+        {
+            var error = JsonMarshal.GetRawUtf8Value(item).Length > MaxEventBytes
+                ? new FieldError("event", $"must be at most {MaxEventBytes / RequestBody.KiB} KiB")
+                : EventParser.TryParse(item, now, out var interaction) ?? Keep(interaction!);
+            if (error is not null)
+            {
+                rejected.Add(new RejectedEvent(index, EventParser.EventIdOf(item), error.Field, error.ToString()));
+            }
+            index++;
+        }
+
+        var results = valid.Count > 0 ? await grains.GetGrain<IIngestGrain>(0).IngestAsync([.. valid]) : [];
+        int accepted = 0, duplicates = 0;
+        for (var i = 0; i < results.Length; i++)
+        {
+            switch (results[i].Status)
+            {
+                case IngestStatus.Accepted:
+                    accepted++;
+                    break;
+                case IngestStatus.Duplicate:
+                    duplicates++;
+                    break;
+                default:
+                    rejected.Add(new RejectedEvent(validIndexes[i], valid[i].EventId, results[i].Field,
+                        new FieldError(results[i].Field!, results[i].Error!).ToString()));
+                    break;
+            }
+        }
+        rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
+        return TypedResults.Ok(new BatchReceipt(accepted, duplicates, rejected));
+
+        FieldError? Keep(Interaction interaction)
+        {
+            valid.Add(interaction);
+            validIndexes.Add(index);
+            return null;
+        }
+    }
+}
+
+public sealed record EventReceipt(string EventId, string Status);
+
+public sealed record RejectedEvent(int Index, string? EventId, string? Field, string Error);
+
+public sealed record BatchReceipt(int Accepted, int Duplicates, IReadOnlyList<RejectedEvent> Rejected);

@@ -1,0 +1,25 @@
+using Collaboration.Api.Http;
+using Collaboration.Api.Validation;
+using Collaboration.Threads;
+
+namespace Collaboration.Api.Apis;
+
+/// <summary>Threads inside ideas.</summary>
+public static class ThreadsApi
+{
+    public static IEndpointRouteBuilder MapThreadsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/v1/threads").WithTags("Threads").MapGet("/{threadId}", GetThreadAsync);
+        return app;
+    }
+
+    public static async Task<IResult> GetThreadAsync(string threadId, IGrainFactory grains)
+    {
+        if (Ids.CheckEntityId("threadId", threadId) is { } idError)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, idError);
+        }
+        var view = await grains.GetGrain<IThreadGrain>(threadId).GetAsync();
+        return view is null ? Problems.NotFound("thread", threadId) : TypedResults.Ok(view);
+    }
+}

@@ -1,0 +1,114 @@
+using Collaboration.Api.Directory;
+using Collaboration.Api.Http;
+using Collaboration.Api.Validation;
+using Collaboration.Reads;
+using Collaboration.Users;
+
+namespace Collaboration.Api.Apis;
+
+/// <summary>The users directory and per-user participation.</summary>
+public static class UsersApi
+{
+    public const long MaxImportBytes = 64L * RequestBody.MiB;
+    private const int ImportParallelism = 64;
+
+    public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
+    {
+        var users = app.MapGroup("/v1/users").WithTags("Users");
+        users.MapPut("/{userId}", PutUserAsync);
+        users.MapPost("/import", ImportAsync);
+        users.MapGet("/{userId}", GetUserAsync);
+        users.MapGet("/{userId}/following", GetFollowingAsync);
+        return app;
+    }
+
+    public static async Task<IResult> PutUserAsync(string userId, HttpRequest request, IGrainFactory grains, TimeProvider clock)
+    {
+        if (Ids.CheckEntityId("userId", userId) is { } idError)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, idError);
+        }
+        var (body, problem) = await RequestBody.ReadAsync(request, 32 * RequestBody.KiB, "application/json");
+        if (problem is not null)
+        {
+            return problem;
+        }
+        using var json = RequestBody.ParseJson(body!, out problem);
+        if (json is null)
+        {
+            return problem!;
+        }
+        if (ProfileParser.TryParse(json.RootElement, out var profile) is { } error)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, error, "Invalid profile");
+        }
+        var now = clock.GetUtcNow();
+        var user = grains.GetGrain<IUserGrain>(userId);
+        await user.UpdateProfileAsync(profile!, now);
+        return TypedResults.Ok(await user.GetAsync(ReadWindow.Days28, now));
+    }
+
+    public static async Task<IResult> ImportAsync(HttpRequest request, IGrainFactory grains, TimeProvider clock)
+    {
+        var (body, problem) = await RequestBody.ReadAsync(request, MaxImportBytes,
+            "text/csv", "application/x-ndjson", "application/ndjson", "application/jsonl");
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var rows = new List<DirectoryRow>();
+        var rejected = new List<RejectedLine>();
+        if (request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) ?? true)
+        {
+            if (DirectoryReader.ReadCsv(body!, rows, rejected) is { } error)
+            {
+                return Problems.Field(StatusCodes.Status400BadRequest, error, "Invalid directory");
+            }
+        }
+        else
+        {
+            DirectoryReader.ReadNdjson(body!, rows, rejected);
+        }
+
+        // A user listed twice takes the later line; every distinct user is one grain call.
+        var latest = new Dictionary<string, DirectoryRow>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            latest[row.UserId] = row;
+        }
+        var now = clock.GetUtcNow();
+        await Parallel.ForEachAsync(latest.Values, new ParallelOptions { MaxDegreeOfParallelism = ImportParallelism },
+            async (row, _) => await grains.GetGrain<IUserGrain>(row.UserId).UpdateProfileAsync(row.Profile, now));
+        return TypedResults.Ok(new ImportReceipt(rows.Count, rejected));
+    }
+
+    public static async Task<IResult> GetUserAsync(string userId, string? window, IGrainFactory grains, TimeProvider clock)
+    {
+        if (Ids.CheckEntityId("userId", userId) is { } idError)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, idError);
+        }
+        if (ReadWindow.Parse(window) is not { } readWindow)
+        {
+            return Problems.BadRequest("window", "must be one of 7d, 28d, 90d, all");
+        }
+        var view = await grains.GetGrain<IUserGrain>(userId).GetAsync(readWindow, clock.GetUtcNow());
+        return view is null ? Problems.NotFound("user", userId) : TypedResults.Ok(view);
+    }
+
+    public static async Task<IResult> GetFollowingAsync(string userId, string? limit, string? cursor, IGrainFactory grains)
+    {
+        if (Ids.CheckEntityId("userId", userId) is { } idError)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, idError);
+        }
+        if (Paging.TryRead(limit, cursor, out var pageSize, out var after) is { } problem)
+        {
+            return problem;
+        }
+        var page = await grains.GetGrain<IUserGrain>(userId).GetFollowingAsync(pageSize, after);
+        return page is null ? Problems.NotFound("user", userId) : TypedResults.Ok(Paging.ToResponse(page));
+    }
+}
+
+public sealed record ImportReceipt(int Imported, IReadOnlyList<RejectedLine> Rejected);

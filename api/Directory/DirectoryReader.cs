@@ -1,0 +1,105 @@
+using System.Text;
+using System.Text.Json;
+using Collaboration.Api.Validation;
+
+namespace Collaboration.Api.Directory;
+
+/// <summary>
+/// Parses an HR directory: CSV with a header naming the columns (userId required; displayName, country, site,
+/// department and function optional, in any order) or NDJSON with one object per line. Line numbers count from 1, the
+/// CSV header being line 1; blank lines are skipped.
+/// </summary>
+public static class DirectoryReader
+{
+    public static FieldError? ReadCsv(byte[] body, List<DirectoryRow> rows, List<RejectedLine> rejected)
+    {
+        using var reader = new StreamReader(new MemoryStream(body), Encoding.UTF8);
+        var line = 0;
+        var header = CsvRecords.Next(reader, ref line, out _);
+        if (header is null)
+        {
+            return new FieldError("body", "is empty; expected a header line userId,displayName,country,site,department,function");
+        }
+        var userColumn = header.FindIndex(name => name.Trim().Equals("userId", StringComparison.OrdinalIgnoreCase));
+        if (userColumn < 0)
+        {
+            return new FieldError("userId", "the CSV header must name a userId column");
+        }
+        var profileColumns = ProfileParser.Fields
+            .Select(field => header.FindIndex(name => name.Trim().Equals(field, StringComparison.OrdinalIgnoreCase)))
+            .ToArray();
+        while (CsvRecords.Next(reader, ref line, out var startLine) is { } fields)
+        {
+            if (fields is [""])
+            {
+                continue;
+            }
+            if (fields.Count != header.Count)
+            {
+                rejected.Add(new RejectedLine(startLine, $"has {fields.Count} fields; the header has {header.Count}"));
+                continue;
+            }
+            var values = profileColumns.Select(column => column < 0 ? null : fields[column]).ToArray();
+            Add(startLine, fields[userColumn].Trim(), values, rows, rejected);
+        }
+        return null;
+    }
+
+    public static void ReadNdjson(byte[] body, List<DirectoryRow> rows, List<RejectedLine> rejected)
+    {
+        using var reader = new StreamReader(new MemoryStream(body), Encoding.UTF8);
+        var line = 0;
+        while (reader.ReadLine() is { } text)
+        {
+            line++;
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                continue;
+            }
+            try
+            {
+                using var json = JsonDocument.Parse(text);
+                if (json.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    rejected.Add(new RejectedLine(line, "must be a JSON object"));
+                    continue;
+                }
+                if (!json.RootElement.TryGetProperty("userId", out var id) || id.ValueKind != JsonValueKind.String)
+                {
+                    rejected.Add(new RejectedLine(line, "userId: is required and must be a string"));
+                    continue;
+                }
+                if (ProfileParser.TryParse(json.RootElement, out var profile) is { } error)
+                {
+                    rejected.Add(new RejectedLine(line, error.ToString()));
+                    continue;
+                }
+                Add(line, id.GetString()!, profile!, rows, rejected);
+            }
+            catch (JsonException)
+            {
+                rejected.Add(new RejectedLine(line, "malformed JSON"));
+            }
+        }
+    }
+
+    private static void Add(int line, string userId, string?[] values, List<DirectoryRow> rows, List<RejectedLine> rejected)
+    {
+        if (ProfileParser.TryCreate(values, out var profile) is { } error)
+        {
+            rejected.Add(new RejectedLine(line, error.ToString()));
+            return;
+        }
+        Add(line, userId, profile!, rows, rejected);
+    }
+
+    private static void Add(int line, string userId, Users.UserProfile profile, List<DirectoryRow> rows, List<RejectedLine> rejected)
+    {
+        if (Ids.CheckEntityId("userId", userId) is { } error)
+        {
+            rejected.Add(new RejectedLine(line, error.ToString()));
+            return;
+        }
+        rows.Add(new DirectoryRow(line, userId, profile));
+    }
+}

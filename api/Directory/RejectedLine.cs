@@ -1,0 +1,3 @@
+namespace Collaboration.Api.Directory;
+
+public sealed record RejectedLine(int Line, string Error);

@@ -1,0 +1,45 @@
+using Collaboration.Errors;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Collaboration.Api.Http;
+
+/// <summary>
+/// Storage or cluster trouble is not the client's fault and passes: answer 503 with Retry-After, never a 2xx, so the
+/// client retries (ingestion is idempotent). Malformed HTTP keeps its own status.
+/// </summary>
+public sealed class TransientFailureHandler(IProblemDetailsService problemDetails, ILogger<TransientFailureHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        int status;
+        if (exception is BadHttpRequestException badRequest)
+        {
+            status = badRequest.StatusCode;
+        }
+        else if (IsTransient(exception))
+        {
+            logger.LogWarning(exception, "Transient failure on {Path}", context.Request.Path);
+            status = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "1";
+        }
+        else
+        {
+            return false;
+        }
+        context.Response.StatusCode = status;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails { Status = status, Detail = exception.Message },
+            Exception = exception,
+        });
+    }
+
+    private static bool IsTransient(Exception exception) => exception switch
+    {
+        StorageUnavailableException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.All(IsTransient),
+        _ => exception.InnerException is { } inner && IsTransient(inner),
+    };
+}

@@ -1,0 +1,2 @@
+// Lets the tests start the real application with WebApplicationFactory<Program>.
+public partial class Program;

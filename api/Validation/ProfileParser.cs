@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Collaboration.Users;
+
+namespace Collaboration.Api.Validation;
+
+/// <summary>Directory fields, shared by <c>PUT /v1/users/{userId}</c> and the import: optional strings of at most 100 characters.</summary>
+public static class ProfileParser
+{
+    public const int MaxFieldLength = 100;
+    public static readonly string[] Fields = ["displayName", "country", "site", "department", "function"];
+
+    /// <summary>Reads the profile fields of a JSON object; unknown fields are ignored.</summary>
+    public static FieldError? TryParse(JsonElement json, out UserProfile? profile)
+    {
+        profile = null;
+        if (json.ValueKind != JsonValueKind.Object)
+        {
+            return new FieldError("body", "must be a JSON object");
+        }
+        var values = new string?[Fields.Length];
+        for (var i = 0; i < Fields.Length; i++)
+        {
+            if (!json.TryGetProperty(Fields[i], out var property) || property.ValueKind == JsonValueKind.Null)
+            {
+                continue;
+            }
+            if (property.ValueKind != JsonValueKind.String)
+            {
+                return new FieldError(Fields[i], "must be a string");
+            }
+            values[i] = property.GetString();
+        }
+        return TryCreate(values, out profile);
+    }
+
+    /// <summary>Checks values given in the order of <see cref="Fields"/>; empty strings mean "not set".</summary>
+    public static FieldError? TryCreate(IReadOnlyList<string?> values, out UserProfile? profile)
+    {
+        profile = null;
+        var clean = new string?[Fields.Length];
+        for (var i = 0; i < Fields.Length; i++)
+        {
+            var value = values[i]?.Trim();
+            if (value is { Length: > MaxFieldLength })
+            {
+                return new FieldError(Fields[i], $"must be at most {MaxFieldLength} characters");
+            }
+            clean[i] = string.IsNullOrEmpty(value) ? null : value;
+        }
+        if (clean[1] is { } country)
+        {
+            if (country.Length != 2 || !char.IsAsciiLetter(country[0]) || !char.IsAsciiLetter(country[1]))
+            {
+                return new FieldError("country", "must be an ISO 3166 alpha-2 code such as FI or IN");
+            }
+            clean[1] = country.ToUpperInvariant();
+        }
+        profile = new UserProfile(clean[0], clean[1], clean[2], clean[3], clean[4]);
+        return null;
+    }
+}

@@ -1,0 +1,17 @@
+using Collaboration.Events;
+using Collaboration.Reads;
+
+namespace Collaboration.Ideas;
+
+/// <summary>One idea: owner, counts, participants and followers, folded from every event on it or its threads.</summary>
+public interface IIdeaGrain : IGrainWithStringKey
+{
+    /// <summary>Stores interactions on this idea; returns, per event, whether it was new to this stream.</summary>
+    Task<bool[]> RecordAsync(Interaction[] events);
+
+    /// <summary>Null when no event has named this idea.</summary>
+    Task<IdeaView?> GetAsync();
+
+    /// <summary>Followers in ordinal order after <paramref name="after"/>; null when the idea is unknown.</summary>
+    Task<IdPage?> GetFollowersAsync(int limit, string? after);
+}

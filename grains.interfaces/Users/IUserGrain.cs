@@ -1,0 +1,20 @@
+using Collaboration.Events;
+using Collaboration.Reads;
+
+namespace Collaboration.Users;
+
+/// <summary>One employee: directory profile, interactions and the ideas they follow. Keyed by user id.</summary>
+public interface IUserGrain : IGrainWithStringKey
+{
+    /// <summary>Stores the interactions made by this user; returns, per event, whether it was new to this stream.</summary>
+    Task<bool[]> RecordAsync(Interaction[] events);
+
+    /// <summary>Stores a profile change unless the profile is already the current one; returns whether it changed.</summary>
+    Task<bool> UpdateProfileAsync(UserProfile profile, DateTimeOffset updatedAt);
+
+    /// <summary>The participation view over <paramref name="window"/> ending at <paramref name="now"/>; null when the user was neither registered nor seen.</summary>
+    Task<UserView?> GetAsync(ReadWindow window, DateTimeOffset now);
+
+    /// <summary>Ideas the user follows, in ordinal order, after <paramref name="after"/>; null when the user is unknown.</summary>
+    Task<IdPage?> GetFollowingAsync(int limit, string? after);
+}

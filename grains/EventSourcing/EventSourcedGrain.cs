@@ -1,0 +1,112 @@
+using Collaboration.Errors;
+using Collaboration.Events;
+using Collaboration.Journal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Collaboration.EventSourcing;
+
+/// <summary>
+/// Our equivalent of a JournaledGrain with custom storage: the grain's state is a fold of its own stream in the
+/// journal. Activation loads the snapshot plus the tail after it; <see cref="AppendAsync"/> stores events first and
+/// applies only those the journal took as new, so a redelivered event never counts twice and in-memory state never
+/// runs ahead of storage.
+/// </summary>
+public abstract class EventSourcedGrain<TState>(IEventJournal journal, IOptions<JournalOptions> options, ILogger logger) : Grain
+    where TState : class, IFold<TState>, new()
+{
+    private long version;
+    private long snapshotVersion;
+    private long eventsSinceSnapshot;
+
+    protected TState State { get; private set; } = new();
+
+    /// <summary>The journal stream this grain owns, e.g. "user/u-1001".</summary>
+    protected abstract string StreamId { get; }
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await journal.ReadSnapshotAsync(StreamId, cancellationToken);
+        if (snapshot is not null && TryRestore(snapshot))
+        {
+            version = snapshotVersion = snapshot.Version;
+        }
+        var tail = await journal.ReadStreamAsync(StreamId, version, cancellationToken);
+        foreach (var stored in tail)
+        {
+            State.Apply(StreamEventCodec.Decode(stored.Event));
+            version = stored.Version;
+        }
+        eventsSinceSnapshot = tail.Count;
+    }
+
+    /// <summary>Stores <paramref name="events"/> and applies the new ones; returns, per event, whether it was new.</summary>
+    protected async Task<bool[]> AppendAsync(IReadOnlyList<IStreamEvent> events)
+    {
+        var encoded = new JournalEvent[events.Count];
+        for (var i = 0; i < encoded.Length; i++)
+        {
+            encoded[i] = StreamEventCodec.Encode(events[i]);
+        }
+        AppendResult result;
+        try
+        {
+            result = await journal.TryAppendAsync(StreamId, version, encoded);
+        }
+        catch
+        {
+            // The write may or may not have landed: reload from the journal on the next call.
+            DeactivateOnIdle();
+            throw;
+        }
+        if (result.VersionConflict)
+        {
+            DeactivateOnIdle();
+            throw new StorageUnavailableException($"Stream {StreamId} moved to version {result.Version} elsewhere; retry.");
+        }
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (result.Stored[i])
+            {
+                State.Apply(events[i]);
+                eventsSinceSnapshot++;
+            }
+        }
+        version = result.Version;
+        if (eventsSinceSnapshot >= Math.Max(options.Value.SnapshotEvery, snapshotVersion / 4))
+        {
+            await SaveSnapshotAsync();
+        }
+        return result.Stored;
+    }
+
+    private async Task SaveSnapshotAsync()
+    {
+        try
+        {
+            await journal.SaveSnapshotAsync(StreamId, new StreamSnapshot(version, State.ToSnapshot()));
+            snapshotVersion = version;
+            eventsSinceSnapshot = 0;
+        }
+        catch (StorageUnavailableException ex)
+        {
+            // A snapshot is only a cache; the events are stored, so the append still succeeded.
+            logger.LogWarning(ex, "Snapshot of {Stream} at version {Version} was not saved", StreamId, version);
+        }
+    }
+
+    private bool TryRestore(StreamSnapshot snapshot)
+    {
+        try
+        {
+            State = TState.FromSnapshot(snapshot.Data);
+            return true;
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException)
+        {
+            logger.LogWarning(ex, "Snapshot of {Stream} is unreadable; replaying the whole stream", StreamId);
+            State = new TState();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using System.Threading.Channels;
+using Collaboration.Errors;
+using Microsoft.Data.Sqlite;
+
+namespace Collaboration.Journal.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode. Every write goes through one writer thread that commits all
+/// queued work in a single transaction (group commit): SQLite admits one writer at a time anyway, and one fsync per
+/// batch instead of one per append is what makes durable ingestion fast. Reads use pooled connections in parallel.
+/// </summary>
+public sealed class SqliteDatabase : IDisposable
+{
+    private const int SchemaVersion = 1;
+    private const int MaxOperationsPerCommit = 1024;
+
+    private readonly string connectionString;
+    private readonly Channel<WriteOperation> queue = Channel.CreateUnbounded<WriteOperation>(new() { SingleReader = true });
+    private readonly Thread writerThread;
+
+    public SqliteDatabase(string path, TimeSpan busyTimeout)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Pooling = true,
+            DefaultTimeout = Math.Max(1, (int)busyTimeout.TotalSeconds),
+        }.ToString();
+        using (var connection = Open())
+        {
+            CreateSchema(connection);
+        }
+        writerThread = new Thread(WriteLoop) { IsBackground = true, Name = "sqlite-journal-writer" };
+        writerThread.Start();
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the writer inside a transaction shared with other queued work; completes after the commit.</summary>
+    public Task<T> WriteAsync<T>(Func<SqliteWriteContext, T> work)
+    {
+        var operation = new WriteOperation<T>(work);
+        if (!queue.Writer.TryWrite(operation))
+        {
+            throw new StorageUnavailableException("The journal is shut down.");
+        }
+        return operation.Completion;
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a pooled read connection, off the caller's scheduler.</summary>
+    public Task<T> ReadAsync<T>(Func<SqliteConnection, T> work) => Task.Run(() =>
+    {
+        try
+        {
+            using var connection = Open();
+            return work(connection);
+        }
+        catch (SqliteException ex)
+        {
+            throw new StorageUnavailableException("The journal could not be read: " + ex.Message, ex);
+        }
+    });
+
+    public void Dispose()
+    {
+        queue.Writer.TryComplete();
+        writerThread.Join();
+        SqliteConnection.ClearAllPools();
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private static void CreateSchema(SqliteConnection connection)
+    {
+        Execute(connection, "PRAGMA journal_mode=WAL;");
+        var version = Convert.ToInt32(new SqliteCommand("PRAGMA user_version;", connection).ExecuteScalar());
+        if (version > SchemaVersion)
+        {
+            throw new InvalidOperationException($"The database schema is version {version}; this build knows up to {SchemaVersion}.");
+        }
+        if (version == SchemaVersion)
+        {
+            return;
+        }
+        using var transaction = connection.BeginTransaction();
+        Execute(connection, """
+            CREATE TABLE IF NOT EXISTS journal_events (
+                stream_id  TEXT    NOT NULL,
+                version    INTEGER NOT NULL,
+                event_id   TEXT    NOT NULL,
+                event_type TEXT    NOT NULL,
+                data       BLOB    NOT NULL,
+                stored_at  INTEGER NOT NULL,
+                PRIMARY KEY (stream_id, version)
+            ) WITHOUT ROWID;
+            CREATE UNIQUE INDEX IF NOT EXISTS journal_events_event_id ON journal_events (stream_id, event_id);
+            CREATE TABLE IF NOT EXISTS journal_snapshots (
+                stream_id TEXT    NOT NULL PRIMARY KEY,
+                version   INTEGER NOT NULL,
+                data      BLOB    NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS event_ledger (
+                event_id     TEXT    NOT NULL PRIMARY KEY,
+                content_hash BLOB    NOT NULL,
+                recorded_at  INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """, transaction);
+        Execute(connection, $"PRAGMA user_version = {SchemaVersion};", transaction);
+        transaction.Commit();
+    }
+
+    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = new SqliteCommand(sql, connection, transaction);
+        command.ExecuteNonQuery();
+    }
+
+    private void WriteLoop()
+    {
+        var batch = new List<WriteOperation>(MaxOperationsPerCommit);
+        SqliteWriteContext? context = null;
+        var reader = queue.Reader;
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            while (batch.Count < MaxOperationsPerCommit && reader.TryRead(out var operation))
+            {
+                batch.Add(operation);
+            }
+            try
+            {
+                context ??= new SqliteWriteContext(Open());
+                context.Begin();
+                foreach (var operation in batch)
+                {
+                    operation.Run(context);
+                }
+                context.Commit();
+                foreach (var operation in batch)
+                {
+                    operation.Complete();
+                }
+            }
+            catch (Exception ex)
+            {
+                // The whole batch rolls back; every caller learns its work is not stored and may retry.
+                context?.Dispose();
+                context = null;
+                var failure = new StorageUnavailableException("The journal could not be written: " + ex.Message, ex);
+                foreach (var operation in batch)
+                {
+                    operation.Fail(failure);
+                }
+            }
+            batch.Clear();
+        }
+        context?.Dispose();
+    }
+
+    private abstract class WriteOperation
+    {
+        public abstract void Run(SqliteWriteContext context);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception error);
+    }
+
+    private sealed class WriteOperation<T>(Func<SqliteWriteContext, T> work) : WriteOperation
+    {
+        private readonly TaskCompletionSource<T> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? result;
+
+        public Task<T> Completion => completion.Task;
+
+        public override void Run(SqliteWriteContext context) => result = work(context);
+
+        public override void Complete() => completion.TrySetResult(result!);
+
+        public override void Fail(Exception error) => completion.TrySetException(error);
+    }
+}

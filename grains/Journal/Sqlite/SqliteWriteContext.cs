@@ -1,0 +1,59 @@
+using Microsoft.Data.Sqlite;
+
+namespace Collaboration.Journal.Sqlite;
+
+/// <summary>The writer's connection and open transaction, with prepared commands reused across commits.</summary>
+public sealed class SqliteWriteContext : IDisposable
+{
+    private readonly SqliteConnection connection;
+    private readonly Dictionary<string, SqliteCommand> commands = [];
+    private SqliteTransaction? transaction;
+
+    internal SqliteWriteContext(SqliteConnection connection)
+    {
+        this.connection = connection;
+        // An acknowledged event must survive a power loss, not only a process kill: sync the WAL on every commit.
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous=FULL;";
+        pragma.ExecuteNonQuery();
+    }
+
+    /// <summary>A prepared command for <paramref name="sql"/> in the current transaction; parameters are created on first use.</summary>
+    public SqliteCommand Command(string sql, params string[] parameterNames)
+    {
+        if (!commands.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var name in parameterNames)
+            {
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+            commands.Add(sql, command);
+        }
+        command.Transaction = transaction;
+        return command;
+    }
+
+    internal void Begin()
+    {
+        transaction = connection.BeginTransaction();
+    }
+
+    internal void Commit()
+    {
+        transaction!.Commit();
+        transaction.Dispose();
+        transaction = null;
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in commands.Values)
+        {
+            command.Dispose();
+        }
+        transaction?.Dispose();
+        connection.Dispose();
+    }
+}

@@ -1,0 +1,41 @@
+using Collaboration.EventSourcing;
+using Collaboration.Events;
+using Collaboration.Journal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Collaboration.Threads;
+
+public sealed class ThreadGrain(IEventJournal journal, IOptions<JournalOptions> options, ILogger<ThreadGrain> logger)
+    : EventSourcedGrain<ThreadState>(journal, options, logger), IThreadGrain
+{
+    protected override string StreamId => "thread/" + this.GetPrimaryKeyString();
+
+    public async Task<ThreadRecordResult[]> RecordAsync(Interaction[] events)
+    {
+        var results = new ThreadRecordResult[events.Length];
+        var accepted = new List<Interaction>(events.Length);
+        var acceptedIndexes = new List<int>(events.Length);
+        // The first event this thread stores binds it to its idea; a grain call is one turn, so no other call can bind it meanwhile.
+        var boundIdea = State.IdeaId;
+        for (var i = 0; i < events.Length; i++)
+        {
+            boundIdea ??= events[i].IdeaId;
+            if (events[i].IdeaId != boundIdea)
+            {
+                results[i] = new ThreadRecordResult(false, boundIdea);
+                continue;
+            }
+            accepted.Add(events[i]);
+            acceptedIndexes.Add(i);
+        }
+        var stored = accepted.Count > 0 ? await AppendAsync(accepted) : [];
+        for (var i = 0; i < stored.Length; i++)
+        {
+            results[acceptedIndexes[i]] = new ThreadRecordResult(stored[i], null);
+        }
+        return results;
+    }
+
+    public Task<ThreadView?> GetAsync() => Task.FromResult(State.ToView(this.GetPrimaryKeyString()));
+}
