@@ -22,7 +22,7 @@ public static class EventsApi
         return app;
     }
 
-    public static async Task<IResult> PostEventAsync(HttpRequest request, IGrainFactory grains, TimeProvider clock)
+    public static async Task<IResult> PostEventAsync(HttpRequest request, IGrainFactory grains, ApiClock clock)
     {
         var (body, problem) = await RequestBody.ReadAsync(request, MaxEventBytes, "application/json");
         if (problem is not null)
@@ -34,7 +34,7 @@ public static class EventsApi
         {
             return problem!;
         }
-        if (EventParser.TryParse(json.RootElement, clock.GetUtcNow(), out var interaction) is { } error)
+        if (EventParser.TryParse(json.RootElement, clock.UtcNow, out var interaction) is { } error)
         {
             return Problems.Field(StatusCodes.Status400BadRequest, error, "Invalid event");
         }
@@ -47,7 +47,7 @@ public static class EventsApi
         };
     }
 
-    public static async Task<IResult> PostBatchAsync(HttpRequest request, IGrainFactory grains, TimeProvider clock)
+    public static async Task<IResult> PostBatchAsync(HttpRequest request, IGrainFactory grains, ApiClock clock)
     {
         var (body, problem) = await RequestBody.ReadAsync(request, MaxBatchBytes, "application/json");
         if (problem is not null)
@@ -69,7 +69,7 @@ public static class EventsApi
             return Problems.Field(StatusCodes.Status413PayloadTooLarge, new FieldError("events", $"must hold at most {MaxBatchEvents} events"));
         }
 
-        var now = clock.GetUtcNow();
+        var now = clock.UtcNow;
         var rejected = new List<RejectedEvent>();
         var valid = new List<Interaction>(items.GetArrayLength());
         var validIndexes = new List<int>(items.GetArrayLength());

@@ -22,7 +22,7 @@ public static class UsersApi
         return app;
     }
 
-    public static async Task<IResult> PutUserAsync(string userId, HttpRequest request, IGrainFactory grains, TimeProvider clock)
+    public static async Task<IResult> PutUserAsync(string userId, HttpRequest request, IGrainFactory grains, ApiClock clock)
     {
         if (Ids.CheckEntityId("userId", userId) is { } idError)
         {
@@ -42,13 +42,13 @@ public static class UsersApi
         {
             return Problems.Field(StatusCodes.Status400BadRequest, error, "Invalid profile");
         }
-        var now = clock.GetUtcNow();
+        var now = clock.UtcNow;
         var user = grains.GetGrain<IUserGrain>(userId);
         await user.UpdateProfileAsync(profile!, now);
         return TypedResults.Ok(await user.GetAsync(ReadWindow.Days28, now));
     }
 
-    public static async Task<IResult> ImportAsync(HttpRequest request, IGrainFactory grains, TimeProvider clock)
+    public static async Task<IResult> ImportAsync(HttpRequest request, IGrainFactory grains, ApiClock clock)
     {
         var (body, problem) = await RequestBody.ReadAsync(request, MaxImportBytes,
             "text/csv", "application/x-ndjson", "application/ndjson", "application/jsonl");
@@ -76,13 +76,13 @@ public static class UsersApi
         {
             latest[row.UserId] = row;
         }
-        var now = clock.GetUtcNow();
+        var now = clock.UtcNow;
         await Parallel.ForEachAsync(latest.Values, new ParallelOptions { MaxDegreeOfParallelism = ImportParallelism },
             async (row, _) => await grains.GetGrain<IUserGrain>(row.UserId).UpdateProfileAsync(row.Profile, now));
         return TypedResults.Ok(new ImportReceipt(rows.Count, rejected));
     }
 
-    public static async Task<IResult> GetUserAsync(string userId, string? window, IGrainFactory grains, TimeProvider clock)
+    public static async Task<IResult> GetUserAsync(string userId, string? window, IGrainFactory grains, ApiClock clock)
     {
         if (Ids.CheckEntityId("userId", userId) is { } idError)
         {
@@ -92,7 +92,7 @@ public static class UsersApi
         {
             return Problems.BadRequest("window", "must be one of 7d, 28d, 90d, all");
         }
-        var view = await grains.GetGrain<IUserGrain>(userId).GetAsync(readWindow, clock.GetUtcNow());
+        var view = await grains.GetGrain<IUserGrain>(userId).GetAsync(readWindow, clock.UtcNow);
         return view is null ? Problems.NotFound("user", userId) : TypedResults.Ok(view);
     }
 

@@ -27,6 +27,7 @@ public static class Extensions
                 primarySiloEndpoint: null)
             .AddCollaborationGrains(builder.Configuration));
 
+        builder.Services.AddSingleton(new ApiClock(TimeProvider.System));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<TransientFailureHandler>();
         builder.Services.AddHealthChecks();

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using Collaboration.Events;
+using Collaboration.Reads;
+using Collaboration.Tests.Support;
+using Collaboration.Users;
+using static Collaboration.Events.InteractionType;
+
+namespace Collaboration.Tests.Folds;
+
+public class UserStateTests
+{
+    private static readonly DateTimeOffset Now = Make.Noon;
+
+    private static UserState Fold(params Interaction[] events)
+    {
+        var state = new UserState();
+        foreach (var e in events)
+        {
+            state.Apply(e);
+        }
+        return state;
+    }
+
+    [Fact]
+    public void Tier_is_the_highest_action_inside_each_window()
+    {
+        var state = Fold(
+            Make.Event(Create, "u", "i1", Now.AddDays(-29)),
+            Make.Event(Comment, "u", "i2", Now.AddDays(-10)),
+            Make.Event(View, "u", "i3", Now.AddDays(-1)));
+
+        Assert.Equal("audience", state.ToView("u", ReadWindow.Days7, Now).Tier);
+        Assert.Equal("editor", state.ToView("u", ReadWindow.Days28, Now).Tier);
+        Assert.Equal("creator", state.ToView("u", ReadWindow.Days90, Now).Tier);
+        Assert.Equal("creator", state.ToView("u", ReadWindow.All, Now).Tier);
+        Assert.Equal("inactive", state.ToView("u", ReadWindow.Days7, Now.AddDays(8)).Tier);
+    }
+
+    [Fact]
+    public void Window_is_open_at_its_start_and_closed_at_its_end()
+    {
+        var state = Fold(
+            Make.Event(Like, "u", "i", Now.AddDays(-28)),
+            Make.Event(Share, "u", "i", Now.AddDays(-28).AddTicks(1)),
+            Make.Event(Edit, "u", "i", Now),
+            Make.Event(View, "u", "i", Now.AddTicks(1)));
+
+        var counts = state.ToView("u", ReadWindow.Days28, Now).Counts;
+
+        Assert.Equal(0, counts.Like);
+        Assert.Equal(1, counts.Share);
+        Assert.Equal(1, counts.Edit);
+        Assert.Equal(0, counts.View);
+    }
+
+    [Fact]
+    public void An_event_ahead_of_now_counts_once_its_time_comes_but_is_in_totals_at_once()
+    {
+        var state = Fold(Make.Event(Create, "u", "i", Now.AddMinutes(4)));
+
+        var before = state.ToView("u", ReadWindow.Days28, Now);
+        var after = state.ToView("u", ReadWindow.Days28, Now.AddMinutes(4));
+
+        Assert.Equal(("inactive", 0L, 1L), (before.Tier, before.Counts.Create, before.Totals.Create));
+        Assert.Equal(("creator", 1L), (after.Tier, after.Counts.Create));
+    }
+
+    [Fact]
+    public void Creator_decays_to_nothing_after_the_window_passes()
+    {
+        var state = Fold(Make.Event(Create, "u", "i", Now));
+
+        Assert.Equal("creator", state.ToView("u", ReadWindow.Days28, Now.AddDays(28).AddTicks(-1)).Tier);
+        Assert.Equal("inactive", state.ToView("u", ReadWindow.Days28, Now.AddDays(28)).Tier);
+    }
+
+    [Fact]
+    public void First_and_last_activity_are_all_time_whatever_the_arrival_order()
+    {
+        var state = Fold(
+            Make.Event(View, "u", "i", Now.AddDays(-3)),
+            Make.Event(View, "u", "i", Now.AddDays(-300)),
+            Make.Event(View, "u", "i", Now.AddDays(-100)));
+
+        var view = state.ToView("u", ReadWindow.Days7, Now);
+
+        Assert.Equal(Now.AddDays(-300), view.FirstActiveAt);
+        Assert.Equal(Now.AddDays(-3), view.LastActiveAt);
+        Assert.Equal(3, view.Totals.View);
+    }
+
+    [Fact]
+    public void Latest_follow_decision_wins_in_any_order()
+    {
+        var follow = Make.Event(Follow, "u", "i", Now.AddHours(-2));
+        var unfollow = Make.Event(Unfollow, "u", "i", Now.AddHours(-1));
+
+        Assert.Equal(0, Fold(follow, unfollow).ToView("u", ReadWindow.All, Now).Following);
+        Assert.Equal(0, Fold(unfollow, follow).ToView("u", ReadWindow.All, Now).Following);
+    }
+
+    [Fact]
+    public void Simultaneous_follow_decisions_go_to_the_larger_event_id()
+    {
+        var follow = Make.Event(Follow, "u", "i", Now, eventId: "b");
+        var unfollow = Make.Event(Unfollow, "u", "i", Now, eventId: "a");
+
+        Assert.Equal(1, Fold(follow, unfollow).ToView("u", ReadWindow.All, Now).Following);
+        Assert.Equal(1, Fold(unfollow, follow).ToView("u", ReadWindow.All, Now).Following);
+    }
+
+    [Fact]
+    public void Creating_an_idea_follows_it_but_creating_a_thread_does_not()
+    {
+        var state = Fold(
+            Make.Event(Create, "u", "i1", Now),
+            Make.Event(Create, "u", "i2", Now, threadId: "t"));
+
+        Assert.Equal(["i1"], state.Following.Page(10, null).Items);
+    }
+
+    [Fact]
+    public void Snapshot_restores_the_same_state()
+    {
+        var state = Fold(
+            Make.Event(Create, "u", "i1", Now.AddDays(-40), title: "T", tags: ["x"]),
+            Make.Event(Like, "u", "i2", Now.AddDays(-2)),
+            Make.Event(Unfollow, "u", "i1", Now.AddDays(-1)),
+            Make.Event(Follow, "u", "i3", Now.AddDays(-1)));
+        state.Apply(new ProfileUpdated("p1", new UserProfile("Ada", "FI", "Helsinki", "R&D", "Engineering"), Now));
+
+        var restored = UserState.FromSnapshot(state.ToSnapshot());
+
+        foreach (var window in new[] { ReadWindow.Days7, ReadWindow.Days90, ReadWindow.All })
+        {
+            Assert.Equal(JsonSerializer.Serialize(state.ToView("u", window, Now)), JsonSerializer.Serialize(restored.ToView("u", window, Now)));
+        }
+        Assert.Equal(state.Following.Page(10, null).Items, restored.Following.Page(10, null).Items);
+    }
+}
