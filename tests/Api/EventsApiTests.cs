@@ -1,0 +1,246 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Collaboration.Tests.Support;
+using static Collaboration.Events.InteractionType;
+
+namespace Collaboration.Tests.Api;
+
+public class EventsApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    private readonly HttpClient client = factory.CreateClient();
+
+    private static DateTimeOffset Now => Make.Noon;
+
+    [Fact]
+    public async Task An_event_is_accepted_once_and_then_reported_as_duplicate()
+    {
+        var like = Make.Json(Make.Event(Like, Make.Id("u"), Make.Id("i"), Now));
+
+        using var first = await client.PostJsonAsync("/v1/events", like);
+        using var second = await client.PostJsonAsync("/v1/events", like);
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal("accepted", (await first.ReadNodeAsync())["status"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var body = await second.ReadNodeAsync();
+        Assert.Equal(("duplicate", like["eventId"]), (body["status"]!.GetValue<string>(), (object?)body["eventId"]!.GetValue<string>()));
+        var idea = await client.GetNodeAsync($"/v1/ideas/{like["ideaId"]}");
+        Assert.Equal(1, idea["counts"]!["like"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task The_same_id_with_other_content_is_a_conflict_and_stores_nothing()
+    {
+        var original = Make.Event(Like, Make.Id("u"), Make.Id("i"), Now);
+        await client.PostJsonAsync("/v1/events", Make.Json(original));
+        var reuse = Make.Json(Make.Event(Comment, Make.Id("u"), Make.Id("i"), Now, eventId: original.EventId));
+
+        using var response = await client.PostJsonAsync("/v1/events", reuse);
+
+        await AssertProblem(response, HttpStatusCode.Conflict, "eventId");
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/v1/ideas/{reuse["ideaId"]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/v1/users/{reuse["userId"]}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_thread_named_with_another_idea_is_a_conflict()
+    {
+        var thread = Make.Id("t");
+        await client.PostJsonAsync("/v1/events", Make.Json(Make.Event(Create, Make.Id("u"), Make.Id("i"), Now, threadId: thread)));
+        var other = Make.Json(Make.Event(Comment, Make.Id("u"), Make.Id("i"), Now, threadId: thread));
+
+        using var response = await client.PostJsonAsync("/v1/events", other);
+
+        await AssertProblem(response, HttpStatusCode.Conflict, "threadId");
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/v1/ideas/{other["ideaId"]}")).StatusCode);
+    }
+
+    public static TheoryData<string, string> BadEvents => new()
+    {
+        { "{\"eventId\":", "body" },
+        { "[]", "event" },
+        { Event(e => e.Remove("eventId")), "eventId" },
+        { Event(e => e["eventId"] = "has space"), "eventId" },
+        { Event(e => e["eventId"] = new string('x', 129)), "eventId" },
+        { Event(e => e["eventId"] = 42), "eventId" },
+        { Event(e => e["type"] = "poke"), "type" },
+        { Event(e => e["type"] = "Like"), "type" },
+        { Event(e => e.Remove("type")), "type" },
+        { Event(e => e.Remove("userId")), "userId" },
+        { Event(e => e["userId"] = "u#1"), "userId" },
+        { Event(e => e["userId"] = 1001), "userId" },
+        { Event(e => e["ideaId"] = ""), "ideaId" },
+        { Event(e => e["threadId"] = "t/1"), "threadId" },
+        { Event(e => { e["type"] = "follow"; e["threadId"] = "t-1"; }), "threadId" },
+        { Event(e => e.Remove("occurredAt")), "occurredAt" },
+        { Event(e => e["occurredAt"] = "yesterday"), "occurredAt" },
+        { Event(e => e["occurredAt"] = "2026-11-26T09:30:00"), "occurredAt" },
+        { Event(e => e["occurredAt"] = "2026-02-30T09:30:00Z"), "occurredAt" },
+        { Event(e => e["occurredAt"] = "1999-12-31T23:59:59Z"), "occurredAt" },
+        { Event(e => e["occurredAt"] = "2026-11-26T12:05:01Z"), "occurredAt" },
+        { Event(e => e["occurredAt"] = 1764149400), "occurredAt" },
+        { Event(e => e["title"] = "only on create"), "title" },
+        { Event(e => { e["type"] = "create"; e["title"] = new string('t', 301); }), "title" },
+        { Event(e => { e["type"] = "create"; e["tags"] = "one"; }), "tags" },
+        { Event(e => { e["type"] = "create"; e["tags"] = new JsonArray(Enumerable.Range(0, 21).Select(n => (JsonNode)$"t{n}").ToArray()); }), "tags" },
+        { Event(e => { e["type"] = "create"; e["tags"] = new JsonArray("ok", new string('x', 51)); }), "tags[1]" },
+        { Event(e => { e["type"] = "create"; e["tags"] = new JsonArray("ok", 3); }), "tags[1]" },
+        { Event(e => e["tags"] = new JsonArray("not on a like")), "tags" },
+    };
+
+    private static string Event(Action<JsonObject> change)
+    {
+        var json = new JsonObject
+        {
+            ["eventId"] = Make.Id("e"),
+            ["type"] = "like",
+            ["userId"] = Make.Id("u"),
+            ["ideaId"] = Make.Id("i"),
+            ["occurredAt"] = "2026-11-26T09:30:00Z",
+        };
+        change(json);
+        return json.ToJsonString();
+    }
+
+    [Theory]
+    [MemberData(nameof(BadEvents))]
+    public async Task Bad_input_is_a_problem_naming_the_field_and_stores_nothing(string body, string field)
+    {
+        using var response = await client.PostRawAsync("/v1/events", body);
+
+        await AssertProblem(response, HttpStatusCode.BadRequest, field);
+        if (JsonNode.Parse(body.EndsWith(':') ? "{}" : body) is JsonObject sent && sent["ideaId"] is JsonValue idea && idea.GetValueKind() == System.Text.Json.JsonValueKind.String && idea.GetValue<string>().Length > 0)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/v1/ideas/{idea.GetValue<string>()}")).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Unknown_fields_are_ignored_and_an_offset_is_the_same_instant()
+    {
+        var like = Make.Json(Make.Event(Like, Make.Id("u"), Make.Id("i"), Now.AddHours(-1)));
+        like["appVersion"] = "7.1";
+        await client.PostJsonAsync("/v1/events", like);
+        like.Remove("appVersion");
+        like["occurredAt"] = "2026-11-26T16:30:00+05:30";
+
+        using var again = await client.PostJsonAsync("/v1/events", like);
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal("duplicate", (await again.ReadNodeAsync())["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task An_event_over_32_KiB_is_too_large()
+    {
+        var body = Event(e => e["padding"] = new string('p', 33 * 1024));
+
+        using var response = await client.PostRawAsync("/v1/events", body);
+
+        await AssertProblem(response, HttpStatusCode.RequestEntityTooLarge, "body");
+    }
+
+    [Fact]
+    public async Task Only_json_is_taken()
+    {
+        using var response = await client.PostRawAsync("/v1/events", Event(_ => { }), "text/plain");
+
+        await AssertProblem(response, HttpStatusCode.UnsupportedMediaType, "Content-Type");
+    }
+
+    [Fact]
+    public async Task A_batch_stores_the_valid_events_and_lists_the_rejected_ones()
+    {
+        var idea = Make.Id("i");
+        var valid = Make.Json(Make.Event(View, Make.Id("u"), idea, Now));
+        var duplicateOfValid = Make.Json(Make.Event(View, (string)valid["userId"]!, idea, Now, eventId: (string)valid["eventId"]!));
+        var batch = new JsonObject
+        {
+            ["events"] = new JsonArray(
+                JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(valid)),
+                JsonNode.Parse(Event(e => e["occurredAt"] = "soon")),
+                JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(duplicateOfValid)),
+                JsonNode.Parse(Event(e => e["padding"] = new string('p', 33 * 1024))),
+                JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(Make.Json(Make.Event(Comment, Make.Id("u"), idea, Now))))),
+        };
+
+        using var response = await client.PostRawAsync("/v1/events/batch", batch.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.ReadNodeAsync();
+        Assert.Equal(2, body["accepted"]!.GetValue<int>());
+        Assert.Equal(1, body["duplicates"]!.GetValue<int>());
+        var rejected = body["rejected"]!.AsArray();
+        Assert.Equal([1, 3], rejected.Select(r => r!["index"]!.GetValue<int>()));
+        Assert.StartsWith("occurredAt:", rejected[0]!["error"]!.GetValue<string>());
+        Assert.NotNull(rejected[0]!["eventId"]);
+        var view = await client.GetNodeAsync($"/v1/ideas/{idea}");
+        Assert.Equal((1, 1), (view["counts"]!["view"]!.GetValue<int>(), view["counts"]!["comment"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task A_batch_of_more_than_1000_events_is_too_large()
+    {
+        var events = new JsonArray(Enumerable.Range(0, 1001).Select(_ => (JsonNode)new JsonObject()).ToArray());
+
+        using var response = await client.PostRawAsync("/v1/events/batch", new JsonObject { ["events"] = events }.ToJsonString());
+
+        await AssertProblem(response, HttpStatusCode.RequestEntityTooLarge, "events");
+    }
+
+    [Fact]
+    public async Task A_batch_over_1_MiB_is_too_large()
+    {
+        var body = "{\"events\":[],\"padding\":\"" + new string('p', 1024 * 1024) + "\"}";
+
+        using var response = await client.PostRawAsync("/v1/events/batch", body);
+
+        await AssertProblem(response, HttpStatusCode.RequestEntityTooLarge, "body");
+    }
+
+    [Fact]
+    public async Task A_batch_needs_an_events_array()
+    {
+        using var response = await client.PostRawAsync("/v1/events/batch", "{\"event\":[]}");
+
+        await AssertProblem(response, HttpStatusCode.BadRequest, "events");
+    }
+
+    [Fact]
+    public async Task Out_of_order_delivery_gives_the_state_of_the_true_order()
+    {
+        var (owner, fan, idea) = (Make.Id("u"), Make.Id("u"), Make.Id("i"));
+        // Arrival order: the unfollow (latest), the comment, then the create (earliest), then the follow.
+        var events = new[]
+        {
+            Make.Event(Unfollow, fan, idea, Now.AddMinutes(-1)),
+            Make.Event(Comment, fan, idea, Now.AddMinutes(-5)),
+            Make.Event(Create, owner, idea, Now.AddHours(-1), title: "Solar roofs", tags: ["energy"]),
+            Make.Event(Follow, fan, idea, Now.AddMinutes(-10)),
+        };
+        foreach (var e in events)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await client.PostJsonAsync("/v1/events", Make.Json(e))).StatusCode);
+        }
+
+        var view = await client.GetNodeAsync($"/v1/ideas/{idea}");
+        var followers = await client.GetNodeAsync($"/v1/ideas/{idea}/followers");
+
+        Assert.Equal(owner, view["ownerId"]!.GetValue<string>());
+        Assert.Equal("Solar roofs", view["title"]!.GetValue<string>());
+        Assert.Equal("2026-11-26T11:00:00+00:00", view["createdAt"]!.GetValue<string>());
+        Assert.Equal(1, view["followers"]!.GetValue<int>());
+        Assert.Equal([owner], followers["items"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal(0, (await client.GetNodeAsync($"/v1/users/{fan}"))["following"]!.GetValue<int>());
+    }
+
+    internal static async Task AssertProblem(HttpResponseMessage response, HttpStatusCode status, string field)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"expected {status}, got {response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonNode.Parse(text)!;
+        Assert.Equal((int)status, problem["status"]!.GetValue<int>());
+        Assert.True(problem["errors"]?[field] is not null, $"the problem should name '{field}': {text}");
+    }
+}

@@ -1,0 +1,152 @@
+using System.Text.Json;
+using Collaboration.EventSourcing;
+using Collaboration.Events;
+using Collaboration.Ideas;
+using Collaboration.Ingestion;
+using Collaboration.Journal;
+using Collaboration.Reads;
+using Collaboration.Tests.Support;
+using Collaboration.Threads;
+using Collaboration.Users;
+using static Collaboration.Events.InteractionType;
+using ThreadState = Collaboration.Threads.ThreadState;
+
+namespace Collaboration.Tests.Grains;
+
+public class IngestionTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    private static readonly DateTimeOffset At = Make.Noon;
+
+    private IIngestGrain Ingest => fixture.Client.GetGrain<IIngestGrain>(0);
+
+    private Task<UserView?> User(string id) => fixture.Client.GetGrain<IUserGrain>(id).GetAsync(ReadWindow.All, At.AddDays(1));
+
+    private Task<IdeaView?> Idea(string id) => fixture.Client.GetGrain<IIdeaGrain>(id).GetAsync();
+
+    [Fact]
+    public async Task An_event_is_stored_by_the_user_the_idea_and_the_thread()
+    {
+        var (user, idea, thread) = (Make.Id("u"), Make.Id("i"), Make.Id("t"));
+
+        var results = await Ingest.IngestAsync([Make.Event(Comment, user, idea, At, threadId: thread)]);
+
+        Assert.Equal(IngestStatus.Accepted, results[0].Status);
+        Assert.Equal(1, (await User(user))!.Totals.Comment);
+        Assert.Equal(1, (await Idea(idea))!.Counts.Comment);
+        var threadView = await fixture.Client.GetGrain<IThreadGrain>(thread).GetAsync();
+        Assert.Equal((idea, 1L), (threadView!.IdeaId, threadView.Counts.Comment));
+    }
+
+    [Fact]
+    public async Task A_reused_id_with_other_content_is_refused_before_any_grain_stores_it()
+    {
+        var original = Make.Event(Like, Make.Id("u"), Make.Id("i"), At);
+        await Ingest.IngestAsync([original]);
+        var reuse = Make.Event(View, Make.Id("u"), Make.Id("i"), At, eventId: original.EventId);
+
+        var result = (await Ingest.IngestAsync([reuse]))[0];
+
+        Assert.Equal((IngestStatus.Conflict, "eventId"), (result.Status, result.Field));
+        Assert.Null(await User(reuse.UserId));
+        Assert.Null(await Idea(reuse.IdeaId));
+    }
+
+    [Fact]
+    public async Task A_redelivered_event_changes_nothing()
+    {
+        var like = Make.Event(Like, Make.Id("u"), Make.Id("i"), At);
+
+        var first = await Ingest.IngestAsync([like]);
+        var again = await Ingest.IngestAsync([like with { OccurredAt = like.OccurredAt.ToOffset(TimeSpan.FromHours(5)) }]);
+
+        Assert.Equal(IngestStatus.Accepted, first[0].Status);
+        Assert.Equal(IngestStatus.Duplicate, again[0].Status);
+        Assert.Equal(1, (await Idea(like.IdeaId))!.Counts.Like);
+        Assert.Equal(1, (await User(like.UserId))!.Totals.Like);
+    }
+
+    [Fact]
+    public async Task A_retry_completes_an_attempt_that_stopped_after_the_user_grain()
+    {
+        var like = Make.Event(Like, Make.Id("u"), Make.Id("i"), At);
+        // The first attempt claimed the id and reached the user grain, then the silo died before the idea grain.
+        await fixture.SiloService<IEventLedger>().ClaimAsync([new EventClaim(like.EventId, ContentHash.Of(like))]);
+        await fixture.Client.GetGrain<IUserGrain>(like.UserId).RecordAsync([like]);
+
+        var retry = await Ingest.IngestAsync([like]);
+        var again = await Ingest.IngestAsync([like]);
+
+        Assert.Equal(IngestStatus.Accepted, retry[0].Status);
+        Assert.Equal(IngestStatus.Duplicate, again[0].Status);
+        Assert.Equal(1, (await User(like.UserId))!.Totals.Like);
+        Assert.Equal(1, (await Idea(like.IdeaId))!.Counts.Like);
+    }
+
+    [Fact]
+    public async Task A_thread_stays_with_the_idea_that_first_named_it()
+    {
+        var (thread, ideaA, ideaB, user) = (Make.Id("t"), Make.Id("i"), Make.Id("i"), Make.Id("u"));
+
+        var results = await Ingest.IngestAsync([
+            Make.Event(Create, user, ideaA, At, threadId: thread),
+            Make.Event(Comment, user, ideaB, At, threadId: thread),
+        ]);
+
+        Assert.Equal(IngestStatus.Accepted, results[0].Status);
+        Assert.Equal((IngestStatus.Conflict, "threadId"), (results[1].Status, results[1].Field));
+        Assert.Contains(ideaA, results[1].Error);
+        Assert.Null(await Idea(ideaB));
+        Assert.Equal(0, (await User(user))!.Totals.Comment);
+    }
+
+    [Fact]
+    public async Task The_same_id_twice_in_one_batch_is_a_duplicate_or_a_conflict()
+    {
+        var like = Make.Event(Like, Make.Id("u"), Make.Id("i"), At);
+
+        var results = await Ingest.IngestAsync([like, like, like with { Type = View }]);
+
+        Assert.Equal([IngestStatus.Accepted, IngestStatus.Duplicate, IngestStatus.Conflict], results.Select(r => r.Status));
+        Assert.Equal(1, (await Idea(like.IdeaId))!.Counts.Like);
+        Assert.Equal(0, (await Idea(like.IdeaId))!.Counts.View);
+    }
+
+    [Fact]
+    public async Task Every_grain_rebuilt_from_the_journal_alone_equals_the_live_grain()
+    {
+        var random = new Random(7);
+        var users = Enumerable.Range(0, 6).Select(_ => Make.Id("u")).ToArray();
+        var ideas = Enumerable.Range(0, 3).Select(_ => Make.Id("i")).ToArray();
+        var threads = ideas.Select(i => (Idea: i, Thread: Make.Id("t"))).ToArray();
+        var types = Enum.GetValues<InteractionType>();
+        for (var batch = 0; batch < 10; batch++)
+        {
+            var events = Enumerable.Range(0, 20).Select(_ =>
+            {
+                var type = types[random.Next(types.Length)];
+                var (idea, thread) = threads[random.Next(threads.Length)];
+                var onThread = type is not (Follow or Unfollow) && random.Next(2) == 0;
+                return Make.Event(type, users[random.Next(users.Length)], idea, At.AddMinutes(-random.Next(600)),
+                    threadId: onThread ? thread : null, title: type == Create ? "t" : null);
+            }).ToArray();
+            await Ingest.IngestAsync(events);
+        }
+        await fixture.Client.GetGrain<IUserGrain>(users[0]).UpdateProfileAsync(new UserProfile("A", "FI", null, null, null), At);
+
+        var journal = fixture.SiloService<IEventJournal>();
+        foreach (var user in users)
+        {
+            var rebuilt = await Replay.FoldAsync<UserState>(journal, "user/" + user);
+            Assert.Equal(Json(await User(user)), Json(rebuilt.ToView(user, ReadWindow.All, At.AddDays(1))));
+        }
+        foreach (var (idea, thread) in threads)
+        {
+            var rebuiltIdea = await Replay.FoldAsync<IdeaState>(journal, "idea/" + idea);
+            Assert.Equal(Json(await Idea(idea)), Json(rebuiltIdea.ToView(idea)));
+            var rebuiltThread = await Replay.FoldAsync<ThreadState>(journal, "thread/" + thread);
+            Assert.Equal(Json(await fixture.Client.GetGrain<IThreadGrain>(thread).GetAsync()), Json(rebuiltThread.ToView(thread)));
+        }
+    }
+
+    private static string Json(object? value) => JsonSerializer.Serialize(value);
+}

@@ -1,0 +1,60 @@
+using Collaboration.Api.Http;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Collaboration.Tests.Support;
+
+/// <summary>
+/// The real application on Kestrel (a real socket), on its own data folder and silo ports. Its clock is a
+/// <see cref="FakeTimeProvider"/> starting at <see cref="Make.Noon"/>, so tests can move "now".
+/// </summary>
+public sealed class ApiFactory : WebApplicationFactory<Program>
+{
+    private readonly TempDirectory? ownedDirectory;
+    private readonly Dictionary<string, string> settings;
+
+    public ApiFactory() : this(null, null)
+    {
+    }
+
+    /// <summary>An application on <paramref name="dataDirectory"/>, e.g. to start again on what a previous one stored.</summary>
+    public static ApiFactory On(string dataDirectory, IDictionary<string, string>? settings = null) => new(dataDirectory, settings);
+
+    private ApiFactory(string? dataDirectory, IDictionary<string, string>? settings)
+    {
+        if (dataDirectory is null)
+        {
+            ownedDirectory = new TempDirectory();
+        }
+        DataDirectory = dataDirectory ?? ownedDirectory!.Path;
+        this.settings = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
+        {
+            ["COLLAB_DATA_DIR"] = DataDirectory,
+            ["Orleans:SiloPort"] = FreePort.Next().ToString(),
+            ["Orleans:GatewayPort"] = FreePort.Next().ToString(),
+            ["Journal:SnapshotEvery"] = "5",
+        };
+        UseKestrel(0);
+    }
+
+    public string DataDirectory { get; }
+
+    public FakeTimeProvider Clock { get; } = new(Make.Noon);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureServices(services => services.AddSingleton(new ApiClock(Clock)));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        ownedDirectory?.Dispose();
+    }
+}
