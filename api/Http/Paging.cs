@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text;
+using Collaboration.Api.Validation;
 using Collaboration.Reads;
 
 namespace Collaboration.Api.Http;
@@ -22,14 +23,15 @@ public static class Paging
         {
             return null;
         }
-        var bytes = new byte[Base64Url.GetMaxDecodedLength(cursor.Length)];
-        if (!Base64Url.TryDecodeFromChars(cursor, bytes, out var written) || written == 0)
+        if (!Base64Url.IsValid(cursor) || cursor.Length > 2 * Ids.MaxLength)
         {
-            return Problems.BadRequest("cursor", "is not a cursor returned by this API");
+            return InvalidCursor();
         }
-        after = Encoding.UTF8.GetString(bytes, 0, written);
-        return null;
+        after = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
+        return Ids.CheckEntityId("cursor", after) is null ? null : InvalidCursor();
     }
+
+    private static IResult InvalidCursor() => Problems.BadRequest("cursor", "is not a cursor returned by this API");
 
     public static PageResponse ToResponse(IdPage page) =>
         new(page.Items, page.HasMore ? Base64Url.EncodeToString(Encoding.UTF8.GetBytes(page.Items[^1])) : null);
