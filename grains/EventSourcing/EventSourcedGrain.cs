@@ -26,12 +26,15 @@ public abstract class EventSourcedGrain<TState>(IEventJournal journal, IOptions<
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var snapshot = await journal.ReadSnapshotAsync(StreamId, cancellationToken);
+        var (snapshot, tail) = await journal.LoadAsync(StreamId, cancellationToken);
         if (snapshot is not null && TryRestore(snapshot))
         {
             version = snapshotVersion = snapshot.Version;
         }
-        var tail = await journal.ReadStreamAsync(StreamId, version, cancellationToken);
+        else if (snapshot is not null)
+        {
+            tail = await journal.ReadStreamAsync(StreamId, 0, cancellationToken);
+        }
         foreach (var stored in tail)
         {
             State.Apply(StreamEventCodec.Decode(stored.Event));

@@ -15,6 +15,9 @@ public interface IEventJournal
     /// </summary>
     Task<AppendResult> TryAppendAsync(string streamId, long expectedVersion, IReadOnlyList<JournalEvent> events, CancellationToken ct = default);
 
+    /// <summary>What an activation needs in one round trip: the latest snapshot, if any, and the events after it.</summary>
+    Task<StreamHistory> LoadAsync(string streamId, CancellationToken ct = default);
+
     /// <summary>The latest snapshot of the stream, if any.</summary>
     Task<StreamSnapshot?> ReadSnapshotAsync(string streamId, CancellationToken ct = default);
 

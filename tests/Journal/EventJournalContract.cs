@@ -77,12 +77,15 @@ public abstract class EventJournalContract : IDisposable
         await journal.SaveSnapshotAsync(stream, new StreamSnapshot(2, [1, 2]));
         await journal.TryAppendAsync(stream, 2, [Event("c")]);
 
-        var snapshot = await journal.ReadSnapshotAsync(stream);
-        var tail = await journal.ReadStreamAsync(stream, snapshot!.Version);
+        var (snapshot, tail) = await journal.LoadAsync(stream);
+        var fresh = await journal.LoadAsync(NewStream());
 
-        Assert.Equal(2, snapshot.Version);
+        Assert.Equal(2, snapshot!.Version);
         Assert.Equal([1, 2], snapshot.Data);
         Assert.Equal(["c"], tail.Select(e => e.Event.EventId));
+        Assert.Equal(3, tail[0].Version);
+        Assert.Null(fresh.Snapshot);
+        Assert.Empty(fresh.Tail);
         Assert.Null(await journal.ReadSnapshotAsync(NewStream()));
     }
 

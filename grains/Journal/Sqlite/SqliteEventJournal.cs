@@ -6,31 +6,49 @@ namespace Collaboration.Journal.Sqlite;
 public sealed class SqliteEventJournal(SqliteDatabase database, TimeProvider clock) : IEventJournal
 {
     public Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long afterVersion, CancellationToken ct = default) =>
-        database.ReadAsync<IReadOnlyList<StoredEvent>>(connection =>
+        database.ReadAsync(connection => ReadEvents(connection, streamId, afterVersion));
+
+    public Task<StreamHistory> LoadAsync(string streamId, CancellationToken ct = default) =>
+        database.ReadAsync(connection =>
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = """
-                SELECT version, event_id, event_type, data FROM journal_events
-                WHERE stream_id = $stream AND version > $after ORDER BY version
-                """;
-            command.Parameters.AddWithValue("$stream", streamId);
-            command.Parameters.AddWithValue("$after", afterVersion);
-            using var reader = command.ExecuteReader();
-            var events = new List<StoredEvent>();
-            while (reader.Read())
-            {
-                events.Add(new StoredEvent(reader.GetInt64(0), new JournalEvent(reader.GetString(1), reader.GetString(2), (byte[])reader[3])));
-            }
-            return events;
+            var snapshot = ReadSnapshot(connection, streamId);
+            return new StreamHistory(snapshot, ReadEvents(connection, streamId, snapshot?.Version ?? 0));
         });
+
+    private static IReadOnlyList<StoredEvent> ReadEvents(SqliteConnection connection, string streamId, long afterVersion)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT version, event_id, event_type, data FROM journal_events
+            WHERE stream_id = $stream AND version > $after ORDER BY version
+            """;
+        command.Parameters.AddWithValue("$stream", streamId);
+        command.Parameters.AddWithValue("$after", afterVersion);
+        using var reader = command.ExecuteReader();
+        var events = new List<StoredEvent>();
+        while (reader.Read())
+        {
+            events.Add(new StoredEvent(reader.GetInt64(0), new JournalEvent(reader.GetString(1), reader.GetString(2), (byte[])reader[3])));
+        }
+        return events;
+    }
+
+    private static StreamSnapshot? ReadSnapshot(SqliteConnection connection, string streamId)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version, data FROM journal_snapshots WHERE stream_id = $stream";
+        command.Parameters.AddWithValue("$stream", streamId);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new StreamSnapshot(reader.GetInt64(0), (byte[])reader[1]) : null;
+    }
 
     public Task<AppendResult> TryAppendAsync(string streamId, long expectedVersion, IReadOnlyList<JournalEvent> events, CancellationToken ct = default) =>
         database.WriteAsync(context =>
         {
             var current = context.Command(
-                "SELECT coalesce(max(version), 0) FROM journal_events WHERE stream_id = $stream", "$stream");
+                "SELECT version FROM journal_events WHERE stream_id = $stream ORDER BY version DESC LIMIT 1", "$stream");
             current.Parameters[0].Value = streamId;
-            var version = (long)current.ExecuteScalar()!;
+            var version = current.ExecuteScalar() is long head ? head : 0;
             if (version != expectedVersion)
             {
                 return AppendResult.Conflict(version);
@@ -60,14 +78,7 @@ public sealed class SqliteEventJournal(SqliteDatabase database, TimeProvider clo
         });
 
     public Task<StreamSnapshot?> ReadSnapshotAsync(string streamId, CancellationToken ct = default) =>
-        database.ReadAsync(connection =>
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT version, data FROM journal_snapshots WHERE stream_id = $stream";
-            command.Parameters.AddWithValue("$stream", streamId);
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? new StreamSnapshot(reader.GetInt64(0), (byte[])reader[1]) : null;
-        });
+        database.ReadAsync(connection => ReadSnapshot(connection, streamId));
 
     public Task SaveSnapshotAsync(string streamId, StreamSnapshot snapshot, CancellationToken ct = default) =>
         database.WriteAsync(context =>
