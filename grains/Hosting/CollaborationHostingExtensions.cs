@@ -33,6 +33,12 @@ public static class CollaborationHostingExtensions
         });
         services.AddSingleton<IEventJournal, SqliteEventJournal>();
         services.AddSingleton<IEventLedger, SqliteEventLedger>();
+        // Open the store (and create or check its schema) when the silo starts, not on the first request.
+        silo.AddStartupTask((provider, _) =>
+        {
+            provider.GetRequiredService<SqliteDatabase>();
+            return Task.CompletedTask;
+        });
         return silo;
     }
 }
