@@ -7,6 +7,15 @@ cd "$(dirname "$0")"
 results=TestResults
 rm -rf "$results"
 
+# The PostgreSQL tests start their own server from Debian's package; install it where it is missing.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  fi
+fi
+
 dotnet build Collaboration.sln -c Release -warnaserror -nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }
 
 dotnet test Collaboration.sln -c Release --no-build --nologo \

@@ -1,0 +1,47 @@
+using Collaboration.Journal;
+using Collaboration.Journal.Postgres;
+using Collaboration.Tests.Support;
+using Npgsql;
+
+namespace Collaboration.Tests.Journal;
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresEventJournalTests : EventJournalContract, IAsyncLifetime
+{
+    private readonly PostgresServer server;
+    private readonly List<NpgsqlDataSource> dataSources = [];
+    private string connectionString = "";
+
+    public PostgresEventJournalTests(PostgresServer server) => this.server = server;
+
+    public async Task InitializeAsync()
+    {
+        connectionString = await server.CreateDatabaseAsync();
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await PostgresSchema.ApplyAsync(dataSource);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    protected override (IEventJournal Journal, IEventLedger Ledger) Open()
+    {
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        dataSources.Add(dataSource);
+        return (new PostgresEventJournal(dataSource), new PostgresEventLedger(dataSource));
+    }
+
+    public override void Dispose() => dataSources.ForEach(dataSource => dataSource.Dispose());
+
+    [Fact]
+    public async Task The_schema_scripts_apply_once_in_order()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+
+        var again = await PostgresSchema.ApplyAsync(dataSource);
+
+        Assert.Empty(again);
+        await using var command = dataSource.CreateCommand("SELECT array_agg(name ORDER BY version) FROM schema_versions");
+        Assert.Equal(PostgresSchema.Scripts.Select(s => s.Name), (string[])(await command.ExecuteScalarAsync())!);
+        Assert.StartsWith("001_", PostgresSchema.Scripts[0].Name);
+    }
+}
