@@ -1,12 +1,19 @@
 using Collaboration.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
-// A silo on its own, for hosting grains apart from the api. Until cluster mode lands, it uses localhost clustering
-// and the embedded journal of its data folder (COLLAB_DATA_DIR); the api co-hosts an equivalent silo by default.
-var builder = Host.CreateApplicationBuilder(args);
-var orleans = builder.Configuration.GetSection("Orleans");
-builder.UseOrleans(silo => silo
-    .UseLocalhostClustering(orleans.GetValue("SiloPort", 11111), orleans.GetValue("GatewayPort", 30000))
-    .AddCollaborationGrains(builder.Configuration));
+// A silo process. "Collaboration:Mode" selects Embedded (localhost clustering, SQLite in COLLAB_DATA_DIR) or Cluster
+// (PostgreSQL membership, journal and grain state). `silo migrate` applies the schema scripts and exits; a Cluster
+// silo also applies any missing ones before it joins.
+var migrateOnly = args is ["migrate", ..];
+var builder = Host.CreateApplicationBuilder(migrateOnly ? args[1..] : args);
+var applied = await CollaborationHostingExtensions.PrepareStorageAsync(builder.Configuration);
+if (builder.Configuration.Mode() == DeploymentMode.Cluster)
+{
+    Console.WriteLine(applied.Count == 0 ? "Schema is up to date." : "Applied " + string.Join(", ", applied));
+}
+if (migrateOnly)
+{
+    return;
+}
+builder.UseOrleans(silo => silo.AddCollaborationGrains(builder.Configuration));
 await builder.Build().RunAsync();

@@ -10,8 +10,9 @@ public static class Extensions
     public const string DefaultUrl = "http://localhost:5080";
 
     /// <summary>
-    /// The embedded default: this process co-hosts one silo (localhost clustering) with the SQLite journal, so
-    /// <c>dotnet run --project api</c> is the whole system. ASPNETCORE_URLS (or --urls) replaces the default address.
+    /// Embedded (the default): this process co-hosts one silo with the SQLite journal, so <c>dotnet run --project api</c>
+    /// is the whole system. Cluster: the api is a stateless gateway client of the silos. ASPNETCORE_URLS (or --urls)
+    /// replaces the default address.
     /// </summary>
     public static WebApplicationBuilder AddCollaborationApi(this WebApplicationBuilder builder)
     {
@@ -19,13 +20,14 @@ public static class Extensions
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
-        var orleans = builder.Configuration.GetSection("Orleans");
-        builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(
-                siloPort: orleans.GetValue("SiloPort", 11111),
-                gatewayPort: orleans.GetValue("GatewayPort", 30000),
-                primarySiloEndpoint: null)
-            .AddCollaborationGrains(builder.Configuration));
+        if (builder.Configuration.Mode() == DeploymentMode.Embedded)
+        {
+            builder.UseOrleans(silo => silo.AddCollaborationGrains(builder.Configuration));
+        }
+        else
+        {
+            builder.UseOrleansClient(client => client.AddCollaborationClient(builder.Configuration));
+        }
 
         builder.Services.AddSingleton(new ApiClock(TimeProvider.System));
         builder.Services.AddProblemDetails();

@@ -1,18 +1,29 @@
+using System.Net;
 using Collaboration.Journal;
+using Collaboration.Journal.Postgres;
 using Collaboration.Journal.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
 
 namespace Collaboration.Hosting;
 
+/// <summary>
+/// The one place that wires silos and clients for both deployment modes. "Collaboration:Mode" selects Embedded
+/// (default) or Cluster; in Cluster mode "ConnectionStrings:postgres" names the database.
+/// </summary>
 public static class CollaborationHostingExtensions
 {
-    /// <summary>
-    /// Registers everything a silo needs to host the collaboration grains: options, the clock and the embedded
-    /// SQLite journal and ledger (the "Journal" section configures them; COLLAB_DATA_DIR sets the data folder).
-    /// </summary>
+    public const string ConnectionStringName = "postgres";
+    private const string Invariant = "Npgsql";
+
+    public static DeploymentMode Mode(this IConfiguration configuration) =>
+        configuration.GetValue("Collaboration:Mode", DeploymentMode.Embedded);
+
+    /// <summary>Everything a silo needs: endpoints and clustering, the journal and ledger, grain storage, timings.</summary>
     public static ISiloBuilder AddCollaborationGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
         var services = silo.Services;
@@ -26,19 +37,101 @@ public static class CollaborationHostingExtensions
                 }
             });
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(provider =>
+        var orleans = configuration.GetSection("Orleans");
+        var (siloPort, gatewayPort) = (orleans.GetValue("SiloPort", 11111), orleans.GetValue("GatewayPort", 30000));
+
+        if (configuration.Mode() == DeploymentMode.Embedded)
         {
-            var options = provider.GetRequiredService<IOptions<JournalOptions>>().Value;
-            return new SqliteDatabase(Path.Combine(options.DataDirectory, "collaboration.db"), options.BusyTimeout);
-        });
-        services.AddSingleton<IEventJournal, SqliteEventJournal>();
-        services.AddSingleton<IEventLedger, SqliteEventLedger>();
-        // Open the store (and create or check its schema) when the silo starts, not on the first request.
-        silo.AddStartupTask((provider, _) =>
+            silo.UseLocalhostClustering(siloPort, gatewayPort);
+            services.AddSingleton(provider =>
+            {
+                var options = provider.GetRequiredService<IOptions<JournalOptions>>().Value;
+                return new SqliteDatabase(Path.Combine(options.DataDirectory, "collaboration.db"), options.BusyTimeout);
+            });
+            services.AddSingleton<IEventJournal, SqliteEventJournal>();
+            services.AddSingleton<IEventLedger, SqliteEventLedger>();
+            // Open the store (and create or check its schema) when the silo starts, not on the first request.
+            silo.AddStartupTask((provider, _) =>
+            {
+                provider.GetRequiredService<SqliteDatabase>();
+                return Task.CompletedTask;
+            });
+            return silo;
+        }
+
+        var connectionString = PostgresConnectionString(configuration);
+        silo.Configure<ClusterOptions>(options => ConfigureIds(options, orleans));
+        if (orleans["AdvertisedIP"] is { Length: > 0 } advertised)
         {
-            provider.GetRequiredService<SqliteDatabase>();
-            return Task.CompletedTask;
+            silo.ConfigureEndpoints(IPAddress.Parse(advertised), siloPort, gatewayPort, listenOnAnyHostAddress: true);
+        }
+        else
+        {
+            silo.ConfigureEndpoints(siloPort, gatewayPort, listenOnAnyHostAddress: true);
+        }
+        silo.UseAdoNetClustering(options =>
+        {
+            options.Invariant = Invariant;
+            options.ConnectionString = connectionString;
         });
+        silo.AddAdoNetGrainStorageAsDefault(options =>
+        {
+            options.Invariant = Invariant;
+            options.ConnectionString = connectionString;
+        });
+        silo.Configure<ClusterMembershipOptions>(options =>
+        {
+            // A dead silo is declared after about 3 missed probes of 2 s (plus the votes of its peers), so its grains
+            // come back elsewhere within about 10 s instead of the default ~30 s or more.
+            options.ProbeTimeout = TimeSpan.FromSeconds(2);
+            options.NumMissedProbesLimit = 3;
+            options.TableRefreshTimeout = TimeSpan.FromSeconds(5);
+            options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(30);
+        });
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton<IEventJournal, PostgresEventJournal>();
+        services.AddSingleton<IEventLedger, PostgresEventLedger>();
         return silo;
+    }
+
+    /// <summary>A gateway client that finds the silos through the membership table (Cluster mode only).</summary>
+    public static IClientBuilder AddCollaborationClient(this IClientBuilder client, IConfiguration configuration)
+    {
+        var connectionString = PostgresConnectionString(configuration);
+        client.Configure<ClusterOptions>(options => ConfigureIds(options, configuration.GetSection("Orleans")));
+        client.UseAdoNetClustering(options =>
+        {
+            options.Invariant = Invariant;
+            options.ConnectionString = connectionString;
+        });
+        client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+        client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(15));
+        return client;
+    }
+
+    /// <summary>
+    /// In Cluster mode, applies the versioned schema scripts of deploy/postgres that the database lacks; every silo
+    /// runs it before joining (membership needs its tables first), and `silo migrate` runs it alone.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> PrepareStorageAsync(IConfiguration configuration, CancellationToken ct = default)
+    {
+        if (configuration.Mode() != DeploymentMode.Cluster)
+        {
+            return [];
+        }
+        await using var dataSource = NpgsqlDataSource.Create(PostgresConnectionString(configuration));
+        return await PostgresSchema.ApplyAsync(dataSource, ct);
+    }
+
+    private static string PostgresConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } connectionString
+            ? connectionString
+            : throw new InvalidOperationException(
+                $"Cluster mode needs ConnectionStrings:{ConnectionStringName} (environment ConnectionStrings__{ConnectionStringName}).");
+
+    private static void ConfigureIds(ClusterOptions options, IConfiguration orleans)
+    {
+        options.ClusterId = orleans["ClusterId"] ?? "collaboration";
+        options.ServiceId = orleans["ServiceId"] ?? "collaboration";
     }
 }
