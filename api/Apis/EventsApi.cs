@@ -38,7 +38,7 @@ public static class EventsApi
         {
             return Problems.Field(StatusCodes.Status400BadRequest, error, "Invalid event");
         }
-        var result = (await grains.GetGrain<IIngestGrain>(0).IngestAsync([interaction!]))[0];
+        var result = (await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([interaction!])))[0];
         return result.Status switch
         {
             IngestStatus.Accepted => TypedResults.Json(new EventReceipt(interaction!.EventId, "accepted"), statusCode: StatusCodes.Status202Accepted),
@@ -86,7 +86,7 @@ public static class EventsApi
             index++;
         }
 
-        var results = valid.Count > 0 ? await grains.GetGrain<IIngestGrain>(0).IngestAsync([.. valid]) : [];
+        var results = valid.Count > 0 ? await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([.. valid])) : [];
         int accepted = 0, duplicates = 0;
         for (var i = 0; i < results.Length; i++)
         {

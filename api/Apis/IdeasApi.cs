@@ -21,7 +21,7 @@ public static class IdeasApi
         {
             return Problems.Field(StatusCodes.Status400BadRequest, idError);
         }
-        var view = await grains.GetGrain<IIdeaGrain>(ideaId).GetAsync();
+        var view = await GrainRetry.CallAsync(() => grains.GetGrain<IIdeaGrain>(ideaId).GetAsync());
         return view is null ? Problems.NotFound("idea", ideaId) : TypedResults.Ok(view);
     }
 
@@ -35,7 +35,7 @@ public static class IdeasApi
         {
             return problem;
         }
-        var page = await grains.GetGrain<IIdeaGrain>(ideaId).GetFollowersAsync(pageSize, after);
+        var page = await GrainRetry.CallAsync(() => grains.GetGrain<IIdeaGrain>(ideaId).GetFollowersAsync(pageSize, after));
         return page is null ? Problems.NotFound("idea", ideaId) : TypedResults.Ok(Paging.ToResponse(page));
     }
 }

@@ -19,7 +19,7 @@ public static class ThreadsApi
         {
             return Problems.Field(StatusCodes.Status400BadRequest, idError);
         }
-        var view = await grains.GetGrain<IThreadGrain>(threadId).GetAsync();
+        var view = await GrainRetry.CallAsync(() => grains.GetGrain<IThreadGrain>(threadId).GetAsync());
         return view is null ? Problems.NotFound("thread", threadId) : TypedResults.Ok(view);
     }
 }

@@ -44,8 +44,8 @@ public static class UsersApi
         }
         var now = clock.UtcNow;
         var user = grains.GetGrain<IUserGrain>(userId);
-        await user.UpdateProfileAsync(profile!, now);
-        return TypedResults.Ok(await user.GetAsync(ReadWindow.Days28, now));
+        await GrainRetry.CallAsync(() => user.UpdateProfileAsync(profile!, now));
+        return TypedResults.Ok(await GrainRetry.CallAsync(() => user.GetAsync(ReadWindow.Days28, now)));
     }
 
     public static async Task<IResult> ImportAsync(HttpRequest request, IGrainFactory grains, ApiClock clock)
@@ -78,7 +78,7 @@ public static class UsersApi
         }
         var now = clock.UtcNow;
         await Parallel.ForEachAsync(latest.Values, new ParallelOptions { MaxDegreeOfParallelism = ImportParallelism },
-            async (row, _) => await grains.GetGrain<IUserGrain>(row.UserId).UpdateProfileAsync(row.Profile, now));
+            async (row, _) => await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(row.UserId).UpdateProfileAsync(row.Profile, now)));
         return TypedResults.Ok(new ImportReceipt(rows.Count, rejected));
     }
 
@@ -92,7 +92,7 @@ public static class UsersApi
         {
             return Problems.BadRequest("window", "must be one of 7d, 28d, 90d, all");
         }
-        var view = await grains.GetGrain<IUserGrain>(userId).GetAsync(readWindow, clock.UtcNow);
+        var view = await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(userId).GetAsync(readWindow, clock.UtcNow));
         return view is null ? Problems.NotFound("user", userId) : TypedResults.Ok(view);
     }
 
@@ -106,7 +106,7 @@ public static class UsersApi
         {
             return problem;
         }
-        var page = await grains.GetGrain<IUserGrain>(userId).GetFollowingAsync(pageSize, after);
+        var page = await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(userId).GetFollowingAsync(pageSize, after));
         return page is null ? Problems.NotFound("user", userId) : TypedResults.Ok(Paging.ToResponse(page));
     }
 }

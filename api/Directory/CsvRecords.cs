@@ -2,22 +2,39 @@ using System.Text;
 
 namespace Collaboration.Api.Directory;
 
+/// <summary>One CSV record: the line it starts on, and its fields (null when a quote opened on that line never closes).</summary>
+public sealed record CsvRecord(int Line, List<string>? Fields);
+
 /// <summary>RFC 4180 records: comma separated, fields optionally in double quotes ("" escapes a quote, newlines allowed inside).</summary>
 public static class CsvRecords
 {
-    /// <summary>The next record, or null at the end; <paramref name="line"/> counts physical lines read so far.</summary>
-    public static List<string>? Next(TextReader reader, ref int line, out int startLine)
+    public static IEnumerable<CsvRecord> Read(string text)
     {
-        startLine = line + 1;
-        var text = reader.ReadLine();
-        if (text is null)
+        var lines = text.Split('\n').Select(line => line.TrimEnd('\r')).ToArray();
+        if (lines.Length > 0 && lines[^1].Length == 0)
         {
-            return null;
+            lines = lines[..^1];
         }
-        line++;
+        var next = 0;
+        while (next < lines.Length)
+        {
+            var start = next;
+            var fields = Parse(lines, ref next);
+            // An unclosed quote would swallow every later line: report it alone and go on with the next line.
+            yield return new CsvRecord(start + 1, fields);
+            if (fields is null)
+            {
+                next = start + 1;
+            }
+        }
+    }
+
+    private static List<string>? Parse(string[] lines, ref int next)
+    {
         var fields = new List<string>();
         var field = new StringBuilder();
         var quoted = false;
+        var text = lines[next++];
         var position = 0;
         while (true)
         {
@@ -27,15 +44,12 @@ public static class CsvRecords
                 {
                     break;
                 }
-                // A quoted field goes on over the line break.
-                var next = reader.ReadLine();
-                if (next is null)
+                if (next == lines.Length)
                 {
-                    break;
+                    return null;
                 }
-                line++;
                 field.Append('\n');
-                text = next;
+                text = lines[next++];
                 position = 0;
                 continue;
             }

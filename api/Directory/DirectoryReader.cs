@@ -13,10 +13,8 @@ public static class DirectoryReader
 {
     public static FieldError? ReadCsv(byte[] body, List<DirectoryRow> rows, List<RejectedLine> rejected)
     {
-        using var reader = new StreamReader(new MemoryStream(body), Encoding.UTF8);
-        var line = 0;
-        var header = CsvRecords.Next(reader, ref line, out _);
-        if (header is null)
+        using var records = CsvRecords.Read(Encoding.UTF8.GetString(body)).GetEnumerator();
+        if (!records.MoveNext() || records.Current.Fields is not { } header)
         {
             return new FieldError("body", "is empty; expected a header line userId,displayName,country,site,department,function");
         }
@@ -28,19 +26,25 @@ public static class DirectoryReader
         var profileColumns = ProfileParser.Fields
             .Select(field => header.FindIndex(name => name.Trim().Equals(field, StringComparison.OrdinalIgnoreCase)))
             .ToArray();
-        while (CsvRecords.Next(reader, ref line, out var startLine) is { } fields)
+        while (records.MoveNext())
         {
-            if (fields is [""])
+            var (line, fields) = records.Current;
+            if (fields is null)
+            {
+                rejected.Add(new RejectedLine(line, "a quoted field is never closed"));
+                continue;
+            }
+            if (fields.Count == 1 && string.IsNullOrWhiteSpace(fields[0]))
             {
                 continue;
             }
             if (fields.Count != header.Count)
             {
-                rejected.Add(new RejectedLine(startLine, $"has {fields.Count} fields; the header has {header.Count}"));
+                rejected.Add(new RejectedLine(line, $"has {fields.Count} fields; the header has {header.Count}"));
                 continue;
             }
             var values = profileColumns.Select(column => column < 0 ? null : fields[column]).ToArray();
-            Add(startLine, fields[userColumn].Trim(), values, rows, rejected);
+            Add(line, fields[userColumn].Trim(), values, rows, rejected);
         }
         return null;
     }
@@ -64,7 +68,8 @@ public static class DirectoryReader
                     rejected.Add(new RejectedLine(line, "must be a JSON object"));
                     continue;
                 }
-                if (!json.RootElement.TryGetProperty("userId", out var id) || id.ValueKind != JsonValueKind.String)
+                if (!json.RootElement.TryGetProperty("userId", out var id) || id.ValueKind != JsonValueKind.String ||
+                    !JsonText.TryGet(id, out var userId))
                 {
                     rejected.Add(new RejectedLine(line, "userId: is required and must be a string"));
                     continue;
@@ -74,7 +79,7 @@ public static class DirectoryReader
                     rejected.Add(new RejectedLine(line, error.ToString()));
                     continue;
                 }
-                Add(line, id.GetString()!, profile!, rows, rejected);
+                Add(line, userId, profile!, rows, rejected);
             }
             catch (JsonException)
             {

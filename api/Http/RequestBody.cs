@@ -2,6 +2,7 @@ using System.Text.Json;
 using Collaboration.Api.Validation;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
 
 namespace Collaboration.Api.Http;
 
@@ -15,7 +16,8 @@ public static class RequestBody
     public static async Task<(byte[]? Body, IResult? Problem)> ReadAsync(HttpRequest request, long limit, params string[] mediaTypes)
     {
         if (request.ContentType is { Length: > 0 } contentType &&
-            !mediaTypes.Any(type => contentType.StartsWith(type, StringComparison.OrdinalIgnoreCase)))
+            (!MediaTypeHeaderValue.TryParse(contentType, out var parsed) ||
+             !mediaTypes.Any(type => string.Equals(parsed.MediaType.Value, type, StringComparison.OrdinalIgnoreCase))))
         {
             return (null, Problems.Field(StatusCodes.Status415UnsupportedMediaType,
                 new FieldError("Content-Type", $"must be {string.Join(" or ", mediaTypes)}")));
@@ -49,11 +51,18 @@ public static class RequestBody
         problem = null;
         try
         {
-            return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
+            // A duplicated property is ambiguous (which eventId did the app mean?), so it is an error, not last-wins.
+            var json = body.AsMemory();
+            if (json.Span.StartsWith("\uFEFF"u8))
+            {
+                json = json[3..];
+            }
+            return JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {
-            problem = Problems.BadRequest("body", $"malformed JSON at line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}");
+            var reason = ex.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0].TrimEnd('.', ' ');
+            problem = Problems.BadRequest("body", $"malformed JSON at line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}: {reason}");
             return null;
         }
     }

@@ -38,7 +38,8 @@ public sealed class TransientFailureHandler(IProblemDetailsService problemDetail
 
     private static bool IsTransient(Exception exception) => exception switch
     {
-        StorageUnavailableException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException => true,
+        StorageUnavailableException => true,
+        _ when GrainRetry.IsSiloLoss(exception) => true,
         AggregateException aggregate => aggregate.InnerExceptions.All(IsTransient),
         _ => exception.InnerException is { } inner && IsTransient(inner),
     };

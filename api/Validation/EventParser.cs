@@ -19,8 +19,9 @@ public static partial class EventParser
 
     /// <summary>The event id if the element carries a string one, for reporting a rejected event.</summary>
     public static string? EventIdOf(JsonElement json) =>
-        json.ValueKind == JsonValueKind.Object && json.TryGetProperty("eventId", out var id) && id.ValueKind == JsonValueKind.String
-            ? id.GetString()
+        json.ValueKind == JsonValueKind.Object && json.TryGetProperty("eventId", out var id) &&
+        id.ValueKind == JsonValueKind.String && JsonText.TryGet(id, out var text)
+            ? text
             : null;
 
     /// <summary>Null and the interaction when the event is valid; otherwise the first problem found.</summary>
@@ -71,7 +72,7 @@ public static partial class EventParser
         {
             return titleTypeError;
         }
-        if (title is not null && (type != InteractionType.Create || title.Length > MaxTitleLength))
+        if (title is not null && (type != InteractionType.Create || JsonText.Length(title) > MaxTitleLength))
         {
             return new FieldError("title", type != InteractionType.Create ? "only allowed with type create" : $"must be at most {MaxTitleLength} characters");
         }
@@ -94,8 +95,7 @@ public static partial class EventParser
         {
             return new FieldError(field, "must be a string");
         }
-        value = property.GetString()!;
-        return null;
+        return JsonText.TryGet(property, out value) ? null : new FieldError(field, JsonText.NotText);
     }
 
     private static FieldError? OptionalString(JsonElement json, string field, out string? value)
@@ -109,12 +109,16 @@ public static partial class EventParser
         {
             return new FieldError(field, "must be a string");
         }
-        value = property.GetString();
+        if (!JsonText.TryGet(property, out var text))
+        {
+            return new FieldError(field, JsonText.NotText);
+        }
+        value = text;
         return null;
     }
 
     /// <summary>RFC 3339 date-time with a Z or numeric offset; the calendar check is left to the parser.</summary>
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})\z", RegexOptions.CultureInvariant)]
     private static partial Regex Rfc3339();
 
     public static FieldError? ParseTimestamp(string text, DateTimeOffset now, out DateTimeOffset instant)
@@ -160,7 +164,8 @@ public static partial class EventParser
         var index = 0;
         foreach (var tag in property.EnumerateArray())
         {
-            if (tag.ValueKind != JsonValueKind.String || tag.GetString() is not { Length: > 0 and <= MaxTagLength } value)
+            if (tag.ValueKind != JsonValueKind.String || !JsonText.TryGet(tag, out var value) ||
+                JsonText.Length(value) is 0 or > MaxTagLength)
             {
                 return new FieldError($"tags[{index}]", $"must be a string of 1-{MaxTagLength} characters");
             }

@@ -28,7 +28,11 @@ public static class ProfileParser
             {
                 return new FieldError(Fields[i], "must be a string");
             }
-            values[i] = property.GetString();
+            if (!JsonText.TryGet(property, out var text))
+            {
+                return new FieldError(Fields[i], JsonText.NotText);
+            }
+            values[i] = text;
         }
         return TryCreate(values, out profile);
     }
@@ -41,7 +45,7 @@ public static class ProfileParser
         for (var i = 0; i < Fields.Length; i++)
         {
             var value = values[i]?.Trim();
-            if (value is { Length: > MaxFieldLength })
+            if (value is not null && JsonText.Length(value) > MaxFieldLength)
             {
                 return new FieldError(Fields[i], $"must be at most {MaxFieldLength} characters");
             }

@@ -1,10 +1,11 @@
 -- Collaboration schema, version 2: cluster membership for Microsoft.Orleans.Clustering.AdoNet 10.4.2 (Invariant
 -- "Npgsql"), used by silos (membership table) and by clients (gateway list).
 --
--- The provider carries no SQL of its own. At start-up it runs "SELECT QueryKey, QueryText FROM OrleansQuery", fails
--- unless every key it knows is present, and later runs each text with named parameters (@DeploymentId, ...) that
--- Npgsql binds. The result columns are read by name, so every SELECT below aliases its columns to the quoted names
--- the provider asks for; the tables themselves use our own snake_case names.
+-- The provider carries no SQL of its own. At start-up (silo and client alike) it runs "SELECT QueryKey, QueryText FROM
+-- OrleansQuery", fails unless all nine required keys are present (CleanupDefunctSiloEntryKey is optional), and later
+-- runs each text with named parameters (@DeploymentId, ...) that Npgsql binds. The result columns are read by name,
+-- so every SELECT below aliases its columns to the quoted names the provider asks for; the tables themselves use
+-- our own snake_case names.
 --
 -- Membership is optimistic: the deployment has one version row, every reader gets that version as the ETag of the
 -- whole table, and a silo insert or update succeeds only if the version it read is still current; it then bumps the

@@ -105,8 +105,9 @@ public abstract class EventSourcedGrain<TState>(IEventJournal journal, IOptions<
             State = TState.FromSnapshot(snapshot.Data);
             return true;
         }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Whatever is wrong with a snapshot (an older format, a damaged row), the stream itself is the truth.
             logger.LogWarning(ex, "Snapshot of {Stream} is unreadable; replaying the whole stream", StreamId);
             State = new TState();
             return false;

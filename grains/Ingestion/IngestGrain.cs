@@ -11,7 +11,8 @@ namespace Collaboration.Ingestion;
 /// Settles and fans out posted events, on whichever silo takes the call. Order of work:
 /// 1. the ledger settles every event id (new, duplicate, or conflict: a reused id with other content stops here,
 ///    before any grain has it);
-/// 2. thread grains store their events and refuse those naming another idea than the thread's;
+/// 2. thread grains store their events and refuse those naming another idea than the thread's (a refused event is
+///    stored nowhere, so its claim is released and the id may be used again);
 /// 3. user and idea grains store the rest, in parallel, one call per grain for the whole request.
 /// Duplicates are delivered again: a retry may follow an attempt that stopped halfway, and the journal skips what a
 /// stream already holds. An exception means some grain may not have stored an event: the caller retries.
@@ -22,26 +23,33 @@ public sealed class IngestGrain(IEventLedger ledger) : Grain, IIngestGrain
     public async Task<IngestResult[]> IngestAsync(Interaction[] events)
     {
         var results = new IngestResult?[events.Length];
-        var claimed = await ClaimAsync(events, results);
+        var hashes = events.Select(ContentHash.Of).ToArray();
+        var (toDeliver, copies) = await ClaimAsync(events, hashes, results);
 
-        var delivered = claimed.Where(i => events[i].ThreadId is null).ToList();
+        var delivered = toDeliver.Where(i => events[i].ThreadId is null).ToList();
         var stored = new bool[events.Length];
-        foreach (var (index, outcome) in await RecordInThreadsAsync(events, claimed))
+        var refused = new List<EventClaim>();
+        foreach (var (index, outcome) in await RecordInThreadsAsync(events, toDeliver))
         {
             if (outcome.BoundToOtherIdea is { } otherIdea)
             {
                 results[index] = new IngestResult(IngestStatus.Conflict, "threadId",
                     $"thread '{events[index].ThreadId}' belongs to idea '{otherIdea}', not '{events[index].IdeaId}'");
+                refused.Add(new EventClaim(events[index].EventId, hashes[index]));
                 continue;
             }
             stored[index] |= outcome.Stored;
             delivered.Add(index);
         }
+        if (refused.Count > 0)
+        {
+            await ledger.ReleaseAsync(refused);
+        }
 
         var byUser = delivered.GroupBy(i => events[i].UserId)
-            .Select(group => Record(group.ToArray(), indexes => GrainFactory.GetGrain<IUserGrain>(group.Key).RecordAsync(indexes)));
+            .Select(group => Record(group.ToArray(), batch => GrainFactory.GetGrain<IUserGrain>(group.Key).RecordAsync(batch)));
         var byIdea = delivered.GroupBy(i => events[i].IdeaId)
-            .Select(group => Record(group.ToArray(), indexes => GrainFactory.GetGrain<IIdeaGrain>(group.Key).RecordAsync(indexes)));
+            .Select(group => Record(group.ToArray(), batch => GrainFactory.GetGrain<IIdeaGrain>(group.Key).RecordAsync(batch)));
         foreach (var (indexes, newlyStored) in await Task.WhenAll(byUser.Concat(byIdea)))
         {
             for (var i = 0; i < indexes.Length; i++)
@@ -55,25 +63,40 @@ public sealed class IngestGrain(IEventLedger ledger) : Grain, IIngestGrain
             // A duplicate that completed an earlier, interrupted attempt did change something: report it accepted.
             results[index] ??= stored[index] ? IngestResult.Accepted : IngestResult.Duplicate;
         }
+        foreach (var (copy, first) in copies)
+        {
+            // A repeated id in one request shares the fate of its first copy: refused with it, otherwise a duplicate.
+            results[copy] = results[first]!.Status == IngestStatus.Conflict ? results[first] : IngestResult.Duplicate;
+        }
         return results.Select(result => result!).ToArray();
 
         async Task<(int[] Indexes, bool[] Stored)> Record(int[] indexes, Func<Interaction[], Task<bool[]>> record) =>
             (indexes, await record(indexes.Select(i => events[i]).ToArray()));
     }
 
-    /// <summary>Settles every event id; returns the indexes to deliver (new ones and duplicates), conflicts filled in.</summary>
-    private async Task<List<int>> ClaimAsync(Interaction[] events, IngestResult?[] results)
+    /// <summary>
+    /// Settles every event id. Returns the indexes to deliver (new ones and duplicates) and the later copies of ids
+    /// repeated with the same content in this request; conflicts are filled into <paramref name="results"/>.
+    /// </summary>
+    private async Task<(List<int> ToDeliver, List<(int Copy, int First)> Copies)> ClaimAsync(
+        Interaction[] events, byte[][] hashes, IngestResult?[] results)
     {
-        var hashes = events.Select(ContentHash.Of).ToArray();
         var firstIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        var copies = new List<(int, int)>();
         var claims = new List<EventClaim>(events.Length);
         var claimIndexes = new List<int>(events.Length);
         for (var i = 0; i < events.Length; i++)
         {
             if (firstIndex.TryGetValue(events[i].EventId, out var first))
             {
-                // The same id twice in one request: the later copy is a duplicate or a conflict of the first.
-                results[i] = hashes[first].AsSpan().SequenceEqual(hashes[i]) ? IngestResult.Duplicate : ReusedId();
+                if (hashes[first].AsSpan().SequenceEqual(hashes[i]))
+                {
+                    copies.Add((i, first));
+                }
+                else
+                {
+                    results[i] = ReusedId();
+                }
                 continue;
             }
             firstIndex.Add(events[i].EventId, i);
@@ -96,7 +119,7 @@ public sealed class IngestGrain(IEventLedger ledger) : Grain, IIngestGrain
             }
             toDeliver.Add(index);
         }
-        return toDeliver;
+        return (toDeliver, copies);
     }
 
     private async Task<List<(int Index, ThreadRecordResult Outcome)>> RecordInThreadsAsync(Interaction[] events, List<int> claimed)

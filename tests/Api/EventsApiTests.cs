@@ -5,7 +5,8 @@ using static Collaboration.Events.InteractionType;
 
 namespace Collaboration.Tests.Api;
 
-public class EventsApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
+/// <summary>Runs against the embedded default and against cluster mode (see the two classes at the end).</summary>
+public abstract class EventsApiTests(ApiFactory factory)
 {
     private readonly HttpClient client = factory.CreateClient();
 
@@ -86,6 +87,11 @@ public class EventsApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         { Event(e => { e["type"] = "create"; e["tags"] = new JsonArray("ok", new string('x', 51)); }), "tags[1]" },
         { Event(e => { e["type"] = "create"; e["tags"] = new JsonArray("ok", 3); }), "tags[1]" },
         { Event(e => e["tags"] = new JsonArray("not on a like")), "tags" },
+        { Event(e => e["eventId"] = "PLACEHOLDER").Replace("PLACEHOLDER", "\\ud800"), "eventId" },
+        { Event(e => { e["type"] = "create"; e["title"] = "PLACEHOLDER"; }).Replace("PLACEHOLDER", "a\\udc00b"), "title" },
+        { Event(e => { e["type"] = "create"; e["tags"] = new JsonArray("PLACEHOLDER"); }).Replace("PLACEHOLDER", "\\ud800"), "tags[0]" },
+        { Event(e => e["occurredAt"] = "2026-11-26T09:30:00Z\n"), "occurredAt" },
+        { Event(_ => { }).Replace("\"type\":\"like\"", "\"type\":\"like\",\"type\":\"view\""), "body" },
     };
 
     private static string Event(Action<JsonObject> change)
@@ -109,9 +115,9 @@ public class EventsApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         using var response = await client.PostRawAsync("/v1/events", body);
 
         await AssertProblem(response, HttpStatusCode.BadRequest, field);
-        if (JsonNode.Parse(body.EndsWith(':') ? "{}" : body) is JsonObject sent && sent["ideaId"] is JsonValue idea && idea.GetValueKind() == System.Text.Json.JsonValueKind.String && idea.GetValue<string>().Length > 0)
+        if (System.Text.RegularExpressions.Regex.Match(body, "\"ideaId\":\"(i-[0-9a-f]+)\"") is { Success: true } idea)
         {
-            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/v1/ideas/{idea.GetValue<string>()}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/v1/ideas/{idea.Groups[1].Value}")).StatusCode);
         }
     }
 
@@ -140,12 +146,67 @@ public class EventsApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         await AssertProblem(response, HttpStatusCode.RequestEntityTooLarge, "body");
     }
 
-    [Fact]
-    public async Task Only_json_is_taken()
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/jsonx")]
+    public async Task Only_json_is_taken(string contentType)
     {
-        using var response = await client.PostRawAsync("/v1/events", Event(_ => { }), "text/plain");
+        using var response = await client.PostRawAsync("/v1/events", Event(_ => { }), contentType);
 
         await AssertProblem(response, HttpStatusCode.UnsupportedMediaType, "Content-Type");
+    }
+
+    [Fact]
+    public async Task A_title_is_measured_in_characters_not_UTF16_units()
+    {
+        var create = Make.Json(Make.Event(Create, Make.Id("u"), Make.Id("i"), Now, title: string.Concat(Enumerable.Repeat("💡", 300))));
+
+        using var response = await client.PostJsonAsync("/v1/events", create);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_id_refused_for_a_thread_conflict_can_be_used_again_with_the_right_idea()
+    {
+        var (thread, idea) = (Make.Id("t"), Make.Id("i"));
+        await client.PostJsonAsync("/v1/events", Make.Json(Make.Event(Create, Make.Id("u"), idea, Now, threadId: thread)));
+        var wrong = Make.Event(Comment, Make.Id("u"), Make.Id("i"), Now, threadId: thread);
+
+        using var refused = await client.PostJsonAsync("/v1/events", Make.Json(wrong));
+        using var corrected = await client.PostJsonAsync("/v1/events", Make.Json(wrong with { IdeaId = idea }));
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, corrected.StatusCode);
+        Assert.Equal(1, (await client.GetNodeAsync($"/v1/threads/{thread}"))["counts"]!["comment"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_repeated_id_in_a_batch_shares_the_fate_of_its_first_copy()
+    {
+        var original = Make.Event(Like, Make.Id("u"), Make.Id("i"), Now);
+        await client.PostJsonAsync("/v1/events", Make.Json(original));
+        var reuse = Make.Json(original with { Type = View });
+        var batch = new JsonObject { ["events"] = new JsonArray(JsonNode.Parse(reuse.ToJson()), JsonNode.Parse(reuse.ToJson())) };
+
+        using var response = await client.PostRawAsync("/v1/events/batch", batch.ToJsonString());
+
+        var body = await response.ReadNodeAsync();
+        Assert.Equal((0, 0), (body["accepted"]!.GetValue<int>(), body["duplicates"]!.GetValue<int>()));
+        Assert.Equal([0, 1], body["rejected"]!.AsArray().Select(r => r!["index"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task Text_that_is_not_valid_Unicode_rejects_only_its_own_event_in_a_batch()
+    {
+        var good = Make.Json(Make.Event(View, Make.Id("u"), Make.Id("i"), Now));
+        var body = "{\"events\":[" + good.ToJson() + ",{\"eventId\":\"\\ud800\",\"type\":\"view\"}]}";
+
+        using var response = await client.PostRawAsync("/v1/events/batch", body);
+
+        var answer = await response.ReadNodeAsync();
+        Assert.Equal(1, answer["accepted"]!.GetValue<int>());
+        Assert.Equal("eventId", answer["rejected"]![0]!["field"]!.GetValue<string>());
     }
 
     [Fact]
@@ -244,3 +305,7 @@ public class EventsApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.True(problem["errors"]?[field] is not null, $"the problem should name '{field}': {text}");
     }
 }
+
+public class EmbeddedEventsApiTests(ApiFactory factory) : EventsApiTests(factory), IClassFixture<ApiFactory>;
+
+public class ClusterEventsApiTests(ClusterApiFactory factory) : EventsApiTests(factory), IClassFixture<ClusterApiFactory>;

@@ -5,8 +5,11 @@ using static Collaboration.Events.InteractionType;
 
 namespace Collaboration.Tests.Api;
 
-/// <summary>Reads that depend on "now" move the factory's clock, so this class has an application of its own.</summary>
-public class ReadsApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
+/// <summary>
+/// Runs against the embedded default and against cluster mode (the two classes at the end). Reads that depend on
+/// "now" move the factory's clock, so this class has an application of its own.
+/// </summary>
+public abstract class ReadsApiTests(ApiFactory factory)
 {
     private readonly HttpClient client = factory.CreateClient();
 
@@ -152,3 +155,7 @@ public class ReadsApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal(3, ideaView["counts"]!["create"]!.GetValue<int>() + ideaView["counts"]!["comment"]!.GetValue<int>() + ideaView["counts"]!["view"]!.GetValue<int>());
     }
 }
+
+public class EmbeddedReadsApiTests(ApiFactory factory) : ReadsApiTests(factory), IClassFixture<ApiFactory>;
+
+public class ClusterReadsApiTests(ClusterApiFactory factory) : ReadsApiTests(factory), IClassFixture<ClusterApiFactory>;

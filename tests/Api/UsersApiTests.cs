@@ -6,7 +6,8 @@ using static Collaboration.Events.InteractionType;
 
 namespace Collaboration.Tests.Api;
 
-public class UsersApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
+/// <summary>Runs against the embedded default and against cluster mode (see the two classes at the end).</summary>
+public abstract class UsersApiTests(ApiFactory factory)
 {
     private readonly HttpClient client = factory.CreateClient();
 
@@ -38,6 +39,7 @@ public class UsersApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     [InlineData("""{"displayName":42}""", "displayName")]
     [InlineData("""{"site":"x"}x""", "body")]
     [InlineData("""["x"]""", "body")]
+    [InlineData("""{"displayName":"\ud800"}""", "displayName")]
     public async Task A_bad_profile_is_a_problem_naming_the_field_and_stores_nothing(string body, string field)
     {
         var user = Make.Id("u");
@@ -83,6 +85,20 @@ public class UsersApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal("Rao, Priya", (await client.GetNodeAsync($"/v1/users/{a}"))["displayName"]!.GetValue<string>());
         Assert.Equal("Line\nBreak", (await client.GetNodeAsync($"/v1/users/{c}"))["displayName"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/v1/users/{b}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_unclosed_quote_rejects_its_own_line_only()
+    {
+        var (a, b, c) = (Make.Id("u"), Make.Id("u"), Make.Id("u"));
+        var csv = $"userId,displayName,country,site,department,function\n{a},\"Unclosed,FI,x,y,z\n{b},B,FI,x,y,z\n   \n{c},C,SE,x,y,z\n";
+
+        using var response = await ImportAsync(csv, "text/csv");
+
+        var body = await response.ReadNodeAsync();
+        Assert.Equal(2, body["imported"]!.GetValue<int>());
+        Assert.Equal([2], body["rejected"]!.AsArray().Select(r => r!["line"]!.GetValue<int>()));
+        Assert.Equal("SE", (await client.GetNodeAsync($"/v1/users/{c}"))["country"]!.GetValue<string>());
     }
 
     [Fact]
@@ -157,3 +173,7 @@ public class DirectoryImportScaleTests(ApiFactory factory) : IClassFixture<ApiFa
         Assert.Equal(("Employee 119999", "JP"), (last["displayName"]!.GetValue<string>(), last["country"]!.GetValue<string>()));
     }
 }
+
+public class EmbeddedUsersApiTests(ApiFactory factory) : UsersApiTests(factory), IClassFixture<ApiFactory>;
+
+public class ClusterUsersApiTests(ClusterApiFactory factory) : UsersApiTests(factory), IClassFixture<ClusterApiFactory>;

@@ -173,6 +173,18 @@ public abstract class EventJournalContract : IDisposable
     }
 
     [Fact]
+    public async Task A_released_claim_frees_the_id_but_only_for_its_own_content()
+    {
+        var (_, ledger) = Open();
+        var (id, other) = (Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"));
+        await ledger.ClaimAsync([new EventClaim(id, [1]), new EventClaim(other, [1])]);
+
+        await ledger.ReleaseAsync([new EventClaim(id, [1]), new EventClaim(other, [2])]);
+
+        Assert.Equal([ClaimOutcome.New, ClaimOutcome.Conflict], await ledger.ClaimAsync([new EventClaim(id, [3]), new EventClaim(other, [2])]));
+    }
+
+    [Fact]
     public async Task Concurrent_claims_of_one_id_have_exactly_one_winner()
     {
         var id = Guid.NewGuid().ToString("N");

@@ -5,18 +5,14 @@ using Npgsql;
 
 namespace Collaboration.Tests.Journal;
 
-[Collection(PostgresCollection.Name)]
 public sealed class PostgresEventJournalTests : EventJournalContract, IAsyncLifetime
 {
-    private readonly PostgresServer server;
     private readonly List<NpgsqlDataSource> dataSources = [];
     private string connectionString = "";
 
-    public PostgresEventJournalTests(PostgresServer server) => this.server = server;
-
     public async Task InitializeAsync()
     {
-        connectionString = await server.CreateDatabaseAsync();
+        connectionString = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await PostgresSchema.ApplyAsync(dataSource);
     }

@@ -10,10 +10,13 @@ namespace Collaboration.Tests.Support;
 /// The real application on Kestrel (a real socket), on its own data folder and silo ports. Its clock is a
 /// <see cref="FakeTimeProvider"/> starting at <see cref="Make.Noon"/>, so tests can move "now".
 /// </summary>
-public sealed class ApiFactory : WebApplicationFactory<Program>
+public class ApiFactory : WebApplicationFactory<Program>
 {
     private readonly TempDirectory? ownedDirectory;
     private readonly Dictionary<string, string> settings;
+
+    /// <summary>Configuration of the application, applied when it is first built.</summary>
+    protected IDictionary<string, string> Settings => settings;
 
     public ApiFactory() : this(null, null)
     {
@@ -22,7 +25,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     /// <summary>An application on <paramref name="dataDirectory"/>, e.g. to start again on what a previous one stored.</summary>
     public static ApiFactory On(string dataDirectory, IDictionary<string, string>? settings = null) => new(dataDirectory, settings);
 
-    private ApiFactory(string? dataDirectory, IDictionary<string, string>? settings)
+    protected ApiFactory(string? dataDirectory, IDictionary<string, string>? settings)
     {
         if (dataDirectory is null)
         {

@@ -13,6 +13,9 @@ public static class Make
         string? threadId = null, string? eventId = null, string? title = null, string[]? tags = null) =>
         new(eventId ?? Id("e"), type, userId, ideaId, threadId, at.ToUniversalTime(), title, tags);
 
+    /// <summary>The JSON text of a <see cref="Json"/> dictionary.</summary>
+    public static string ToJson(this Dictionary<string, object?> json) => System.Text.Json.JsonSerializer.Serialize(json);
+
     /// <summary>The JSON an app would post for <paramref name="interaction"/>.</summary>
     public static Dictionary<string, object?> Json(Interaction interaction)
     {

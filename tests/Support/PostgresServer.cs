@@ -4,14 +4,38 @@ using Npgsql;
 namespace Collaboration.Tests.Support;
 
 /// <summary>
-/// A private PostgreSQL server for the test run, from Debian's postgresql package (test.sh installs it where it is
-/// missing): initdb into a temporary folder, started on a free loopback port, as the postgres user when we are root
-/// (the server refuses to run as root). Missing binaries fail the tests: they are never skipped.
+/// A private PostgreSQL server, from Debian's postgresql package (test.sh installs it where it is missing): initdb
+/// into a temporary folder, started on a free loopback port, as the postgres user when we are root (the server
+/// refuses to run as root). Missing binaries fail the tests: they are never skipped. Most tests share one server
+/// (<see cref="SharedAsync"/>) and take a fresh database each.
 /// </summary>
-public sealed class PostgresServer : IAsyncLifetime
+public sealed class PostgresServer : IAsyncDisposable
 {
+    private static readonly Lazy<Task<PostgresServer>> Shared = new(async () =>
+    {
+        var server = await StartAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return server;
+    });
+
     private readonly string directory = Directory.CreateTempSubdirectory("collab-pg-").FullName;
     private string binaries = "";
+    private int port;
+
+    private PostgresServer()
+    {
+    }
+
+    /// <summary>The server shared by this test run, started on first use.</summary>
+    public static Task<PostgresServer> SharedAsync() => Shared.Value;
+
+    /// <summary>A server of one's own, e.g. to stop and start it under load.</summary>
+    public static async Task<PostgresServer> StartAsync()
+    {
+        var server = new PostgresServer();
+        await server.InitializeAsync();
+        return server;
+    }
 
     public string ConnectionString { get; private set; } = "";
 
@@ -28,7 +52,7 @@ public sealed class PostgresServer : IAsyncLifetime
         return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
     }
 
-    public async Task InitializeAsync()
+    private async Task InitializeAsync()
     {
         binaries = Directory.Exists("/usr/lib/postgresql")
             ? Directory.GetDirectories("/usr/lib/postgresql").Select(v => Path.Combine(v, "bin"))
@@ -42,20 +66,27 @@ public sealed class PostgresServer : IAsyncLifetime
         {
             await RunAsync("chown", "-R", "postgres:postgres", directory);
         }
-        var port = FreePort.Next();
-        var data = Path.Combine(directory, "data");
-        await RunAsPostgresAsync(Path.Combine(binaries, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
-        await RunAsPostgresAsync(Path.Combine(binaries, "pg_ctl"), "-D", data, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60",
-            "-o", $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections=300", "start");
+        port = FreePort.Next();
+        await RunAsPostgresAsync(Path.Combine(binaries, "initdb"), "-D", Path.Combine(directory, "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
+        await StartServerAsync();
         ConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50";
     }
 
-    public async Task DisposeAsync()
+    /// <summary>Starts the (stopped) server again on the same port and data.</summary>
+    public Task StartServerAsync() =>
+        RunAsPostgresAsync(Path.Combine(binaries, "pg_ctl"), "-D", Path.Combine(directory, "data"), "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60",
+            "-o", $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections=300", "start");
+
+    /// <summary>Stops the server at once, as a crash would (no checkpoint).</summary>
+    public Task StopServerAsync() =>
+        RunAsPostgresAsync(Path.Combine(binaries, "pg_ctl"), "-D", Path.Combine(directory, "data"), "-m", "immediate", "-w", "stop");
+
+    public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
         try
         {
-            await RunAsPostgresAsync(Path.Combine(binaries, "pg_ctl"), "-D", Path.Combine(directory, "data"), "-m", "immediate", "-w", "stop");
+            await StopServerAsync();
         }
         finally
         {
@@ -81,10 +112,4 @@ public sealed class PostgresServer : IAsyncLifetime
             throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}):\n{await output}\n{await error}");
         }
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresServer>
-{
-    public const string Name = "PostgreSQL";
 }

@@ -50,4 +50,16 @@ public sealed class PostgresEventLedger(NpgsqlDataSource dataSource) : IEventLed
             }
             return outcomes;
         });
+
+    public Task ReleaseAsync(IReadOnlyList<EventClaim> claims, CancellationToken ct = default) =>
+        PostgresErrors.Guard("written", async () =>
+        {
+            await using var delete = dataSource.CreateCommand("""
+                DELETE FROM event_ledger l USING unnest($1::text[], $2::bytea[]) AS r(id, hash)
+                WHERE l.event_id = r.id AND l.content_hash = r.hash
+                """);
+            delete.Parameters.AddWithValue(claims.Select(c => c.EventId).ToArray());
+            delete.Parameters.AddWithValue(claims.Select(c => c.ContentHash).ToArray());
+            return await delete.ExecuteNonQueryAsync(ct);
+        });
 }

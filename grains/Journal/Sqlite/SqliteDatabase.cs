@@ -64,10 +64,14 @@ public sealed class SqliteDatabase : IDisposable
             readers.Add(connection);
             return result;
         }
-        catch (SqliteException ex)
+        catch (Exception ex)
         {
             connection?.Dispose();
-            throw new StorageUnavailableException("The journal could not be read: " + ex.Message, ex);
+            if (ex is SqliteException)
+            {
+                throw new StorageUnavailableException("The journal could not be read: " + ex.Message, ex);
+            }
+            throw;
         }
     });
 
@@ -162,7 +166,14 @@ public sealed class SqliteDatabase : IDisposable
             catch (Exception ex)
             {
                 // The whole batch rolls back; every caller learns its work is not stored and may retry.
-                context?.Dispose();
+                try
+                {
+                    context?.Dispose();
+                }
+                catch (SqliteException)
+                {
+                    // The connection is being replaced anyway; the writer thread must survive.
+                }
                 context = null;
                 var failure = new StorageUnavailableException("The journal could not be written: " + ex.Message, ex);
                 foreach (var operation in batch)

@@ -29,4 +29,17 @@ public sealed class SqliteEventLedger(SqliteDatabase database, TimeProvider cloc
             }
             return outcomes;
         });
+
+    public Task ReleaseAsync(IReadOnlyList<EventClaim> claims, CancellationToken ct = default) =>
+        database.WriteAsync(context =>
+        {
+            var delete = context.Command("DELETE FROM event_ledger WHERE event_id = $id AND content_hash = $hash", "$id", "$hash");
+            foreach (var claim in claims)
+            {
+                delete.Parameters[0].Value = claim.EventId;
+                delete.Parameters[1].Value = claim.ContentHash;
+                delete.ExecuteNonQuery();
+            }
+            return claims.Count;
+        });
 }
