@@ -15,5 +15,14 @@ if (migrateOnly)
 {
     return;
 }
-builder.UseOrleans(silo => silo.AddCollaborationGrains(builder.Configuration));
+builder.UseOrleans(silo =>
+{
+    silo.AddCollaborationGrains(builder.Configuration);
+    // In a pod: silo name, cluster ids and address from the pod (deploy/k8s); silos whose pod is gone are declared
+    // dead at once, and the pod of a silo declared dead is deleted so its Deployment replaces it.
+    if (Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 })
+    {
+        silo.UseKubernetesHosting(options => options.Configure(kubernetes => kubernetes.DeleteDefunctSiloPods = true));
+    }
+});
 await builder.Build().RunAsync();

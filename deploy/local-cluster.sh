@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# A local cluster on this machine: a private PostgreSQL, N silos on loopback ports and one api gateway.
+#
+#   deploy/local-cluster.sh start [N]        build, start PostgreSQL, apply the schema, N silos (default 3), the api on :5080
+#   deploy/local-cluster.sh add-silo         one more silo; it joins and starts taking grains, nothing else restarts
+#   deploy/local-cluster.sh stop-silo K      SIGTERM silo K: it leaves and hands its grains over
+#   deploy/local-cluster.sh kill-silo K      SIGKILL silo K: the others declare it dead in about 10 s
+#   deploy/local-cluster.sh status           processes and membership
+#   deploy/local-cluster.sh stop             stop the api, every silo and PostgreSQL
+#
+# State (PostgreSQL data, logs, pids) lives in .local-cluster/ at the repository root. PGPORT (default 5433) and
+# API_URL (default http://localhost:5080) can be set. Local trust authentication on loopback only: no secret needed.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+state="$root/.local-cluster"
+pgport="${PGPORT:-5433}"
+api_url="${API_URL:-http://localhost:5080}"
+connection="Host=127.0.0.1;Port=$pgport;Username=postgres;Database=collaboration"
+bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+cluster_env() {
+  export Collaboration__Mode=Cluster ConnectionStrings__postgres="$connection"
+  export Orleans__ClusterId=local Orleans__AdvertisedIP=127.0.0.1
+}
+
+start_postgres() {
+  [ -n "$bin" ] || { echo "PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }
+  mkdir -p "$state/pg"
+  [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$state/pg"
+  if [ ! -f "$state/pg/data/PG_VERSION" ]; then
+    as_postgres "$bin/initdb" -D "$state/pg/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  as_postgres "$bin/pg_ctl" -D "$state/pg/data" -l "$state/pg/server.log" -w \
+    -o "-p $pgport -k $state/pg -c listen_addresses=127.0.0.1" start >/dev/null
+  as_postgres "$bin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -tAc \
+    "SELECT 1 FROM pg_database WHERE datname = 'collaboration'" | grep -q 1 ||
+    as_postgres "$bin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -c "CREATE DATABASE collaboration" >/dev/null
+}
+
+start_silo() {
+  local index=$1
+  cluster_env
+  Orleans__SiloPort=$((11110 + index)) Orleans__GatewayPort=$((30000 + index)) \
+    nohup dotnet "$root/silo/bin/Release/net10.0/Collaboration.Silo.dll" >"$state/silo-$index.log" 2>&1 &
+  echo $! >"$state/silo-$index.pid"
+  echo "silo $index: pid $!, silo port $((11110 + index)), gateway port $((30000 + index))"
+}
+
+signal_silo() {
+  local signal=$1 index=$2
+  kill "-$signal" "$(cat "$state/silo-$index.pid")" && rm -f "$state/silo-$index.pid"
+  echo "silo $index: sent SIG$signal"
+}
+
+case "${1:-}" in
+  start)
+    count="${2:-3}"
+    mkdir -p "$state"
+    dotnet build "$root/Collaboration.sln" -c Release -nologo -v quiet
+    start_postgres
+    cluster_env
+    dotnet "$root/silo/bin/Release/net10.0/Collaboration.Silo.dll" migrate
+    for index in $(seq 1 "$count"); do start_silo "$index"; done
+    ASPNETCORE_URLS="$api_url" nohup dotnet "$root/api/bin/Release/net10.0/Collaboration.Api.dll" >"$state/api.log" 2>&1 &
+    echo $! >"$state/api.pid"
+    for _ in $(seq 1 120); do curl -fsS "$api_url/health" >/dev/null 2>&1 && break; sleep 0.5; done
+    curl -fsS "$api_url/health" >/dev/null && echo "api: $api_url (pid $(cat "$state/api.pid"))"
+    ;;
+  add-silo)
+    last=$(ls "$state"/silo-*.log 2>/dev/null | sed 's/.*silo-\([0-9]*\).log/\1/' | sort -n | tail -n 1)
+    start_silo $(( ${last:-0} + 1 ))
+    ;;
+  stop-silo) signal_silo TERM "${2:?which silo}" ;;
+  kill-silo) signal_silo KILL "${2:?which silo}" ;;
+  status)
+    for pid in "$state"/*.pid; do [ -f "$pid" ] && echo "$(basename "$pid" .pid): pid $(cat "$pid")"; done
+    as_postgres "$bin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -d collaboration -c \
+      "SELECT address, port, generation, status, i_am_alive_time FROM orleans_membership_silo ORDER BY port, generation"
+    ;;
+  stop)
+    for pid in "$state"/api.pid "$state"/silo-*.pid; do
+      [ -f "$pid" ] && { kill -TERM "$(cat "$pid")" 2>/dev/null || true; rm -f "$pid"; }
+    done
+    wait 2>/dev/null || true
+    [ -f "$state/pg/data/postmaster.pid" ] && as_postgres "$bin/pg_ctl" -D "$state/pg/data" -m fast -w stop >/dev/null
+    echo "stopped"
+    ;;
+  *) sed -n '2,12p' "$0"; exit 2 ;;
+esac

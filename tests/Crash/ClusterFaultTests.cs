@@ -1,0 +1,269 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Collaboration.Events;
+using Collaboration.Folds;
+using Collaboration.Tests.Support;
+using Npgsql;
+using Xunit.Abstractions;
+using static Collaboration.Events.InteractionType;
+
+namespace Collaboration.Tests.Crash;
+
+/// <summary>
+/// Real processes on a real PostgreSQL: three silos and the api; a client posts a stream of events and retries
+/// anything not acknowledged while one silo is SIGKILLed, another is added, and PostgreSQL restarts. At the end every
+/// acknowledged event is stored exactly once and the grain states equal a fold the test computes on its own.
+/// </summary>
+public class ClusterFaultTests(ITestOutputHelper output)
+{
+    private const int EventCount = 2400;
+
+    [Fact]
+    public async Task Losing_a_silo_adding_one_and_restarting_PostgreSQL_keeps_every_acknowledged_event_exactly_once()
+    {
+        await using var postgres = await PostgresServer.StartAsync();
+        var connectionString = await postgres.CreateDatabaseAsync();
+        using var work = new TempDirectory();
+        var cluster = new Dictionary<string, string>
+        {
+            ["Collaboration__Mode"] = "Cluster",
+            ["ConnectionStrings__postgres"] = connectionString,
+            ["Orleans__ClusterId"] = "fault-" + Guid.NewGuid().ToString("N"),
+            ["Orleans__AdvertisedIP"] = "127.0.0.1",
+        };
+        using (var migrate = ServiceProcess.StartSilo(work.Path, cluster, "migrate"))
+        {
+            Assert.Equal(0, await migrate.WaitForExitAsync());
+        }
+        var silos = new List<ServiceProcess>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                silos.Add(await StartSiloAsync(work.Path, cluster, connectionString));
+            }
+            using var api = await ServiceProcess.StartApiAsync(work.Path, cluster);
+            using var client = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+            var events = Workload();
+            var stream = new PostedStream(client, events);
+
+            // Faults are triggered by progress, not by the clock, so they always land mid-stream.
+            var faults = Task.Run(async () =>
+            {
+                await stream.Acknowledged(EventCount / 4);
+                silos[0].Kill();
+                await stream.Acknowledged(EventCount / 2);
+                silos.Add(await StartSiloAsync(work.Path, cluster, connectionString));
+                await stream.Acknowledged(EventCount * 3 / 4);
+                await postgres.StopServerAsync();
+                await postgres.StartServerAsync();
+            });
+            await stream.RunAsync(workers: 6);
+            await faults;
+
+            var (lost, doubled) = await CheckJournalAsync(connectionString, events);
+            var report = $"fault test: sent {EventCount}, acknowledged {stream.AcknowledgedCount}, retried {stream.Retries}, " +
+                $"lost {lost}, double-counted {doubled}, unavailable {stream.UnavailableSeconds:F1} s " +
+                $"(time with failing requests; the longest wait for one acknowledgement was {stream.LongestWait.TotalSeconds:F1} s)";
+            output.WriteLine(report);
+            Assert.Equal(EventCount, stream.AcknowledgedCount);
+            Assert.Equal(0, lost);
+            Assert.Equal(0, doubled);
+            await CheckStatesAsync(client, events);
+        }
+        finally
+        {
+            silos.ForEach(silo => silo.Dispose());
+        }
+    }
+
+    private static async Task<ServiceProcess> StartSiloAsync(string workingDirectory, Dictionary<string, string> cluster, string connectionString)
+    {
+        var port = FreePort.Next();
+        var silo = ServiceProcess.StartSilo(workingDirectory, new Dictionary<string, string>(cluster)
+        {
+            ["Orleans__SiloPort"] = port.ToString(),
+            ["Orleans__GatewayPort"] = FreePort.Next().ToString(),
+        });
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await silo.WaitUntilAsync(async () =>
+        {
+            await using var active = dataSource.CreateCommand("SELECT count(*) FROM orleans_membership_silo WHERE port = $1 AND status = 3");
+            active.Parameters.AddWithValue(port);
+            return (long)(await active.ExecuteScalarAsync())! == 1;
+        }, "join the cluster as an active silo");
+        return silo;
+    }
+
+    /// <summary>Creates, contributions, views and follow decisions on 20 ideas by 200 users, dated out of order.</summary>
+    private static Interaction[] Workload()
+    {
+        var random = new Random(3);
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var ideas = Enumerable.Range(0, 20).Select(n => $"idea-{run}-{n}").ToArray();
+        var types = new[] { Comment, Like, Edit, Share, View, View, Follow, Follow, Unfollow, Create };
+        return Enumerable.Range(0, EventCount).Select(n =>
+        {
+            var idea = random.Next(ideas.Length);
+            var type = n < ideas.Length ? Create : types[random.Next(types.Length)];
+            var onThread = type is not (Follow or Unfollow) && n >= ideas.Length && random.Next(4) == 0;
+            return Make.Event(type, $"user-{run}-{random.Next(200)}", ideas[n < ideas.Length ? n : idea],
+                Make.Noon.AddMinutes(-random.Next(60 * 24 * 30)), threadId: onThread ? $"thread-{run}-{idea}" : null,
+                eventId: $"{run}-{n}", title: type == Create ? $"idea {n}" : null);
+        }).ToArray();
+    }
+
+    private static async Task<(int Lost, long Doubled)> CheckJournalAsync(string connectionString, Interaction[] events)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var rows = new HashSet<(string, string)>();
+        await using (var select = dataSource.CreateCommand("SELECT stream_id, event_id FROM journal_events"))
+        await using (var reader = await select.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+        var lost = events.Count(e =>
+            !rows.Contains(("user/" + e.UserId, e.EventId)) || !rows.Contains(("idea/" + e.IdeaId, e.EventId)) ||
+            (e.ThreadId is not null && !rows.Contains(("thread/" + e.ThreadId, e.EventId))));
+        await using var doubled = dataSource.CreateCommand(
+            "SELECT count(*) FROM (SELECT 1 FROM journal_events GROUP BY stream_id, event_id HAVING count(*) > 1) AS d");
+        return (lost, (long)(await doubled.ExecuteScalarAsync())!);
+    }
+
+    /// <summary>Compares the service's reads with counts and follower sets folded here, independently of its code.</summary>
+    private static async Task CheckStatesAsync(HttpClient client, Interaction[] events)
+    {
+        foreach (var idea in events.GroupBy(e => e.IdeaId))
+        {
+            var view = await client.GetNodeAsync($"/v1/ideas/{idea.Key}");
+            foreach (var type in Enum.GetValues<InteractionType>())
+            {
+                Assert.Equal(idea.Count(e => e.Type == type), view["counts"]![type.ToWireName()]!.GetValue<int>());
+            }
+            var followers = idea.Where(e => e.ThreadId is null && e.Type is Follow or Unfollow or Create)
+                .GroupBy(e => e.UserId)
+                .Count(decisions => decisions.MaxBy(e => (e.OccurredAt, e.EventId), FollowOrder.Instance)!.Type != Unfollow);
+            Assert.Equal(followers, view["followers"]!.GetValue<int>());
+        }
+        foreach (var user in events.GroupBy(e => e.UserId))
+        {
+            var view = await client.GetNodeAsync($"/v1/users/{user.Key}?window=all");
+            foreach (var type in Enum.GetValues<InteractionType>())
+            {
+                Assert.Equal(user.Count(e => e.Type == type), view["totals"]![type.ToWireName()]!.GetValue<int>());
+            }
+        }
+    }
+
+    /// <summary>Later occurredAt wins; at the same instant the larger event id (ordinal) wins.</summary>
+    private sealed class FollowOrder : IComparer<(DateTimeOffset At, string EventId)>
+    {
+        public static readonly FollowOrder Instance = new();
+
+        public int Compare((DateTimeOffset At, string EventId) x, (DateTimeOffset At, string EventId) y) =>
+            x.At != y.At ? x.At.CompareTo(y.At) : string.CompareOrdinal(x.EventId, y.EventId);
+    }
+
+    /// <summary>A client posting each event until it is acknowledged, counting retries and time without service.</summary>
+    private sealed class PostedStream(HttpClient client, Interaction[] events)
+    {
+        private readonly ConcurrentQueue<Interaction> queue = new(events);
+        private readonly ConcurrentBag<(DateTime From, DateTime To)> outages = [];
+        private readonly ConcurrentDictionary<int, TaskCompletionSource> milestones = new();
+        private int acknowledged;
+        private int retries;
+
+        public int AcknowledgedCount => acknowledged;
+
+        public int Retries => retries;
+
+        /// <summary>Seconds during which at least one client had a request failing (union of the outages).</summary>
+        public double UnavailableSeconds
+        {
+            get
+            {
+                var total = TimeSpan.Zero;
+                var end = DateTime.MinValue;
+                foreach (var (from, to) in outages.OrderBy(o => o.From))
+                {
+                    var start = from > end ? from : end;
+                    if (to > start)
+                    {
+                        total += to - start;
+                        end = to;
+                    }
+                }
+                return total.TotalSeconds;
+            }
+        }
+
+        /// <summary>The longest any single event took from its first attempt to its acknowledgement.</summary>
+        public TimeSpan LongestWait { get; private set; }
+
+        public Task Acknowledged(int count)
+        {
+            var reached = milestones.GetOrAdd(count, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            if (Volatile.Read(ref acknowledged) >= count)
+            {
+                reached.TrySetResult();
+            }
+            return reached.Task;
+        }
+
+        public Task RunAsync(int workers) => Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(WorkAsync)));
+
+        private async Task WorkAsync()
+        {
+            while (queue.TryDequeue(out var next))
+            {
+                var deadline = Stopwatch.StartNew();
+                DateTime? failingSince = null;
+                while (true)
+                {
+                    if (await TryPostAsync(next))
+                    {
+                        break;
+                    }
+                    failingSince ??= DateTime.UtcNow;
+                    Interlocked.Increment(ref retries);
+                    Assert.True(deadline.Elapsed < TimeSpan.FromMinutes(3), $"event {next.EventId} was never acknowledged");
+                    // Back off before retrying, as a well-behaved app would.
+                    await Task.Delay(250);
+                }
+                if (failingSince is { } since)
+                {
+                    outages.Add((since, DateTime.UtcNow));
+                }
+                lock (outages)
+                {
+                    LongestWait = deadline.Elapsed > LongestWait ? deadline.Elapsed : LongestWait;
+                }
+                var count = Interlocked.Increment(ref acknowledged);
+                foreach (var (milestone, reached) in milestones)
+                {
+                    if (count >= milestone)
+                    {
+                        reached.TrySetResult();
+                    }
+                }
+            }
+        }
+
+        private async Task<bool> TryPostAsync(Interaction interaction)
+        {
+            try
+            {
+                using var response = await client.PostAsJsonAsync("/v1/events", Make.Json(interaction));
+                return response.IsSuccessStatusCode;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                return false;
+            }
+        }
+    }
+}
