@@ -33,7 +33,7 @@ start_postgres() {
     as_postgres "$bin/initdb" -D "$state/pg/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
   as_postgres "$bin/pg_ctl" -D "$state/pg/data" -l "$state/pg/server.log" -w \
-    -o "-p $pgport -k $state/pg -c listen_addresses=127.0.0.1" start >/dev/null
+    -o "-p $pgport -k $state/pg -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
   as_postgres "$bin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -tAc \
     "SELECT 1 FROM pg_database WHERE datname = 'collaboration'" | grep -q 1 ||
     as_postgres "$bin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -c "CREATE DATABASE collaboration" >/dev/null
@@ -58,13 +58,15 @@ case "${1:-}" in
   start)
     count="${2:-3}"
     mkdir -p "$state"
-    dotnet build "$root/Collaboration.sln" -c Release -nologo -v quiet
+    # No build servers: they would outlive the script and hold its output open.
+    dotnet build "$root/Collaboration.sln" -c Release -nologo -v quiet --disable-build-servers
     start_postgres
     cluster_env
     dotnet "$root/silo/bin/Release/net10.0/Collaboration.Silo.dll" migrate
     for index in $(seq 1 "$count"); do start_silo "$index"; done
-    ASPNETCORE_URLS="$api_url" nohup dotnet "$root/api/bin/Release/net10.0/Collaboration.Api.dll" >"$state/api.log" 2>&1 &
-    echo $! >"$state/api.pid"
+    # From its output folder, so the api finds its appsettings.json.
+    (cd "$root/api/bin/Release/net10.0" && ASPNETCORE_URLS="$api_url" nohup dotnet Collaboration.Api.dll >"$state/api.log" 2>&1 &
+     echo $! >"$state/api.pid")
     for _ in $(seq 1 120); do curl -fsS "$api_url/health" >/dev/null 2>&1 && break; sleep 0.5; done
     curl -fsS "$api_url/health" >/dev/null && echo "api: $api_url (pid $(cat "$state/api.pid"))"
     ;;

@@ -5,7 +5,12 @@ using Microsoft.Extensions.Hosting;
 // (PostgreSQL membership, journal and grain state). `silo migrate` applies the schema scripts and exits; a Cluster
 // silo also applies any missing ones before it joins.
 var migrateOnly = args is ["migrate", ..];
-var builder = Host.CreateApplicationBuilder(migrateOnly ? args[1..] : args);
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+{
+    Args = migrateOnly ? args[1..] : args,
+    // appsettings.json ships next to the binary; the working directory may be anywhere.
+    ContentRootPath = AppContext.BaseDirectory,
+});
 var applied = await CollaborationHostingExtensions.PrepareStorageAsync(builder.Configuration);
 if (builder.Configuration.Mode() == DeploymentMode.Cluster)
 {

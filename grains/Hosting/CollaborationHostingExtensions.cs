@@ -88,7 +88,10 @@ public static class CollaborationHostingExtensions
             options.TableRefreshTimeout = TimeSpan.FromSeconds(5);
             options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(30);
         });
-        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton(provider => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            MaxPoolSize = provider.GetRequiredService<IOptions<JournalOptions>>().Value.MaxConnections,
+        }.ConnectionString));
         services.AddSingleton<IEventJournal, PostgresEventJournal>();
         services.AddSingleton<IEventLedger, PostgresEventLedger>();
         return silo;

@@ -14,7 +14,7 @@ internal static class PostgresErrors
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
         {
-            throw new StorageUnavailableException($"The journal could not be {what}: {ex.Message}", ex);
+            throw new StorageUnavailableException($"The journal could not be {what}: {ex.Message}");
         }
     }
 }

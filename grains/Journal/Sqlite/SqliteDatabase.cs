@@ -69,7 +69,7 @@ public sealed class SqliteDatabase : IDisposable
             connection?.Dispose();
             if (ex is SqliteException)
             {
-                throw new StorageUnavailableException("The journal could not be read: " + ex.Message, ex);
+                throw new StorageUnavailableException("The journal could not be read: " + ex.Message);
             }
             throw;
         }
@@ -175,7 +175,7 @@ public sealed class SqliteDatabase : IDisposable
                     // The connection is being replaced anyway; the writer thread must survive.
                 }
                 context = null;
-                var failure = new StorageUnavailableException("The journal could not be written: " + ex.Message, ex);
+                var failure = new StorageUnavailableException("The journal could not be written: " + ex.Message);
                 foreach (var operation in batch)
                 {
                     operation.Fail(failure);
