@@ -1,14 +1,15 @@
 namespace Collaboration.Api.Http;
 
 /// <summary>
-/// Retries a grain call while a silo is being lost: calls to a SIGKILLed silo's grains fail until membership
-/// declares it dead (about 10 s) and the grains reactivate elsewhere. Every call the api makes is idempotent
+/// Retries a grain call while a silo is being lost: calls to a SIGKILLed silo's grains fail (or time out) until
+/// membership declares it dead (about 10 s) and the grains reactivate elsewhere. Every call the api makes is idempotent
 /// (ingestion deduplicates by event id, profile updates by content, reads change nothing), so a retry is safe.
 /// Storage errors are not retried here: they answer 503 at once and the client retries.
 /// </summary>
 public static class GrainRetry
 {
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(15);
+    // Longer than the client's 10 s response timeout, so a call stuck on a dead silo's connection gets another try.
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(1);
 
     public static async Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken ct = default)

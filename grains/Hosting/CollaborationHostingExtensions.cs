@@ -81,12 +81,13 @@ public static class CollaborationHostingExtensions
         });
         silo.Configure<ClusterMembershipOptions>(options =>
         {
-            // A dead silo is declared after about 3 missed probes of 2 s (plus the votes of its peers), so its grains
-            // come back elsewhere within about 10 s instead of the default ~30 s or more.
+            // Probes adapt between MinProbeTimeout and MaxProbeTimeout; starting at 2 s with 3 missed probes (and the
+            // votes of two peers) a dead silo is declared in about 10 s instead of 30 s or more. The floor stays at
+            // 2 s so that a busy but healthy silo on a loaded machine is not voted dead (a silo declared dead stops).
             options.ProbeTimeout = TimeSpan.FromSeconds(2);
+            options.MinProbeTimeout = TimeSpan.FromSeconds(2);
             options.NumMissedProbesLimit = 3;
             options.TableRefreshTimeout = TimeSpan.FromSeconds(5);
-            options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(30);
         });
         services.AddSingleton(provider => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString)
         {
@@ -108,7 +109,8 @@ public static class CollaborationHostingExtensions
             options.ConnectionString = connectionString;
         });
         client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
-        client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(15));
+        // A call stuck on a dead gateway connection is only released by this timeout; the api then retries it.
+        client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(10));
         return client;
     }
 

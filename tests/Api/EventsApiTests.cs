@@ -308,4 +308,5 @@ public abstract class EventsApiTests(ApiFactory factory)
 
 public class EmbeddedEventsApiTests(ApiFactory factory) : EventsApiTests(factory), IClassFixture<ApiFactory>;
 
+[Collection(ClusterCollection.Name)]
 public class ClusterEventsApiTests(ClusterApiFactory factory) : EventsApiTests(factory), IClassFixture<ClusterApiFactory>;

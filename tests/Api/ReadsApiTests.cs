@@ -158,4 +158,5 @@ public abstract class ReadsApiTests(ApiFactory factory)
 
 public class EmbeddedReadsApiTests(ApiFactory factory) : ReadsApiTests(factory), IClassFixture<ApiFactory>;
 
+[Collection(ClusterCollection.Name)]
 public class ClusterReadsApiTests(ClusterApiFactory factory) : ReadsApiTests(factory), IClassFixture<ClusterApiFactory>;

@@ -176,4 +176,5 @@ public class DirectoryImportScaleTests(ApiFactory factory) : IClassFixture<ApiFa
 
 public class EmbeddedUsersApiTests(ApiFactory factory) : UsersApiTests(factory), IClassFixture<ApiFactory>;
 
+[Collection(ClusterCollection.Name)]
 public class ClusterUsersApiTests(ClusterApiFactory factory) : UsersApiTests(factory), IClassFixture<ClusterApiFactory>;

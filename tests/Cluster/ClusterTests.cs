@@ -7,6 +7,7 @@ using static Collaboration.Events.InteractionType;
 namespace Collaboration.Tests.Cluster;
 
 /// <summary>Two PostgreSQL-backed silos and the api as their gateway client, in one process.</summary>
+[Collection(ClusterCollection.Name)]
 public class ClusterTests(ClusterApiFactory factory) : IClassFixture<ClusterApiFactory>
 {
     [Fact]

@@ -25,6 +25,7 @@ public sealed class ClusterSilo : IAsyncDisposable
         });
         await CollaborationHostingExtensions.PrepareStorageAsync(builder.Configuration);
         builder.UseOrleans(silo => silo.AddCollaborationGrains(builder.Configuration));
+        builder.Services.AddSingleton<IFatalErrorHandler, TestFatalErrorHandler>();
         var host = builder.Build();
         await host.StartAsync();
         return new ClusterSilo(host);

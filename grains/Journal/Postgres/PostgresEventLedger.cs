@@ -11,45 +11,65 @@ public sealed class PostgresEventLedger(NpgsqlDataSource dataSource) : IEventLed
     public Task<ClaimOutcome[]> ClaimAsync(IReadOnlyList<EventClaim> claims, CancellationToken ct = default) =>
         PostgresErrors.Guard("written", async () =>
         {
-            var ids = claims.Select(c => c.EventId).ToArray();
-            var inserted = new HashSet<string>(StringComparer.Ordinal);
-            await using (var insert = dataSource.CreateCommand("""
-                INSERT INTO event_ledger (event_id, content_hash)
-                SELECT * FROM unnest($1::text[], $2::bytea[]) ON CONFLICT (event_id) DO NOTHING
-                RETURNING event_id
-                """))
-            {
-                insert.Parameters.AddWithValue(ids);
-                insert.Parameters.AddWithValue(claims.Select(c => c.ContentHash).ToArray());
-                await using var reader = await insert.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
-                {
-                    inserted.Add(reader.GetString(0));
-                }
-            }
             var outcomes = new ClaimOutcome[claims.Count];
-            if (inserted.Count == claims.Count)
+            var pending = Enumerable.Range(0, claims.Count).ToList();
+            // An id can vanish between the insert and the read when a refused attempt releases it meanwhile; such
+            // ids are simply claimed again.
+            while (pending.Count > 0)
             {
-                return outcomes;
-            }
-            var stored = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-            await using (var select = dataSource.CreateCommand("SELECT event_id, content_hash FROM event_ledger WHERE event_id = ANY($1)"))
-            {
-                select.Parameters.AddWithValue(ids.Where(id => !inserted.Contains(id)).ToArray());
-                await using var reader = await select.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
-                {
-                    stored[reader.GetString(0)] = (byte[])reader[1];
-                }
-            }
-            for (var i = 0; i < claims.Count; i++)
-            {
-                outcomes[i] = inserted.Contains(claims[i].EventId) ? ClaimOutcome.New
-                    : stored[claims[i].EventId].AsSpan().SequenceEqual(claims[i].ContentHash) ? ClaimOutcome.Duplicate
-                    : ClaimOutcome.Conflict;
+                pending = await ClaimOnceAsync(claims, pending, outcomes, ct);
             }
             return outcomes;
         });
+
+    /// <summary>Settles the claims at <paramref name="indexes"/>; returns those whose row disappeared meanwhile.</summary>
+    private async Task<List<int>> ClaimOnceAsync(IReadOnlyList<EventClaim> claims, List<int> indexes, ClaimOutcome[] outcomes, CancellationToken ct)
+    {
+        var ids = indexes.Select(i => claims[i].EventId).ToArray();
+        var inserted = new HashSet<string>(StringComparer.Ordinal);
+        await using (var insert = dataSource.CreateCommand("""
+            INSERT INTO event_ledger (event_id, content_hash)
+            SELECT * FROM unnest($1::text[], $2::bytea[]) ON CONFLICT (event_id) DO NOTHING
+            RETURNING event_id
+            """))
+        {
+            insert.Parameters.AddWithValue(ids);
+            insert.Parameters.AddWithValue(indexes.Select(i => claims[i].ContentHash).ToArray());
+            await using var reader = await insert.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                inserted.Add(reader.GetString(0));
+            }
+        }
+        var stored = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        if (inserted.Count < ids.Length)
+        {
+            await using var select = dataSource.CreateCommand("SELECT event_id, content_hash FROM event_ledger WHERE event_id = ANY($1)");
+            select.Parameters.AddWithValue(ids.Where(id => !inserted.Contains(id)).ToArray());
+            await using var reader = await select.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                stored[reader.GetString(0)] = (byte[])reader[1];
+            }
+        }
+        var vanished = new List<int>();
+        foreach (var i in indexes)
+        {
+            if (inserted.Contains(claims[i].EventId))
+            {
+                outcomes[i] = ClaimOutcome.New;
+            }
+            else if (stored.TryGetValue(claims[i].EventId, out var hash))
+            {
+                outcomes[i] = hash.AsSpan().SequenceEqual(claims[i].ContentHash) ? ClaimOutcome.Duplicate : ClaimOutcome.Conflict;
+            }
+            else
+            {
+                vanished.Add(i);
+            }
+        }
+        return vanished;
+    }
 
     public Task ReleaseAsync(IReadOnlyList<EventClaim> claims, CancellationToken ct = default) =>
         PostgresErrors.Guard("written", async () =>
