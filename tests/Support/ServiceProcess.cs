@@ -64,8 +64,9 @@ public sealed class ServiceProcess : IDisposable
                 using var health = await client.GetAsync("/health");
                 return health.IsSuccessStatusCode;
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
+                // Not listening yet, or too busy starting to answer within the poll's timeout.
                 return false;
             }
         }, "answer its health check");
