@@ -27,7 +27,6 @@ public sealed class IngestGrain(IEventLedger ledger) : Grain, IIngestGrain
         var (toDeliver, copies) = await ClaimAsync(events, hashes, results);
 
         var delivered = toDeliver.Where(i => events[i].ThreadId is null).ToList();
-        var stored = new bool[events.Length];
         var refused = new List<EventClaim>();
         foreach (var (index, outcome) in await RecordInThreadsAsync(events, toDeliver))
         {
@@ -38,7 +37,6 @@ public sealed class IngestGrain(IEventLedger ledger) : Grain, IIngestGrain
                 refused.Add(new EventClaim(events[index].EventId, hashes[index]));
                 continue;
             }
-            stored[index] |= outcome.Stored;
             delivered.Add(index);
         }
         if (refused.Count > 0)
@@ -50,18 +48,13 @@ public sealed class IngestGrain(IEventLedger ledger) : Grain, IIngestGrain
             .Select(group => Record(group.ToArray(), batch => GrainFactory.GetGrain<IUserGrain>(group.Key).RecordAsync(batch)));
         var byIdea = delivered.GroupBy(i => events[i].IdeaId)
             .Select(group => Record(group.ToArray(), batch => GrainFactory.GetGrain<IIdeaGrain>(group.Key).RecordAsync(batch)));
-        foreach (var (indexes, newlyStored) in await Task.WhenAll(byUser.Concat(byIdea)))
-        {
-            for (var i = 0; i < indexes.Length; i++)
-            {
-                stored[indexes[i]] |= newlyStored[i];
-            }
-        }
+        await Task.WhenAll(byUser.Concat(byIdea));
 
         foreach (var index in delivered)
         {
-            // A duplicate that completed an earlier, interrupted attempt did change something: report it accepted.
-            results[index] ??= stored[index] ? IngestResult.Accepted : IngestResult.Duplicate;
+            // The ledger decides: exactly one request per event id answers "accepted", the one that claimed it, even
+            // when a retry is what completed an interrupted first attempt (that retry answers "duplicate").
+            results[index] ??= IngestResult.Duplicate;
         }
         foreach (var (copy, first) in copies)
         {
@@ -70,8 +63,8 @@ public sealed class IngestGrain(IEventLedger ledger) : Grain, IIngestGrain
         }
         return results.Select(result => result!).ToArray();
 
-        async Task<(int[] Indexes, bool[] Stored)> Record(int[] indexes, Func<Interaction[], Task<bool[]>> record) =>
-            (indexes, await record(indexes.Select(i => events[i]).ToArray()));
+        Task<bool[]> Record(int[] indexes, Func<Interaction[], Task<bool[]>> record) =>
+            record(indexes.Select(i => events[i]).ToArray());
     }
 
     /// <summary>
