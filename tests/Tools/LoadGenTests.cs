@@ -1,0 +1,222 @@
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using Collaboration.LoadGen;
+using Collaboration.Tests.Support;
+
+namespace Collaboration.Tests.Tools;
+
+/// <summary>
+/// The workload generator (tools/loadgen): what it writes, and a whole generate, post, verify run against the real
+/// application. The tool's classes are called directly; no process is started.
+/// </summary>
+public sealed partial class LoadGenTests
+{
+    private static GenerateOptions SmallCompany(string folder) => new()
+    {
+        Out = folder,
+        Employees = 2_000,
+        Ideas = 100,
+        Days = 30,
+        PopularFollowers = 500,
+        Seed = 11,
+        Now = Make.Noon,
+    };
+
+    [Fact]
+    public void Generate_writes_a_skewed_directory_and_events_that_keep_the_contract_and_the_options()
+    {
+        using var folder = new TempDirectory();
+        var options = SmallCompany(folder.Path);
+        var expected = Workload.Generate(options);
+        var files = new GeneratedFiles(folder.Path);
+
+        var directory = File.ReadAllLines(files.Directory);
+        Assert.Equal("userId,displayName,country,site,department,function", directory[0]);
+        var people = directory.Skip(1).Select(l => l.Split(',')).ToDictionary(f => f[0], f => (Country: f[2], Function: f[5]));
+        Assert.Equal(options.Employees, people.Count);
+        var byCountry = people.Values.GroupBy(p => p.Country).Select(g => g.Count()).OrderDescending().ToList();
+        Assert.InRange(byCountry.Count, 15, 25);
+        Assert.True(byCountry[0] > 4 * byCountry[byCountry.Count / 2], "countries are Zipf-skewed");
+        Assert.Equal(12, people.Values.Select(p => p.Function).Distinct().Count());
+
+        var lines = File.ReadAllLines(files.Events);
+        var events = lines.Select(WireEvent.Parse).ToList();
+        Assert.All(events, e => AssertKeepsContract(e, options, people.Keys));
+
+        // Duplicates are the same line again; everything else is unique.
+        var byId = lines.Zip(events).GroupBy(p => p.Second.EventId).ToList();
+        Assert.All(byId, g => Assert.Single(g.Select(p => p.First).Distinct()));
+        Assert.InRange((double)(lines.Length - byId.Count) / byId.Count, 0.01, 0.03);
+        Assert.Equal((expected.Lines, expected.Events), (lines.Length, byId.Count));
+        var distinct = byId.Select(g => g.First().Second).ToList();
+
+        var (late, newest) = (0, DateTimeOffset.MinValue);
+        foreach (var e in events)
+        {
+            late += e.OccurredAt < newest ? 1 : 0;
+            newest = e.OccurredAt > newest ? e.OccurredAt : newest;
+        }
+        Assert.InRange((double)late / lines.Length, 0.05, 0.2);
+
+        Assert.All(distinct.Where(e => e.ThreadId is not null).GroupBy(e => e.ThreadId), t => Assert.Single(t.Select(e => e.IdeaId).Distinct()));
+
+        var levels = distinct.GroupBy(e => e.UserId).Select(g => g.Max(e => EventTypes.Parse(e.Type).Level())).ToList();
+        Assert.Equal(options.Employees, levels.Count);
+        Assert.InRange(levels.Count(l => l == 3) / (double)options.Employees, 0.008, 0.012);
+        Assert.InRange(levels.Count(l => l == 2) / (double)options.Employees, 0.08, 0.10);
+
+        var owners = distinct.Where(e => e.Type == "create" && e.ThreadId is null).ToDictionary(e => e.IdeaId, e => e.UserId);
+        Assert.Equal(options.Ideas, owners.Count);
+        // Only people whose country has ideas can stay at home; the others always cross.
+        var ideaCountries = owners.Values.Select(o => people[o].Country).ToHashSet();
+        var interactions = distinct.Where(e => e.Type is "comment" or "like" or "edit" or "share" or "view" && ideaCountries.Contains(people[e.UserId].Country)).ToList();
+        var crossCountry = interactions.Count(e => people[e.UserId].Country != people[owners[e.IdeaId]].Country);
+        Assert.InRange((double)crossCountry / interactions.Count, options.CrossShare - 0.05, options.CrossShare + 0.15);
+
+        Assert.Equal(options.PopularFollowers, FollowersByLatestMark(distinct, "i-00001"));
+        Assert.Equal(options.PopularFollowers, expected.Ideas.Single(i => i.IdeaId == "i-00001").Followers);
+        Assert.True(expected.Ideas.Where(i => i.IdeaId != "i-00001").All(i => i.Followers < options.PopularFollowers));
+    }
+
+    [Fact]
+    public void Generate_is_deterministic_for_a_seed_and_expected_json_reads_back()
+    {
+        using var first = new TempDirectory();
+        using var second = new TempDirectory();
+        var expected = Workload.Generate(SmallCompany(first.Path) with { Employees = 500, PopularFollowers = 100 });
+        Workload.Generate(SmallCompany(second.Path) with { Employees = 500, PopularFollowers = 100 });
+
+        foreach (var name in new[] { "directory.csv", "events.ndjson", "expected.json" })
+        {
+            Assert.True(File.ReadAllBytes(Path.Combine(first.Path, name)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(second.Path, name))), name);
+        }
+        var loaded = ExpectedAnswers.Load(new GeneratedFiles(first.Path).Expected);
+        Assert.Equal((expected.Now, expected.Lines, expected.Events), (loaded.Now, loaded.Lines, loaded.Events));
+        Assert.Equal(expected.Users.Select(Describe), loaded.Users.Select(Describe));
+        Assert.Equal(expected.Ideas.Select(Describe), loaded.Ideas.Select(Describe));
+        Assert.Equal(expected.TierTotals["7d"], loaded.TierTotals["7d"]);
+        Assert.Equal(500, loaded.TierTotals["all"].Sum());
+    }
+
+    [Fact]
+    public async Task Post_and_verify_against_the_real_app_find_no_difference_and_verify_reports_a_wrong_answer()
+    {
+        using var folder = new TempDirectory();
+        await using var factory = new ApiFactory();
+        var client = factory.CreateClient();
+        // The application's clock starts at Make.Noon, so windows end where the generated period ends.
+        var expected = Workload.Generate(SmallCompany(folder.Path) with
+        {
+            Employees = 300, Ideas = 20, PopularFollowers = 150, Mix = ParticipationMix.Parse("70-20-10"), Now = factory.Clock.GetUtcNow(),
+        });
+
+        var summary = await new Poster(client, new PostOptions { In = folder.Path, Concurrency = 4, Batch = 200 }).RunAsync();
+
+        Assert.True(summary.Succeeded, string.Join("\n", summary.Problems));
+        Assert.Equal((300, expected.Lines), (summary.Imported, summary.Sent));
+        Assert.Equal(expected.Lines, summary.Accepted + summary.Duplicates);
+        // Not equal: a copy in a concurrent batch that reaches the grains first is reported accepted too.
+        Assert.InRange(summary.Accepted, expected.Events, expected.Lines);
+
+        var report = await new Verifier(client, factory.Clock, concurrency: 8).RunAsync(expected);
+
+        Assert.True(report.WindowsCompared);
+        Assert.Equal((300, 20), (report.Users, report.Ideas));
+        Assert.True(report.DifferenceCount == 0, string.Join("\n", report.Differences));
+
+        var popular = expected.Ideas.Single(i => i.IdeaId == "i-00001");
+        var wrong = expected with { Ideas = [popular with { Followers = popular.Followers + 1 }], Users = [expected.Users[0] with { Following = 99 }] };
+        var mismatch = await new Verifier(client, factory.Clock).RunAsync(wrong);
+        Assert.Equal(2, mismatch.DifferenceCount);
+        Assert.Contains($"idea i-00001: followers expected {popular.Followers + 1}, got {popular.Followers}", mismatch.Differences);
+
+        // A day later the service's windows have moved: only what does not depend on the clock is compared.
+        factory.Clock.Advance(TimeSpan.FromDays(1));
+        var later = await new Verifier(client, factory.Clock).RunAsync(expected);
+        Assert.Equal((false, 0L), (later.WindowsCompared, later.DifferenceCount));
+    }
+
+    [Fact]
+    public async Task Post_retries_a_batch_answered_503_and_counts_its_events_once()
+    {
+        using var folder = new TempDirectory();
+        Workload.Generate(SmallCompany(folder.Path) with { Employees = 50, Ideas = 3, PopularFollowers = 10 });
+        var lines = File.ReadAllLines(new GeneratedFiles(folder.Path).Events).Length;
+        var handler = new FlakyService();
+        using var client = new HttpClient(handler) { BaseAddress = new Uri("http://loadgen.test/") };
+
+        var summary = await new Poster(client, new PostOptions { In = folder.Path, Batch = 1000, ImportDirectory = false }).RunAsync();
+
+        Assert.True(summary.Succeeded);
+        Assert.Equal((lines, lines, 1L), (summary.Sent, summary.Accepted, summary.Retries));
+        Assert.Equal(2, handler.Calls);
+    }
+
+    [Fact]
+    public void Options_reject_mistakes_instead_of_ignoring_them()
+    {
+        var tooMany = new Arguments(["--out", "x", "--employees=10", "--popular-followers", "11"]);
+        Assert.Throws<UsageException>(() => GenerateOptions.Parse(tooMany));
+        var unknown = new Arguments(["--out", "x", "--colour", "red"]);
+        GenerateOptions.Parse(unknown);
+        Assert.Contains("--colour", Assert.Throws<UsageException>(unknown.EnsureAllRead).Message);
+        Assert.Equal(new ParticipationMix(70, 20, 10), ParticipationMix.Parse("70-20-10"));
+        Assert.Throws<UsageException>(() => ParticipationMix.Parse("90-10"));
+        Assert.Throws<UsageException>(() => new Arguments(["--seed", "1", "--seed", "2"]));
+    }
+
+    private static void AssertKeepsContract(WireEvent e, GenerateOptions options, ICollection<string> users)
+    {
+        Assert.Matches(EventId(), e.EventId);
+        Assert.Contains(e.Type, EventTypes.Names);
+        Assert.Matches(EntityId(), e.UserId);
+        Assert.Matches(EntityId(), e.IdeaId);
+        Assert.Contains(e.UserId, users);
+        Assert.True(e.ThreadId is null || (EntityId().IsMatch(e.ThreadId) && e.Type is not ("follow" or "unfollow")), e.EventId);
+        Assert.Equal(TimeSpan.Zero, e.OccurredAt.Offset);
+        Assert.InRange(e.OccurredAt, options.Now.AddDays(-options.Days).AddTicks(1), options.Now);
+        Assert.True(e.Type == "create" || (e.Title is null && e.Tags is null), e.EventId);
+        Assert.True(e.Title is null || e.Title.Length <= 300);
+        Assert.True(e.Tags is null || (e.Tags.Length <= 20 && e.Tags.All(t => t.Length is >= 1 and <= 50)));
+    }
+
+    /// <summary>The README's rule, written out here on its own: the latest mark wins, ties to the larger eventId.</summary>
+    private static int FollowersByLatestMark(IEnumerable<WireEvent> events, string ideaId) => events
+        .Where(e => e.IdeaId == ideaId && e.ThreadId is null && e.Type is "create" or "follow" or "unfollow")
+        .GroupBy(e => e.UserId)
+        .Count(g => g.OrderBy(e => e.OccurredAt).ThenBy(e => e.EventId, StringComparer.Ordinal).Last().Type != "unfollow");
+
+    private static string Describe(UserAnswer u) => $"{u.UserId} {u.Tiers} {string.Join(',', u.Totals)} {u.Following}";
+
+    private static string Describe(IdeaAnswer i) => $"{i.IdeaId} {i.OwnerId} {i.Threads} {i.Followers} {string.Join(',', i.Counts)} {string.Join(',', i.Participants)}";
+
+    [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]
+    private static partial Regex EventId();
+
+    [GeneratedRegex("^[A-Za-z0-9._:@-]{1,128}$")]
+    private static partial Regex EntityId();
+
+    /// <summary>Answers the first batch with 503 and Retry-After, then accepts every event of the next one.</summary>
+    private sealed class FlakyService : HttpMessageHandler
+    {
+        public int Calls { get; private set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Calls++;
+            if (Calls == 1)
+            {
+                var unavailable = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+                unavailable.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.Zero);
+                return unavailable;
+            }
+            var body = await request.Content!.ReadAsStringAsync(cancellationToken);
+            var count = Regex.Matches(body, "\"eventId\"").Count;
+            return new HttpResponseMessage(HttpStatusCode.OK)
+            {
+                Content = new StringContent($"{{\"accepted\":{count},\"duplicates\":0,\"rejected\":[]}}", Encoding.UTF8, "application/json"),
+            };
+        }
+    }
+}

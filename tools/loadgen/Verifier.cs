@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+
+namespace Collaboration.LoadGen;
+
+/// <summary>
+/// The <c>verify</c> command: reads users and ideas back from the service and compares them with the expected
+/// answers. The service ends its windows at its own "now", so the 7d/28d/90d tiers are only compared when the
+/// answers' time is within <see cref="ClockTolerance"/> of <paramref name="serviceClock"/>; the all-time tier,
+/// totals, following, and every idea field never depend on the clock and are always compared.
+/// </summary>
+public sealed class Verifier(HttpClient client, TimeProvider serviceClock, int concurrency = 16)
+{
+    public const int MaxListed = 20;
+    public static readonly TimeSpan ClockTolerance = TimeSpan.FromMinutes(1);
+    private const int MaxAttempts = 5;
+
+    private readonly ConcurrentBag<string> differences = [];
+
+    /// <param name="userLimit">Compare only this many users, spread evenly over the list; null compares all.</param>
+    public async Task<VerifyReport> RunAsync(ExpectedAnswers expected, int? userLimit = null, CancellationToken cancel = default)
+    {
+        var windows = (expected.Now - serviceClock.GetUtcNow()).Duration() <= ClockTolerance;
+        var users = Sample(expected.Users, userLimit ?? expected.Users.Count);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancel };
+        await Parallel.ForEachAsync(users, parallel, async (user, ct) => await CheckUserAsync(user, windows, ct));
+        await Parallel.ForEachAsync(expected.Ideas, parallel, async (idea, ct) => await CheckIdeaAsync(idea, ct));
+        var listed = differences.Order(StringComparer.Ordinal).Take(MaxListed).ToList();
+        return new VerifyReport(users.Count, expected.Ideas.Count, windows, differences.Count, listed);
+    }
+
+    private async Task CheckUserAsync(UserAnswer user, bool windows, CancellationToken cancel)
+    {
+        for (var w = windows ? 0 : Windows.All; w < Windows.Names.Length; w++)
+        {
+            var window = Windows.Names[w];
+            var subject = $"user {user.UserId} window {window}";
+            using var read = await GetAsync($"v1/users/{Uri.EscapeDataString(user.UserId)}?window={window}", subject, cancel);
+            if (read is null)
+            {
+                continue;
+            }
+            var root = read.RootElement;
+            Same(subject, "tier", Tiers.FromLetter(user.Tiers[w]), root.GetProperty("tier").GetString());
+            if (w == Windows.All)
+            {
+                Counts(subject, "totals", user.Totals, root.GetProperty("totals"));
+                Same(subject, "following", user.Following, root.GetProperty("following").GetInt32());
+            }
+        }
+    }
+
+    private async Task CheckIdeaAsync(IdeaAnswer idea, CancellationToken cancel)
+    {
+        var subject = $"idea {idea.IdeaId}";
+        using var read = await GetAsync($"v1/ideas/{Uri.EscapeDataString(idea.IdeaId)}", subject, cancel);
+        if (read is null)
+        {
+            return;
+        }
+        var root = read.RootElement;
+        Same(subject, "ownerId", idea.OwnerId, root.GetProperty("ownerId").GetString());
+        Same(subject, "threads", idea.Threads, root.GetProperty("threads").GetInt32());
+        Same(subject, "followers", idea.Followers, root.GetProperty("followers").GetInt32());
+        Counts(subject, "counts", idea.Counts, root.GetProperty("counts"));
+        var participants = root.GetProperty("participants");
+        string[] levels = ["creators", "editors", "audience"];
+        for (var i = 0; i < levels.Length; i++)
+        {
+            Same(subject, "participants." + levels[i], idea.Participants[i], participants.GetProperty(levels[i]).GetInt32());
+        }
+    }
+
+    /// <summary>The answer as JSON, or null after recording why there is none (404, an error, no answer).</summary>
+    private async Task<JsonDocument?> GetAsync(string path, string subject, CancellationToken cancel)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var response = await client.GetAsync(path, cancel);
+                if (response.IsSuccessStatusCode)
+                {
+                    return JsonDocument.Parse(await response.Content.ReadAsStreamAsync(cancel));
+                }
+                if ((int)response.StatusCode < 500 || attempt == MaxAttempts)
+                {
+                    differences.Add($"{subject}: HTTP {(int)response.StatusCode}{(response.StatusCode == HttpStatusCode.NotFound ? " (not found)" : "")}");
+                    return null;
+                }
+            }
+            catch (HttpRequestException e)
+            {
+                if (attempt == MaxAttempts)
+                {
+                    differences.Add($"{subject}: no answer ({e.Message})");
+                    return null;
+                }
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancel);
+        }
+    }
+
+    private void Counts(string subject, string field, long[] expected, JsonElement actual)
+    {
+        for (var t = 0; t < EventTypes.Count; t++)
+        {
+            Same(subject, $"{field}.{EventTypes.Names[t]}", expected[t], actual.GetProperty(EventTypes.Names[t]).GetInt64());
+        }
+    }
+
+    private void Same<T>(string subject, string field, T expected, T actual)
+    {
+        if (!EqualityComparer<T>.Default.Equals(expected, actual))
+        {
+            differences.Add($"{subject}: {field} expected {expected?.ToString() ?? "null"}, got {actual?.ToString() ?? "null"}");
+        }
+    }
+
+    private static List<UserAnswer> Sample(IReadOnlyList<UserAnswer> users, int count)
+    {
+        if (count >= users.Count)
+        {
+            return [.. users];
+        }
+        var step = (double)users.Count / count;
+        return Enumerable.Range(0, count).Select(i => users[(int)(i * step)]).ToList();
+    }
+}
