@@ -6,8 +6,8 @@ namespace Collaboration.Ideas;
 /// <summary>One idea: owner, counts, participants and followers, folded from every event on it or its threads.</summary>
 public interface IIdeaGrain : IGrainWithStringKey
 {
-    /// <summary>Stores interactions on this idea; returns, per event, whether it was new to this stream.</summary>
-    Task<bool[]> RecordAsync(Interaction[] events);
+    /// <summary>Stores interactions on this idea or its threads; those its stream already holds are skipped.</summary>
+    Task RecordAsync(Interaction[] events);
 
     /// <summary>Null when no event has named this idea.</summary>
     Task<IdeaView?> GetAsync();

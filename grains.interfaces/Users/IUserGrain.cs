@@ -6,8 +6,8 @@ namespace Collaboration.Users;
 /// <summary>One employee: directory profile, interactions and the ideas they follow. Keyed by user id.</summary>
 public interface IUserGrain : IGrainWithStringKey
 {
-    /// <summary>Stores the interactions made by this user; returns, per event, whether it was new to this stream.</summary>
-    Task<bool[]> RecordAsync(Interaction[] events);
+    /// <summary>Stores the interactions made by this user; those its stream already holds are skipped.</summary>
+    Task RecordAsync(Interaction[] events);
 
     /// <summary>Stores a profile change unless the profile is already the current one; returns whether it changed.</summary>
     Task<bool> UpdateProfileAsync(UserProfile profile, DateTimeOffset updatedAt);

@@ -43,8 +43,8 @@ public abstract class EventSourcedGrain<TState>(IEventJournal journal, IOptions<
         eventsSinceSnapshot = tail.Count;
     }
 
-    /// <summary>Stores <paramref name="events"/> and applies the new ones; returns, per event, whether it was new.</summary>
-    protected async Task<bool[]> AppendAsync(IReadOnlyList<IStreamEvent> events)
+    /// <summary>Stores <paramref name="events"/> and applies those the stream did not hold yet.</summary>
+    protected async Task AppendAsync(IReadOnlyList<IStreamEvent> events)
     {
         var encoded = new JournalEvent[events.Count];
         for (var i = 0; i < encoded.Length; i++)
@@ -80,7 +80,6 @@ public abstract class EventSourcedGrain<TState>(IEventJournal journal, IOptions<
         {
             await SaveSnapshotAsync();
         }
-        return result.Stored;
     }
 
     private async Task SaveSnapshotAsync()

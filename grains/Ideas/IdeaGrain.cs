@@ -12,7 +12,7 @@ public sealed class IdeaGrain(IEventJournal journal, IOptions<JournalOptions> op
 {
     protected override string StreamId => "idea/" + this.GetPrimaryKeyString();
 
-    public Task<bool[]> RecordAsync(Interaction[] events) => AppendAsync(events);
+    public Task RecordAsync(Interaction[] events) => AppendAsync(events);
 
     public Task<IdeaView?> GetAsync() =>
         Task.FromResult(State.IsKnown ? State.ToView(this.GetPrimaryKeyString()) : null);

@@ -28,9 +28,9 @@ public sealed class IngestGrain(IEventLedger ledger) : Grain, IIngestGrain
 
         var delivered = toDeliver.Where(i => events[i].ThreadId is null).ToList();
         var refused = new List<EventClaim>();
-        foreach (var (index, outcome) in await RecordInThreadsAsync(events, toDeliver))
+        foreach (var (index, boundIdea) in await RecordInThreadsAsync(events, toDeliver))
         {
-            if (outcome.BoundToOtherIdea is { } otherIdea)
+            if (boundIdea is { } otherIdea)
             {
                 results[index] = new IngestResult(IngestStatus.Conflict, "threadId",
                     $"thread '{events[index].ThreadId}' belongs to idea '{otherIdea}', not '{events[index].IdeaId}'");
@@ -63,7 +63,7 @@ public sealed class IngestGrain(IEventLedger ledger) : Grain, IIngestGrain
         }
         return results.Select(result => result!).ToArray();
 
-        Task<bool[]> Record(int[] indexes, Func<Interaction[], Task<bool[]>> record) =>
+        Task Record(int[] indexes, Func<Interaction[], Task> record) =>
             record(indexes.Select(i => events[i]).ToArray());
     }
 
@@ -115,7 +115,8 @@ public sealed class IngestGrain(IEventLedger ledger) : Grain, IIngestGrain
         return (toDeliver, copies);
     }
 
-    private async Task<List<(int Index, ThreadRecordResult Outcome)>> RecordInThreadsAsync(Interaction[] events, List<int> claimed)
+    /// <summary>Per event naming a thread: null when stored, or the idea its thread belongs to when refused.</summary>
+    private async Task<List<(int Index, string? BoundIdea)>> RecordInThreadsAsync(Interaction[] events, List<int> claimed)
     {
         var calls = claimed.Where(i => events[i].ThreadId is not null).GroupBy(i => events[i].ThreadId!).Select(async group =>
         {

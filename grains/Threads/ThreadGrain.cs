@@ -11,11 +11,10 @@ public sealed class ThreadGrain(IEventJournal journal, IOptions<JournalOptions> 
 {
     protected override string StreamId => "thread/" + this.GetPrimaryKeyString();
 
-    public async Task<ThreadRecordResult[]> RecordAsync(Interaction[] events)
+    public async Task<string?[]> RecordAsync(Interaction[] events)
     {
-        var results = new ThreadRecordResult[events.Length];
+        var refusals = new string?[events.Length];
         var accepted = new List<Interaction>(events.Length);
-        var acceptedIndexes = new List<int>(events.Length);
         // The first event this thread stores binds it to its idea; a grain call is one turn, so no other call can bind it meanwhile.
         var boundIdea = State.IdeaId;
         for (var i = 0; i < events.Length; i++)
@@ -23,18 +22,16 @@ public sealed class ThreadGrain(IEventJournal journal, IOptions<JournalOptions> 
             boundIdea ??= events[i].IdeaId;
             if (events[i].IdeaId != boundIdea)
             {
-                results[i] = new ThreadRecordResult(false, boundIdea);
+                refusals[i] = boundIdea;
                 continue;
             }
             accepted.Add(events[i]);
-            acceptedIndexes.Add(i);
         }
-        var stored = accepted.Count > 0 ? await AppendAsync(accepted) : [];
-        for (var i = 0; i < stored.Length; i++)
+        if (accepted.Count > 0)
         {
-            results[acceptedIndexes[i]] = new ThreadRecordResult(stored[i], null);
+            await AppendAsync(accepted);
         }
-        return results;
+        return refusals;
     }
 
     public Task<ThreadView?> GetAsync() => Task.FromResult(State.ToView(this.GetPrimaryKeyString()));

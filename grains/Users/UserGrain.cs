@@ -12,7 +12,7 @@ public sealed class UserGrain(IEventJournal journal, IOptions<JournalOptions> op
 {
     protected override string StreamId => "user/" + this.GetPrimaryKeyString();
 
-    public Task<bool[]> RecordAsync(Interaction[] events) => AppendAsync(events);
+    public Task RecordAsync(Interaction[] events) => AppendAsync(events);
 
     public async Task<bool> UpdateProfileAsync(UserProfile profile, DateTimeOffset updatedAt)
     {
