@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Collaboration.Api.Apis;
 using Collaboration.Api.Http;
 using Collaboration.Hosting;
@@ -33,11 +32,6 @@ public static class Extensions
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<TransientFailureHandler>();
         builder.Services.AddHealthChecks();
-        builder.Services.ConfigureHttpJsonOptions(options =>
-        {
-            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
-            options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
-        });
         return builder;
     }
 

@@ -17,7 +17,10 @@ public sealed class ParticipantSet
             return;
         }
         levels[userId] = level;
-        usersAtLevel[(int)current]--;
+        if (current != ParticipationLevel.Inactive)
+        {
+            usersAtLevel[(int)current]--;
+        }
         usersAtLevel[(int)level]++;
     }
 

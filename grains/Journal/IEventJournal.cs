@@ -18,12 +18,8 @@ public interface IEventJournal
     /// <summary>What an activation needs in one round trip: the latest snapshot, if any, and the events after it.</summary>
     Task<StreamHistory> LoadAsync(string streamId, CancellationToken ct = default);
 
-    /// <summary>The latest snapshot of the stream, if any.</summary>
-    Task<StreamSnapshot?> ReadSnapshotAsync(string streamId, CancellationToken ct = default);
 
     /// <summary>Replaces the stream's snapshot unless a newer one is stored.</summary>
     Task SaveSnapshotAsync(string streamId, StreamSnapshot snapshot, CancellationToken ct = default);
 
-    /// <summary>Every stream id that holds events, for rebuilds.</summary>
-    Task<IReadOnlyList<string>> ListStreamsAsync(CancellationToken ct = default);
 }

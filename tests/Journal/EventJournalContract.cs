@@ -86,7 +86,6 @@ public abstract class EventJournalContract : IDisposable
         Assert.Equal(3, tail[0].Version);
         Assert.Null(fresh.Snapshot);
         Assert.Empty(fresh.Tail);
-        Assert.Null(await journal.ReadSnapshotAsync(NewStream()));
     }
 
     [Fact]
@@ -98,7 +97,7 @@ public abstract class EventJournalContract : IDisposable
 
         await journal.SaveSnapshotAsync(stream, new StreamSnapshot(3, [3]));
 
-        Assert.Equal(5, (await journal.ReadSnapshotAsync(stream))!.Version);
+        Assert.Equal(5, (await journal.LoadAsync(stream)).Snapshot!.Version);
     }
 
     [Fact]
@@ -139,7 +138,6 @@ public abstract class EventJournalContract : IDisposable
         var results = await Task.WhenAll(streams.Select(s => journal.TryAppendAsync(s, 0, [Event("a"), Event("b")])));
 
         Assert.All(results, r => Assert.Equal(2, r.Version));
-        Assert.Contains(streams[123], await journal.ListStreamsAsync());
         Assert.Equal(2, (await journal.ReadStreamAsync(streams[199], 0)).Count);
     }
 

@@ -123,15 +123,6 @@ public sealed class PostgresEventJournal(NpgsqlDataSource dataSource) : IEventJo
             return new AppendResult(false, version, stored);
         });
 
-    public Task<StreamSnapshot?> ReadSnapshotAsync(string streamId, CancellationToken ct = default) =>
-        PostgresErrors.Guard("read", async () =>
-        {
-            await using var command = dataSource.CreateCommand("SELECT version, data FROM journal_snapshots WHERE stream_id = $1");
-            command.Parameters.AddWithValue(streamId);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            return await reader.ReadAsync(ct) ? new StreamSnapshot(reader.GetInt64(0), (byte[])reader[1]) : null;
-        });
-
     public Task SaveSnapshotAsync(string streamId, StreamSnapshot snapshot, CancellationToken ct = default) =>
         PostgresErrors.Guard("written", async () =>
         {
@@ -144,19 +135,6 @@ public sealed class PostgresEventJournal(NpgsqlDataSource dataSource) : IEventJo
             command.Parameters.AddWithValue(snapshot.Version);
             command.Parameters.AddWithValue(snapshot.Data);
             return await command.ExecuteNonQueryAsync(ct);
-        });
-
-    public Task<IReadOnlyList<string>> ListStreamsAsync(CancellationToken ct = default) =>
-        PostgresErrors.Guard<IReadOnlyList<string>>("read", async () =>
-        {
-            await using var command = dataSource.CreateCommand("SELECT DISTINCT stream_id FROM journal_events ORDER BY stream_id");
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            var streams = new List<string>();
-            while (await reader.ReadAsync(ct))
-            {
-                streams.Add(reader.GetString(0));
-            }
-            return streams;
         });
 
     private static async Task<long> HeadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string streamId, CancellationToken ct)

@@ -77,9 +77,6 @@ public sealed class SqliteEventJournal(SqliteDatabase database, TimeProvider clo
             return new AppendResult(false, version, stored);
         });
 
-    public Task<StreamSnapshot?> ReadSnapshotAsync(string streamId, CancellationToken ct = default) =>
-        database.ReadAsync(connection => ReadSnapshot(connection, streamId));
-
     public Task SaveSnapshotAsync(string streamId, StreamSnapshot snapshot, CancellationToken ct = default) =>
         database.WriteAsync(context =>
         {
@@ -92,18 +89,5 @@ public sealed class SqliteEventJournal(SqliteDatabase database, TimeProvider clo
             upsert.Parameters[1].Value = snapshot.Version;
             upsert.Parameters[2].Value = snapshot.Data;
             return upsert.ExecuteNonQuery();
-        });
-
-    public Task<IReadOnlyList<string>> ListStreamsAsync(CancellationToken ct = default) =>
-        database.ReadAsync<IReadOnlyList<string>>(connection =>
-        {
-            using var command = new SqliteCommand("SELECT DISTINCT stream_id FROM journal_events ORDER BY stream_id", connection);
-            using var reader = command.ExecuteReader();
-            var streams = new List<string>();
-            while (reader.Read())
-            {
-                streams.Add(reader.GetString(0));
-            }
-            return streams;
         });
 }
