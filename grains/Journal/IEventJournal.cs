@@ -22,4 +22,19 @@ public interface IEventJournal
     /// <summary>Replaces the stream's snapshot unless a newer one is stored.</summary>
     Task SaveSnapshotAsync(string streamId, StreamSnapshot snapshot, CancellationToken ct = default);
 
+    /// <summary>
+    /// The events of every stream whose id starts with <paramref name="streamPrefix"/> (ordinal), in commit order, from
+    /// feed position <paramref name="from"/>: 0 for the start, then the <see cref="FeedPage.Next"/> of the previous page.
+    /// Reading page after page returns every committed event exactly once, never skipping one that commits later, and
+    /// each stream's events in version order. A page holds at most <paramref name="maxEvents"/> events, except that
+    /// PostgreSQL never splits one append, so an append larger than that comes as one page. Positions are opaque:
+    /// compare them only with each other and with <see cref="FeedHeadAsync"/>.
+    /// </summary>
+    Task<FeedPage> ReadFeedAsync(string streamPrefix, long from, int maxEvents, CancellationToken ct = default);
+
+    /// <summary>
+    /// A feed position such that reading until <see cref="FeedPage.Next"/> &gt;= it returns every event committed before
+    /// this call. A target, not a place to start: an append still in flight may later commit below it.
+    /// </summary>
+    Task<long> FeedHeadAsync(CancellationToken ct = default);
 }

@@ -7,7 +7,7 @@ namespace Collaboration.Tests.Journal;
 /// What every journal and ledger must do, whatever the database. Each store signs up with a subclass that opens
 /// instances over one shared backing store; streams and ids are unique per test, so a shared database is fine.
 /// </summary>
-public abstract class EventJournalContract : IDisposable
+public abstract partial class EventJournalContract : IDisposable
 {
     /// <summary>A journal and ledger over the backing store; a second call opens another instance over the same data.</summary>
     protected abstract (IEventJournal Journal, IEventLedger Ledger) Open();

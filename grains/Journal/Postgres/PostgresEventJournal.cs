@@ -6,7 +6,8 @@ namespace Collaboration.Journal.Postgres;
 /// <summary>
 /// The event journal on PostgreSQL. An append is one transaction: it checks the stream head, skips ids the stream
 /// already holds, and inserts the rest at the following versions. Two writers racing on one stream collide on the
-/// primary key (stream_id, version); the loser gets a version conflict and nothing of it is written.
+/// primary key (stream_id, version); the loser gets a version conflict and nothing of it is written. Each row records
+/// the id of the transaction that wrote it (column tx, see 004_journal_feed.sql): feed positions are transaction ids.
 /// </summary>
 public sealed class PostgresEventJournal(NpgsqlDataSource dataSource) : IEventJournal
 {
@@ -136,6 +137,86 @@ public sealed class PostgresEventJournal(NpgsqlDataSource dataSource) : IEventJo
             command.Parameters.AddWithValue(snapshot.Data);
             return await command.ExecuteNonQueryAsync(ct);
         });
+
+    public Task<FeedPage> ReadFeedAsync(string streamPrefix, long from, int maxEvents, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(streamPrefix);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxEvents);
+        return PostgresErrors.Guard("read", async () =>
+        {
+            // One statement, so the rows and xmin come from the same snapshot. Every transaction below xmin has
+            // finished, so a row with a lower tx can no longer appear; above it, one may still commit. One row past
+            // the page tells whether the page's last transaction is complete.
+            await using var command = dataSource.CreateCommand("""
+                WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)
+                SELECT h.xmin, e.tx, e.stream_id, e.version, e.event_id, e.event_type, e.data
+                FROM horizon h LEFT JOIN LATERAL (
+                    SELECT tx, stream_id, version, event_id, event_type, data FROM journal_events
+                    WHERE tx >= $2 AND tx < h.xmin AND left(stream_id, length($1)) = $1
+                    ORDER BY tx, stream_id, version LIMIT $3
+                ) e ON true
+                ORDER BY e.tx, e.stream_id, e.version
+                """);
+            command.Parameters.AddWithValue(streamPrefix);
+            command.Parameters.AddWithValue(from);
+            command.Parameters.AddWithValue(maxEvents + 1L);
+            var rows = new List<(long Tx, FeedEvent Event)>();
+            var xmin = from;
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    xmin = reader.GetInt64(0);
+                    if (!reader.IsDBNull(1))
+                    {
+                        rows.Add((reader.GetInt64(1), ReadFeedEvent(reader, 2)));
+                    }
+                }
+            }
+            if (rows.Count <= maxEvents)
+            {
+                return new FeedPage(rows.Select(r => r.Event).ToList(), Math.Max(from, xmin));
+            }
+            // The row past the page may share its transaction with the page's last rows: end the page before it.
+            var cut = rows[maxEvents].Tx;
+            var page = rows.TakeWhile(r => r.Tx < cut).Select(r => r.Event).ToList();
+            if (page.Count > 0)
+            {
+                return new FeedPage(page, cut);
+            }
+            // One transaction (one append) holds more than a page. It has finished, so read all of it at once.
+            return new FeedPage(await ReadTransactionAsync(streamPrefix, cut, ct), cut + 1);
+        });
+    }
+
+    public Task<long> FeedHeadAsync(CancellationToken ct = default) =>
+        PostgresErrors.Guard("read", async () =>
+        {
+            // Every transaction that committed before this call has a lower id than xmax.
+            await using var command = dataSource.CreateCommand("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint");
+            return (long)(await command.ExecuteScalarAsync(ct))!;
+        });
+
+    private async Task<List<FeedEvent>> ReadTransactionAsync(string streamPrefix, long tx, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT stream_id, version, event_id, event_type, data FROM journal_events
+            WHERE tx = $2 AND left(stream_id, length($1)) = $1 ORDER BY stream_id, version
+            """);
+        command.Parameters.AddWithValue(streamPrefix);
+        command.Parameters.AddWithValue(tx);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var events = new List<FeedEvent>();
+        while (await reader.ReadAsync(ct))
+        {
+            events.Add(ReadFeedEvent(reader, 0));
+        }
+        return events;
+    }
+
+    private static FeedEvent ReadFeedEvent(NpgsqlDataReader reader, int first) =>
+        new(reader.GetString(first), reader.GetInt64(first + 1),
+            new JournalEvent(reader.GetString(first + 2), reader.GetString(first + 3), (byte[])reader[first + 4]));
 
     private static async Task<long> HeadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string streamId, CancellationToken ct)
     {

@@ -12,7 +12,7 @@ namespace Collaboration.Journal.Sqlite;
 /// </summary>
 public sealed class SqliteDatabase : IDisposable
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
     private const int MaxOperationsPerCommit = 1024;
 
     private readonly string connectionString;
@@ -96,40 +96,77 @@ public sealed class SqliteDatabase : IDisposable
     private static void CreateSchema(SqliteConnection connection)
     {
         Execute(connection, "PRAGMA journal_mode=WAL;");
-        var version = Convert.ToInt32(new SqliteCommand("PRAGMA user_version;", connection).ExecuteScalar());
+        if (ReadSchemaVersion(connection, null) == SchemaVersion)
+        {
+            return;
+        }
+        // BEGIN IMMEDIATE takes the write lock, so a second instance opening the same file waits here and then sees
+        // the upgraded version instead of migrating twice.
+        using var transaction = connection.BeginTransaction();
+        var version = ReadSchemaVersion(connection, transaction);
         if (version > SchemaVersion)
         {
             throw new InvalidOperationException($"The database schema is version {version}; this build knows up to {SchemaVersion}.");
         }
-        if (version == SchemaVersion)
+        if (version == 1)
         {
-            return;
+            AddFeedPositions(connection, transaction);
         }
-        using var transaction = connection.BeginTransaction();
-        Execute(connection, """
-            CREATE TABLE IF NOT EXISTS journal_events (
-                stream_id  TEXT    NOT NULL,
-                version    INTEGER NOT NULL,
-                event_id   TEXT    NOT NULL,
-                event_type TEXT    NOT NULL,
-                data       BLOB    NOT NULL,
-                stored_at  INTEGER NOT NULL,
-                PRIMARY KEY (stream_id, version)
-            ) WITHOUT ROWID;
-            CREATE UNIQUE INDEX IF NOT EXISTS journal_events_event_id ON journal_events (stream_id, event_id);
-            CREATE TABLE IF NOT EXISTS journal_snapshots (
-                stream_id TEXT    NOT NULL PRIMARY KEY,
-                version   INTEGER NOT NULL,
-                data      BLOB    NOT NULL
-            ) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS event_ledger (
-                event_id     TEXT    NOT NULL PRIMARY KEY,
-                content_hash BLOB    NOT NULL,
-                recorded_at  INTEGER NOT NULL
-            ) WITHOUT ROWID;
-            """, transaction);
+        else if (version == 0)
+        {
+            Execute(connection, """
+                CREATE TABLE IF NOT EXISTS journal_events (
+                    stream_id  TEXT    NOT NULL,
+                    version    INTEGER NOT NULL,
+                    event_id   TEXT    NOT NULL,
+                    event_type TEXT    NOT NULL,
+                    data       BLOB    NOT NULL,
+                    stored_at  INTEGER NOT NULL,
+                    position   INTEGER,
+                    PRIMARY KEY (stream_id, version)
+                ) WITHOUT ROWID;
+                CREATE UNIQUE INDEX IF NOT EXISTS journal_events_event_id ON journal_events (stream_id, event_id);
+                CREATE UNIQUE INDEX IF NOT EXISTS journal_events_position ON journal_events (position);
+                CREATE TABLE IF NOT EXISTS journal_snapshots (
+                    stream_id TEXT    NOT NULL PRIMARY KEY,
+                    version   INTEGER NOT NULL,
+                    data      BLOB    NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS event_ledger (
+                    event_id     TEXT    NOT NULL PRIMARY KEY,
+                    content_hash BLOB    NOT NULL,
+                    recorded_at  INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """, transaction);
+        }
         Execute(connection, $"PRAGMA user_version = {SchemaVersion};", transaction);
         transaction.Commit();
+    }
+
+    /// <summary>
+    /// Version 1 to 2: numbers the stored events for the feed from 1, in the order they were stored. Within a stream
+    /// the running maximum of stored_at is used, so a clock that stepped back can never put a version before an
+    /// earlier one. The index (which also holds the primary key of a WITHOUT ROWID table) lets the feed scan by
+    /// position and test the stream id without touching the table.
+    /// </summary>
+    private static void AddFeedPositions(SqliteConnection connection, SqliteTransaction transaction) => Execute(connection, """
+        ALTER TABLE journal_events ADD COLUMN position INTEGER;
+        UPDATE journal_events SET position = numbered.position
+        FROM (
+            SELECT stream_id, version, row_number() OVER (ORDER BY stored_at, stream_id, version) AS position
+            FROM (
+                SELECT stream_id, version,
+                       max(stored_at) OVER (PARTITION BY stream_id ORDER BY version ROWS UNBOUNDED PRECEDING) AS stored_at
+                FROM journal_events)
+        ) AS numbered
+        WHERE journal_events.stream_id = numbered.stream_id AND journal_events.version = numbered.version;
+        CREATE UNIQUE INDEX journal_events_position ON journal_events (position);
+        """, transaction);
+
+    private static int ReadSchemaVersion(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using var command = new SqliteCommand("PRAGMA user_version;", connection, transaction);
+        return Convert.ToInt32(command.ExecuteScalar());
     }
 
     private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)

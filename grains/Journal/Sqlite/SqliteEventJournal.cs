@@ -2,7 +2,10 @@ using Microsoft.Data.Sqlite;
 
 namespace Collaboration.Journal.Sqlite;
 
-/// <summary>The event journal on the embedded SQLite database.</summary>
+/// <summary>
+/// The event journal on the embedded SQLite database. Feed positions are the <c>position</c> column, which the single
+/// writer fills in commit order (see <see cref="SqliteWriteContext.NextPosition"/>).
+/// </summary>
 public sealed class SqliteEventJournal(SqliteDatabase database, TimeProvider clock) : IEventJournal
 {
     public Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long afterVersion, CancellationToken ct = default) =>
@@ -54,10 +57,10 @@ public sealed class SqliteEventJournal(SqliteDatabase database, TimeProvider clo
                 return AppendResult.Conflict(version);
             }
             var insert = context.Command("""
-                INSERT INTO journal_events (stream_id, version, event_id, event_type, data, stored_at)
-                VALUES ($stream, $version, $id, $type, $data, $at)
+                INSERT INTO journal_events (stream_id, version, event_id, event_type, data, stored_at, position)
+                VALUES ($stream, $version, $id, $type, $data, $at, $position)
                 ON CONFLICT (stream_id, event_id) DO NOTHING
-                """, "$stream", "$version", "$id", "$type", "$data", "$at");
+                """, "$stream", "$version", "$id", "$type", "$data", "$at", "$position");
             var storedAt = clock.GetUtcNow().ToUnixTimeMilliseconds();
             var stored = new bool[events.Count];
             for (var i = 0; i < events.Count; i++)
@@ -68,6 +71,8 @@ public sealed class SqliteEventJournal(SqliteDatabase database, TimeProvider clo
                 insert.Parameters[3].Value = events[i].Type;
                 insert.Parameters[4].Value = events[i].Data;
                 insert.Parameters[5].Value = storedAt;
+                // A skipped duplicate leaves a gap in the positions, which the feed does not mind.
+                insert.Parameters[6].Value = context.NextPosition();
                 stored[i] = insert.ExecuteNonQuery() == 1;
                 if (stored[i])
                 {
@@ -90,4 +95,50 @@ public sealed class SqliteEventJournal(SqliteDatabase database, TimeProvider clo
             upsert.Parameters[2].Value = snapshot.Data;
             return upsert.ExecuteNonQuery();
         });
+
+    public Task<FeedPage> ReadFeedAsync(string streamPrefix, long from, int maxEvents, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(streamPrefix);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxEvents);
+        return database.ReadAsync(connection =>
+        {
+            // One read transaction, so the rows and the head come from the same snapshot. A reader sees whole commits,
+            // and every later commit takes positions above all committed ones: a position below the snapshot's head
+            // that is not in it will never appear.
+            using var transaction = connection.BeginTransaction(deferred: true);
+            using var command = new SqliteCommand("""
+                SELECT position, stream_id, version, event_id, event_type, data FROM journal_events
+                WHERE position >= $from AND substr(stream_id, 1, length($prefix)) = $prefix
+                ORDER BY position LIMIT $max
+                """, connection, transaction);
+            command.Parameters.AddWithValue("$from", from);
+            command.Parameters.AddWithValue("$prefix", streamPrefix);
+            command.Parameters.AddWithValue("$max", maxEvents);
+            var events = new List<FeedEvent>();
+            var last = 0L;
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    last = reader.GetInt64(0);
+                    events.Add(new FeedEvent(reader.GetString(1), reader.GetInt64(2),
+                        new JournalEvent(reader.GetString(3), reader.GetString(4), (byte[])reader[5])));
+                }
+            }
+            // A full page may stop short of further matches; a shorter one saw every match up to the head, so the next
+            // read can skip the other streams' rows up to there.
+            var next = events.Count == maxEvents ? last + 1 : Math.Max(from, Head(connection, transaction));
+            return new FeedPage(events, next);
+        });
+    }
+
+    public Task<long> FeedHeadAsync(CancellationToken ct = default) =>
+        database.ReadAsync(connection => Head(connection, null));
+
+    /// <summary>One past the highest stored position: where the next commit starts.</summary>
+    private static long Head(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using var command = new SqliteCommand("SELECT max(position) FROM journal_events", connection, transaction);
+        return command.ExecuteScalar() is long last ? last + 1 : 1;
+    }
 }
