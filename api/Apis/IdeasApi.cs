@@ -1,6 +1,10 @@
 using Collaboration.Api.Http;
 using Collaboration.Api.Validation;
+using Collaboration.Api.Analytics;
 using Collaboration.Ideas;
+using Collaboration.Reads;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace Collaboration.Api.Apis;
 
@@ -15,14 +19,30 @@ public static class IdeasApi
         return app;
     }
 
-    public static async Task<IResult> GetIdeaAsync(string ideaId, IGrainFactory grains)
+    /// <summary>The idea, with its reach in the window (28d by default) while analytics is on.</summary>
+    public static async Task<IResult> GetIdeaAsync(
+        string ideaId, string? window, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> analytics, IOptions<JsonOptions> json)
     {
         if (Ids.CheckEntityId("ideaId", ideaId) is { } idError)
         {
             return Problems.Field(StatusCodes.Status400BadRequest, idError);
         }
+        if (ReadWindow.Parse(window) is not { } readWindow)
+        {
+            return Problems.BadRequest("window", "must be one of 7d, 28d, 90d, all");
+        }
         var view = await GrainRetry.CallAsync(() => grains.GetGrain<IIdeaGrain>(ideaId).GetAsync());
-        return view is null ? Problems.NotFound("idea", ideaId) : TypedResults.Ok(view);
+        if (view is null)
+        {
+            return Problems.NotFound("idea", ideaId);
+        }
+        if (!analytics.Value.Enabled)
+        {
+            return TypedResults.Ok(view);
+        }
+        var reach = await GrainRetry.CallAsync(() => StatsApi.Analytics(grains).GetIdeaReachAsync(ideaId, readWindow, clock.UtcNow));
+        var withReach = JsonExtras.With(view, "reach", reach is null ? null : StatsApi.ToView(reach, analytics.Value), json.Value.SerializerOptions);
+        return TypedResults.Ok(withReach);
     }
 
     public static async Task<IResult> GetFollowersAsync(string ideaId, string? limit, string? cursor, IGrainFactory grains)

@@ -1,8 +1,11 @@
+using Collaboration.Api.Analytics;
 using Collaboration.Api.Directory;
 using Collaboration.Api.Http;
 using Collaboration.Api.Validation;
 using Collaboration.Reads;
 using Collaboration.Users;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace Collaboration.Api.Apis;
 
@@ -82,7 +85,9 @@ public static class UsersApi
         return TypedResults.Ok(new ImportReceipt(rows.Count, rejected));
     }
 
-    public static async Task<IResult> GetUserAsync(string userId, string? window, IGrainFactory grains, ApiClock clock)
+    /// <summary>The user, with their breadth in the window while analytics is on.</summary>
+    public static async Task<IResult> GetUserAsync(
+        string userId, string? window, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> analytics, IOptions<JsonOptions> json)
     {
         if (Ids.CheckEntityId("userId", userId) is { } idError)
         {
@@ -92,8 +97,19 @@ public static class UsersApi
         {
             return Problems.BadRequest("window", "must be one of 7d, 28d, 90d, all");
         }
-        var view = await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(userId).GetAsync(readWindow, clock.UtcNow));
-        return view is null ? Problems.NotFound("user", userId) : TypedResults.Ok(view);
+        var now = clock.UtcNow;
+        var view = await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(userId).GetAsync(readWindow, now));
+        if (view is null)
+        {
+            return Problems.NotFound("user", userId);
+        }
+        if (!analytics.Value.Enabled)
+        {
+            return TypedResults.Ok(view);
+        }
+        var breadth = await GrainRetry.CallAsync(() => StatsApi.Analytics(grains).GetBreadthAsync(userId, readWindow, now));
+        var perDimension = breadth is null ? null : new BreadthView(breadth[0], breadth[1], breadth[2], breadth[3]);
+        return TypedResults.Ok(JsonExtras.With(view, "breadth", perDimension, json.Value.SerializerOptions));
     }
 
     public static async Task<IResult> GetFollowingAsync(string userId, string? limit, string? cursor, IGrainFactory grains)

@@ -1,3 +1,4 @@
+using Collaboration.Api.Analytics;
 using Collaboration.Api.Apis;
 using Collaboration.Api.Http;
 using Collaboration.Hosting;
@@ -29,6 +30,7 @@ public static class Extensions
         }
 
         builder.Services.AddSingleton(new ApiClock(TimeProvider.System));
+        builder.Services.AddOptions<AnalyticsOptions>().Bind(builder.Configuration.GetSection("Analytics"));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<TransientFailureHandler>();
         builder.Services.AddHealthChecks();
@@ -44,6 +46,7 @@ public static class Extensions
         app.MapUsersApi();
         app.MapIdeasApi();
         app.MapThreadsApi();
+        app.MapStatsApi();
         return app;
     }
 }

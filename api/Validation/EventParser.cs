@@ -121,15 +121,25 @@ public static partial class EventParser
     [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})\z", RegexOptions.CultureInvariant)]
     private static partial Regex Rfc3339();
 
-    public static FieldError? ParseTimestamp(string text, DateTimeOffset now, out DateTimeOffset instant)
+    /// <summary>Parses an RFC 3339 timestamp (with a Z or numeric offset) to UTC.</summary>
+    public static bool TryParseRfc3339(string text, out DateTimeOffset instant)
     {
         instant = default;
         if (!Rfc3339().IsMatch(text) ||
             !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out instant))
         {
-            return new FieldError("occurredAt", "must be an RFC 3339 timestamp with an offset, e.g. 2026-11-26T09:30:00Z");
+            return false;
         }
         instant = instant.ToUniversalTime();
+        return true;
+    }
+
+    public static FieldError? ParseTimestamp(string text, DateTimeOffset now, out DateTimeOffset instant)
+    {
+        if (!TryParseRfc3339(text, out instant))
+        {
+            return new FieldError("occurredAt", "must be an RFC 3339 timestamp with an offset, e.g. 2026-11-26T09:30:00Z");
+        }
         if (instant < Earliest)
         {
             return new FieldError("occurredAt", "must not be before 2000-01-01T00:00:00Z");

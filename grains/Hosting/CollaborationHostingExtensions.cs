@@ -1,10 +1,12 @@
 using System.Net;
+using Collaboration.Analytics;
 using Collaboration.Journal;
 using Collaboration.Journal.Postgres;
 using Collaboration.Journal.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
@@ -37,6 +39,16 @@ public static class CollaborationHostingExtensions
                 }
             });
         services.TryAddSingleton(TimeProvider.System);
+        if (configuration.GetValue("Analytics:Enabled", true))
+        {
+            // Start the participation read model's replay with the silo, without waiting for it: the first dashboard
+            // read then finds it caught up. Every silo asks; there is one activation in the cluster.
+            silo.AddStartupTask((provider, _) =>
+            {
+                StartAnalyticsAsync(provider).Ignore();
+                return Task.CompletedTask;
+            });
+        }
         var orleans = configuration.GetSection("Orleans");
         var (siloPort, gatewayPort) = (orleans.GetValue("SiloPort", 11111), orleans.GetValue("GatewayPort", 30000));
 
@@ -96,6 +108,19 @@ public static class CollaborationHostingExtensions
         services.AddSingleton<IEventJournal, PostgresEventJournal>();
         services.AddSingleton<IEventLedger, PostgresEventLedger>();
         return silo;
+    }
+
+    private static async Task StartAnalyticsAsync(IServiceProvider provider)
+    {
+        try
+        {
+            await provider.GetRequiredService<IGrainFactory>().GetGrain<IAnalyticsGrain>(0).CatchUpAsync();
+        }
+        catch (Exception ex)
+        {
+            // The first dashboard read retries the replay.
+            provider.GetRequiredService<ILogger<IAnalyticsGrain>>().LogWarning(ex, "Analytics replay at start failed");
+        }
     }
 
     /// <summary>A gateway client that finds the silos through the membership table (Cluster mode only).</summary>

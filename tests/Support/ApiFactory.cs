@@ -25,6 +25,9 @@ public class ApiFactory : WebApplicationFactory<Program>
     /// <summary>An application on <paramref name="dataDirectory"/>, e.g. to start again on what a previous one stored.</summary>
     public static ApiFactory On(string dataDirectory, IDictionary<string, string>? settings = null) => new(dataDirectory, settings);
 
+    /// <summary>An application on a new data folder, with extra configuration.</summary>
+    public static ApiFactory With(IDictionary<string, string>? settings) => new(null, settings);
+
     protected ApiFactory(string? dataDirectory, IDictionary<string, string>? settings)
     {
         if (dataDirectory is null)

@@ -1,0 +1,15 @@
+namespace Collaboration.Api.Analytics;
+
+/// <summary>The "Analytics" configuration section.</summary>
+public sealed class AnalyticsOptions
+{
+    /// <summary>False turns the participation read model off: no stats endpoints, no reach or breadth.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Groups with fewer users are folded into "(other)", which is itself shown only when it reaches this size.</summary>
+    public int PrivacyFloor { get; set; } = 5;
+
+    public int CriticalMassContributors { get; set; } = 10;
+
+    public int CriticalMassCountries { get; set; } = 2;
+}

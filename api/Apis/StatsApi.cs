@@ -1,0 +1,238 @@
+using System.Globalization;
+using Collaboration.Analytics;
+using Collaboration.Api.Analytics;
+using Collaboration.Api.Http;
+using Collaboration.Api.Validation;
+using Collaboration.Events;
+using Collaboration.Reads;
+using Microsoft.Extensions.Options;
+
+namespace Collaboration.Api.Apis;
+
+/// <summary>Participation dashboards: tiers, ties, top ideas, daily activity and the promotion funnel (JSON, or CSV on Accept: text/csv).</summary>
+public static class StatsApi
+{
+    private const int MaxTopIdeas = 100;
+    private const int MaxDays = 366;
+
+    private static readonly string[] TierNames =
+        [.. Enum.GetValues<ParticipationLevel>().Select(level => level.ToWireName())];
+
+    public static IEndpointRouteBuilder MapStatsApi(this IEndpointRouteBuilder app)
+    {
+        var stats = app.MapGroup("/v1/stats").WithTags("Stats");
+        stats.MapGet("/participation", GetParticipationAsync);
+        stats.MapGet("/participation/daily", GetDailyAsync);
+        stats.MapGet("/ties", GetTiesAsync);
+        stats.MapGet("/ideas/top", GetTopIdeasAsync);
+        stats.MapGet("/funnel", GetFunnelAsync);
+        return app;
+    }
+
+    public static async Task<IResult> GetParticipationAsync(
+        string? window, string? by, string? asOf, HttpRequest request, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> options)
+    {
+        if (Check(options, window, asOf, clock, out var readWindow, out var end) is { } problem)
+        {
+            return problem;
+        }
+        Dimension? dimension = null;
+        if (by is not null)
+        {
+            if (!Dimensions.TryParse(by, out var parsed))
+            {
+                return Problems.BadRequest("by", "must be one of country, site, department, function");
+            }
+            dimension = parsed;
+        }
+        var stats = await GrainRetry.CallAsync(() => Analytics(grains).GetParticipationAsync(readWindow, end, dimension));
+        var floor = options.Value.PrivacyFloor;
+        var groups = stats.Groups is null ? null : PrivacyFloor.Apply(stats.Groups, floor, g => g.Key, g => g.Counts.Users,
+            small => new GroupTierCounts(PrivacyFloor.OtherKey, small.Select(g => g.Counts).Aggregate((a, b) => a + b)));
+        var t = stats.Total;
+        if (CsvTable.IsWanted(request))
+        {
+            var csv = new CsvTable("key", "users", "creators", "editors", "audience", "inactive")
+                .Row("(all)", t.Users, t.Creators, t.Editors, t.Audience, t.Inactive);
+            foreach (var g in groups ?? [])
+            {
+                csv.Row(g.Key, g.Counts.Users, g.Counts.Creators, g.Counts.Editors, g.Counts.Audience, g.Counts.Inactive);
+            }
+            return csv.ToResult();
+        }
+        return TypedResults.Ok(new ParticipationResponse(readWindow.Name, end, t.Users, t.Creators, t.Editors, t.Audience, t.Inactive,
+            new TierShares(Share(t.Creators, t.Users), Share(t.Editors, t.Users), Share(t.Audience, t.Users), Share(t.Inactive, t.Users)),
+            dimension?.ToWireName(),
+            groups?.Select(g => new GroupTiers(g.Key, g.Counts.Users, g.Counts.Creators, g.Counts.Editors, g.Counts.Audience, g.Counts.Inactive)).ToList()));
+    }
+
+    public static async Task<IResult> GetTiesAsync(
+        string? window, string? by, string? asOf, HttpRequest request, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> options)
+    {
+        if (Check(options, window, asOf, clock, out var readWindow, out var end) is { } problem)
+        {
+            return problem;
+        }
+        var dimension = Dimension.Country;
+        if (by is not null && !Dimensions.TryParse(by, out dimension))
+        {
+            return Problems.BadRequest("by", "must be one of country, site, department, function");
+        }
+        var stats = await GrainRetry.CallAsync(() => Analytics(grains).GetTiesAsync(readWindow, end, dimension));
+        var external = stats.Groups.Sum(g => g.External);
+        var @internal = stats.Groups.Sum(g => g.Internal);
+        var groups = PrivacyFloor.Apply(stats.Groups, options.Value.PrivacyFloor, g => g.Key, g => g.Users,
+            small => new GroupTieCounts(PrivacyFloor.OtherKey, small.Sum(g => g.Users), small.Sum(g => g.External), small.Sum(g => g.Internal)));
+        double? meanBreadth = stats.TiedUsers > 0 ? (double)stats.BreadthSum / stats.TiedUsers : null;
+        if (CsvTable.IsWanted(request))
+        {
+            var csv = new CsvTable("key", "external", "internal", "eiIndex").Row("(all)", external, @internal, EiIndex(external, @internal));
+            foreach (var g in groups)
+            {
+                csv.Row(g.Key, g.External, g.Internal, EiIndex(g.External, g.Internal));
+            }
+            return csv.ToResult();
+        }
+        return TypedResults.Ok(new TiesResponse(readWindow.Name, end, dimension.ToWireName(), stats.Ties, external, @internal,
+            EiIndex(external, @internal), [.. groups.Select(g => new GroupTies(g.Key, g.External, g.Internal, EiIndex(g.External, g.Internal)))],
+            meanBreadth));
+    }
+
+    public static async Task<IResult> GetTopIdeasAsync(
+        string? window, string? sort, string? limit, string? asOf, HttpRequest request, IGrainFactory grains, ApiClock clock,
+        IOptions<AnalyticsOptions> options)
+    {
+        if (Check(options, window, asOf, clock, out var readWindow, out var end) is { } problem)
+        {
+            return problem;
+        }
+        IdeaRanking? ranking = sort switch
+        {
+            null or "reach" => IdeaRanking.Reach,
+            "contributors" => IdeaRanking.Contributors,
+            "views" => IdeaRanking.Views,
+            _ => null,
+        };
+        if (ranking is null)
+        {
+            return Problems.BadRequest("sort", "must be one of reach, contributors, views");
+        }
+        var count = 10;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxTopIdeas))
+        {
+            return Problems.BadRequest("limit", $"must be a whole number from 1 to {MaxTopIdeas}");
+        }
+        var ranked = await GrainRetry.CallAsync(() => Analytics(grains).GetTopIdeasAsync(readWindow, end, ranking.Value, count));
+        var ideas = ranked.Select(idea => new TopIdea(idea.IdeaId, idea.Title, idea.OwnerId, idea.Views, ToView(idea.Reach, options.Value))).ToList();
+        if (CsvTable.IsWanted(request))
+        {
+            var csv = new CsvTable("ideaId", "title", "ownerId", "views", "contributors", "countries", "departments", "functions",
+                "crossBorderShare", "criticalMass");
+            foreach (var i in ideas)
+            {
+                csv.Row(i.IdeaId, i.Title, i.OwnerId, i.Views, i.Reach.Contributors, i.Reach.Countries, i.Reach.Departments,
+                    i.Reach.Functions, i.Reach.CrossBorderShare, i.Reach.CriticalMass ? "true" : "false");
+            }
+            return csv.ToResult();
+        }
+        return TypedResults.Ok(new TopIdeasResponse(readWindow.Name, end, sort ?? "reach", ideas));
+    }
+
+    public static async Task<IResult> GetDailyAsync(
+        string? days, string? asOf, HttpRequest request, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> options)
+    {
+        if (Check(options, null, asOf, clock, out _, out var end) is { } problem)
+        {
+            return problem;
+        }
+        var count = 90;
+        if (days is not null && (!int.TryParse(days, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxDays))
+        {
+            return Problems.BadRequest("days", $"must be a whole number from 1 to {MaxDays}");
+        }
+        var daily = await GrainRetry.CallAsync(() => Analytics(grains).GetDailyAsync(count, end));
+        var rows = daily.Select(d => new DayTiers(d.Day, d.Creators + d.Editors + d.Audience, d.Creators, d.Editors, d.Audience)).ToList();
+        if (CsvTable.IsWanted(request))
+        {
+            var csv = new CsvTable("day", "active", "creators", "editors", "audience");
+            foreach (var d in rows)
+            {
+                csv.Row(d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d.Active, d.Creators, d.Editors, d.Audience);
+            }
+            return csv.ToResult();
+        }
+        return TypedResults.Ok(new DailyResponse(end, rows));
+    }
+
+    public static async Task<IResult> GetFunnelAsync(
+        string? window, string? asOf, HttpRequest request, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> options)
+    {
+        if (Check(options, window, asOf, clock, out var readWindow, out var end) is { } problem)
+        {
+            return problem;
+        }
+        if (readWindow.Length is not { } length)
+        {
+            return Problems.BadRequest("window", "must be one of 7d, 28d, 90d (all time has no previous window)");
+        }
+        var funnel = await GrainRetry.CallAsync(() => Analytics(grains).GetFunnelAsync(readWindow, end));
+        if (CsvTable.IsWanted(request))
+        {
+            var csv = new CsvTable(["from", .. TierNames]);
+            for (var from = 0; from < TierNames.Length; from++)
+            {
+                csv.Row([TierNames[from], .. funnel.Moves[from].Cast<object?>()]);
+            }
+            return csv.ToResult();
+        }
+        var moves = new Dictionary<string, IReadOnlyDictionary<string, long>>();
+        for (var from = 0; from < TierNames.Length; from++)
+        {
+            moves[TierNames[from]] = Enumerable.Range(0, TierNames.Length).ToDictionary(to => TierNames[to], to => funnel.Moves[from][to]);
+        }
+        return TypedResults.Ok(new FunnelResponse(readWindow.Name, end,
+            new WindowSpan(end - 2 * length, end - length), new WindowSpan(end - length, end), moves));
+    }
+
+    public static ReachView ToView(IdeaReach reach, AnalyticsOptions options) => new(
+        reach.Contributors, reach.Countries, reach.Departments, reach.Functions, reach.CrossBorderShare,
+        reach.Contributors >= options.CriticalMassContributors && reach.Countries >= options.CriticalMassCountries);
+
+    public static IAnalyticsGrain Analytics(IGrainFactory grains) => grains.GetGrain<IAnalyticsGrain>(0);
+
+    /// <summary>The window (28d by default) and its end: asOf when given, else now. asOf may not lie in the future.</summary>
+    public static IResult? Check(
+        IOptions<AnalyticsOptions> options, string? window, string? asOf, ApiClock clock, out ReadWindow readWindow, out DateTimeOffset end)
+    {
+        readWindow = ReadWindow.Parse(window)!;
+        end = clock.UtcNow;
+        if (!options.Value.Enabled)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Analytics is turned off",
+                detail: "This service runs with Analytics:Enabled=false.");
+        }
+        if (readWindow is null)
+        {
+            return Problems.BadRequest("window", "must be one of 7d, 28d, 90d, all");
+        }
+        if (asOf is not null)
+        {
+            if (!EventParser.TryParseRfc3339(asOf, out var parsed))
+            {
+                return Problems.BadRequest("asOf", "must be an RFC 3339 timestamp with an offset, like 2026-11-01T12:00:00Z");
+            }
+            if (parsed > end)
+            {
+                return Problems.BadRequest("asOf", "must not be in the future");
+            }
+            end = parsed;
+        }
+        return null;
+    }
+
+    private static double? Share(long part, long whole) => whole == 0 ? null : (double)part / whole;
+
+    /// <summary>Krackhardt and Stern's E-I index; null without ties.</summary>
+    private static double? EiIndex(long external, long @internal) =>
+        external + @internal == 0 ? null : (double)(external - @internal) / (external + @internal);
+}

@@ -1,0 +1,32 @@
+using Collaboration.Reads;
+
+namespace Collaboration.Analytics;
+
+/// <summary>
+/// The participation read model: one activation per cluster that folds every user stream of the journal, in commit
+/// order, into counters a dashboard reads in O(window days x groups). Every read first catches up with everything the
+/// journal had committed when the read began, so an acknowledged event is always counted.
+/// </summary>
+public interface IAnalyticsGrain : IGrainWithIntegerKey
+{
+    Task<ParticipationStats> GetParticipationAsync(ReadWindow window, DateTimeOffset end, Dimension? by);
+
+    Task<TieStats> GetTiesAsync(ReadWindow window, DateTimeOffset end, Dimension by);
+
+    /// <summary>Not defined for the all-time window, which has no previous window.</summary>
+    Task<FunnelStats> GetFunnelAsync(ReadWindow window, DateTimeOffset end);
+
+    /// <summary>The <paramref name="days"/> UTC days ending with the day of <paramref name="end"/>, oldest first.</summary>
+    Task<DayTierCounts[]> GetDailyAsync(int days, DateTimeOffset end);
+
+    /// <summary>Null when no stored event names the idea.</summary>
+    Task<IdeaReach?> GetIdeaReachAsync(string ideaId, ReadWindow window, DateTimeOffset end);
+
+    Task<RankedIdea[]> GetTopIdeasAsync(ReadWindow window, DateTimeOffset end, IdeaRanking ranking, int limit);
+
+    /// <summary>Per dimension (indexed by <see cref="Dimension"/>); null when the user is unknown.</summary>
+    Task<int[]?> GetBreadthAsync(string userId, ReadWindow window, DateTimeOffset end);
+
+    /// <summary>Reads the journal up to its current head; the silo calls it at start so the first read is quick.</summary>
+    Task CatchUpAsync();
+}

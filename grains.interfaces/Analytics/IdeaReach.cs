@@ -1,0 +1,31 @@
+namespace Collaboration.Analytics;
+
+/// <summary>
+/// Who contributed to an idea in a window, other than its owner, and from how many groups. The cross-border share is
+/// null without contributors or without a known owner.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record IdeaReach(
+    [property: Id(0)] int Contributors,
+    [property: Id(1)] int Countries,
+    [property: Id(2)] int Departments,
+    [property: Id(3)] int Functions,
+    [property: Id(4)] double? CrossBorderShare);
+
+/// <summary>An idea in a ranking, with its view events and reach in the window.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RankedIdea(
+    [property: Id(0)] string IdeaId,
+    [property: Id(1)] string? OwnerId,
+    [property: Id(2)] string? Title,
+    [property: Id(3)] long Views,
+    [property: Id(4)] IdeaReach Reach);
+
+/// <summary>How top ideas are ordered.</summary>
+public enum IdeaRanking : byte
+{
+    /// <summary>Most contributor countries, then most contributors.</summary>
+    Reach = 0,
+    Contributors = 1,
+    Views = 2,
+}

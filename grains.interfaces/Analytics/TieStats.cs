@@ -1,0 +1,25 @@
+using Collaboration.Reads;
+
+namespace Collaboration.Analytics;
+
+/// <summary>Contribution ties whose contributor is in one group, split by whether the owner is in the same group.</summary>
+[GenerateSerializer, Immutable]
+public sealed record GroupTieCounts(
+    [property: Id(0)] string Key,
+    [property: Id(1)] long Users,
+    [property: Id(2)] long External,
+    [property: Id(3)] long Internal);
+
+/// <summary>
+/// Distinct (contributor, idea owner) pairs with a contribution in the window, for one dimension; every group, before
+/// any privacy floor. <see cref="BreadthSum"/> / <see cref="TiedUsers"/> is the mean breadth.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record TieStats(
+    [property: Id(0)] ReadWindow Window,
+    [property: Id(1)] DateTimeOffset AsOf,
+    [property: Id(2)] Dimension By,
+    [property: Id(3)] long Ties,
+    [property: Id(4)] IReadOnlyList<GroupTieCounts> Groups,
+    [property: Id(5)] long BreadthSum,
+    [property: Id(6)] long TiedUsers);

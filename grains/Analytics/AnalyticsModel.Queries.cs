@@ -1,0 +1,177 @@
+using Collaboration.Reads;
+
+namespace Collaboration.Analytics;
+
+internal sealed partial class AnalyticsModel
+{
+    public long UserCount => users.Count;
+
+    public ParticipationStats Participation(ReadWindow window, DateTimeOffset end, Dimension? by)
+    {
+        var w = WindowIndex(window);
+        var at = end.UtcTicks;
+        var overall = Tiers(users.Count, total.Tiers, w, at);
+        List<GroupTierCounts>? grouped = null;
+        if (by is { } dimension)
+        {
+            var table = groups[(int)dimension];
+            grouped = [];
+            for (var g = 0; g < table.Keys.Count; g++)
+            {
+                if (table.Users[g] > 0)
+                {
+                    grouped.Add(new GroupTierCounts(table.Keys[g], Tiers(table.Users[g], table.Counters[g].Tiers, w, at)));
+                }
+            }
+        }
+        return new ParticipationStats(window, end, overall, grouped);
+    }
+
+    public TieStats Ties(ReadWindow window, DateTimeOffset end, Dimension by)
+    {
+        var w = WindowIndex(window);
+        var at = end.UtcTicks;
+        var table = groups[(int)by];
+        var grouped = new List<GroupTieCounts>();
+        for (var g = 0; g < table.Keys.Count; g++)
+        {
+            if (table.Users[g] > 0)
+            {
+                var counters = table.Counters[g];
+                grouped.Add(new GroupTieCounts(table.Keys[g], table.Users[g], counters.External[w].CountAt(at), counters.Internal[w].CountAt(at)));
+            }
+        }
+        return new TieStats(window, end, by, total.Ties[w].CountAt(at), grouped,
+            total.Breadth[(int)by, w].CountAt(at), total.TiedUsers[w].CountAt(at));
+    }
+
+    public FunnelStats Funnel(ReadWindow window, DateTimeOffset end)
+    {
+        var w = WindowIndex(window);
+        if (w >= BoundedWindowCount)
+        {
+            throw new ArgumentException("The all-time window has no previous window.", nameof(window));
+        }
+        var at = end.UtcTicks;
+        var previous = at - Lengths[w];
+        // atLeast[x, y]: users at tier >= x in the previous window and tier >= y in this one (tier 0 = inactive).
+        var atLeast = new long[6, 6];
+        atLeast[0, 0] = users.Count;
+        for (var level = 0; level < LevelCount; level++)
+        {
+            atLeast[level + 1, 0] = total.Tiers[level, w].CountAt(previous);
+            atLeast[0, level + 1] = total.Tiers[level, w].CountAt(at);
+            for (var other = 0; other < LevelCount; other++)
+            {
+                atLeast[level + 1, other + 1] = total.Funnel[level, other, w].CountAt(at);
+            }
+        }
+        var moves = new long[4][];
+        for (var from = 0; from < 4; from++)
+        {
+            moves[from] = new long[4];
+            for (var to = 0; to < 4; to++)
+            {
+                moves[from][to] = atLeast[from, to] - atLeast[from + 1, to] - atLeast[from, to + 1] + atLeast[from + 1, to + 1];
+            }
+        }
+        return new FunnelStats(window, end, moves);
+    }
+
+    public DayTierCounts[] Daily(int days, DateTimeOffset end)
+    {
+        var last = DayOf(end.UtcTicks);
+        var result = new DayTierCounts[days];
+        for (var i = 0; i < days; i++)
+        {
+            var day = last - days + 1 + i;
+            var counts = daily.GetValueOrDefault(day) ?? new long[4];
+            result[i] = new DayTierCounts(DateOnly.FromDayNumber(day), counts[3], counts[2], counts[1]);
+        }
+        return result;
+    }
+
+    public IdeaReach? Reach(string ideaId, ReadWindow window, DateTimeOffset end) =>
+        ideas.TryGetValue(ideaId, out var idea) ? Reach(idea, Lengths[WindowIndex(window)], end.UtcTicks) : null;
+
+    public RankedIdea[] TopIdeas(ReadWindow window, DateTimeOffset end, IdeaRanking ranking, int limit)
+    {
+        var length = Lengths[WindowIndex(window)];
+        var at = end.UtcTicks;
+        var ranked = new List<RankedIdea>(ideas.Count);
+        foreach (var idea in ideas.Values)
+        {
+            ranked.Add(new RankedIdea(idea.Id, idea.Owner?.Id, idea.First?.Title, Coverage.CountWithin(idea.Views, length, at),
+                Reach(idea, length, at)));
+        }
+        IOrderedEnumerable<RankedIdea> ordered = ranking switch
+        {
+            IdeaRanking.Contributors => ranked.OrderByDescending(r => r.Reach.Contributors).ThenByDescending(r => r.Reach.Countries),
+            IdeaRanking.Views => ranked.OrderByDescending(r => r.Views),
+            _ => ranked.OrderByDescending(r => r.Reach.Countries).ThenByDescending(r => r.Reach.Contributors),
+        };
+        return [.. ordered.ThenBy(r => r.IdeaId, StringComparer.Ordinal).Take(limit)];
+    }
+
+    public int[]? Breadth(string userId, ReadWindow window, DateTimeOffset end)
+    {
+        if (!userIndex.TryGetValue(userId, out var user))
+        {
+            return null;
+        }
+        var length = Lengths[WindowIndex(window)];
+        var at = end.UtcTicks;
+        var reached = new HashSet<int>[Dimensions.Count];
+        for (var d = 0; d < Dimensions.Count; d++)
+        {
+            reached[d] = [];
+        }
+        foreach (var idea in user.Ideas ?? [])
+        {
+            if (idea.Owner is { } owner && owner != user && Coverage.AnyWithin(idea.Contributions[user], length, at))
+            {
+                for (var d = 0; d < Dimensions.Count; d++)
+                {
+                    if (owner.Groups[d] != user.Groups[d])
+                    {
+                        reached[d].Add(owner.Groups[d]);
+                    }
+                }
+            }
+        }
+        return [.. reached.Select(set => set.Count)];
+    }
+
+    private IdeaReach Reach(IdeaData idea, long length, long at)
+    {
+        var countries = new HashSet<int>();
+        var departments = new HashSet<int>();
+        var functions = new HashSet<int>();
+        int contributors = 0, crossBorder = 0;
+        foreach (var (user, instants) in idea.Contributions)
+        {
+            if (user == idea.Owner || !Coverage.AnyWithin(instants, length, at))
+            {
+                continue;
+            }
+            contributors++;
+            countries.Add(user.Groups[(int)Dimension.Country]);
+            departments.Add(user.Groups[(int)Dimension.Department]);
+            functions.Add(user.Groups[(int)Dimension.Function]);
+            if (idea.Owner is { } owner && owner.Groups[(int)Dimension.Country] != user.Groups[(int)Dimension.Country])
+            {
+                crossBorder++;
+            }
+        }
+        double? share = contributors > 0 && idea.Owner is not null ? (double)crossBorder / contributors : null;
+        return new IdeaReach(contributors, countries.Count, departments.Count, functions.Count, share);
+    }
+
+    private static TierCounts Tiers(long userCount, InstantCounter[,] counters, int w, long at)
+    {
+        var any = counters[0, w].CountAt(at);
+        var contributing = counters[1, w].CountAt(at);
+        var creating = counters[2, w].CountAt(at);
+        return new TierCounts(userCount, creating, contributing - creating, any - contributing);
+    }
+}

@@ -1,0 +1,230 @@
+using Collaboration.Analytics;
+using Collaboration.Events;
+using Collaboration.Reads;
+using Collaboration.Users;
+
+namespace Collaboration.Tests.Analytics;
+
+/// <summary>
+/// The counters of <see cref="AnalyticsModel"/> against a brute-force reading of the same events, on random histories
+/// that arrive out of order, move users between groups and change idea owners, at window ends chosen on and next to
+/// every boundary.
+/// </summary>
+public class AnalyticsModelTests
+{
+    private static readonly ReadWindow[] Windows = [ReadWindow.Days7, ReadWindow.Days28, ReadWindow.Days90, ReadWindow.All];
+    private static readonly DateTimeOffset Start = new(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void Counters_match_a_brute_force_reading_of_the_events(int seed)
+    {
+        var random = new Random(seed);
+        var history = RandomHistory(random, events: 600);
+        var model = new AnalyticsModel();
+        var reference = new Reference();
+        foreach (var (userId, streamEvent) in history)
+        {
+            model.Apply(userId, streamEvent);
+            reference.Apply(userId, streamEvent);
+        }
+
+        var instants = history.Select(h => h.Event).OfType<Interaction>().Select(i => i.OccurredAt).ToList();
+        for (var q = 0; q < 60; q++)
+        {
+            var window = Windows[random.Next(Windows.Length)];
+            var end = QueryEnd(random, instants, window);
+            var dimension = (Dimension)random.Next(Dimensions.Count);
+
+            var participation = model.Participation(window, end, dimension);
+            Assert.Equal(reference.Tiers(window, end, _ => "all").Single().Value, participation.Total);
+            Assert.Equal(reference.Tiers(window, end, u => reference.Group(u, dimension)),
+                participation.Groups!.ToDictionary(g => g.Key, g => g.Counts));
+
+            var ties = model.Ties(window, end, dimension);
+            var expected = reference.Ties(window, end, dimension);
+            Assert.Equal(expected.Ties, ties.Ties);
+            Assert.Equal(expected.Groups, ties.Groups.Where(g => g.External + g.Internal > 0).ToDictionary(g => g.Key, g => (g.External, g.Internal)));
+            Assert.Equal((expected.BreadthSum, expected.TiedUsers), (ties.BreadthSum, ties.TiedUsers));
+
+            if (window.Length is not null)
+            {
+                Assert.Equal(reference.Funnel(window, end), model.Funnel(window, end).Moves);
+            }
+            foreach (var user in reference.Users.Take(5))
+            {
+                Assert.Equal(reference.Breadth(user, window, end), model.Breadth(user, window, end));
+            }
+            foreach (var idea in reference.Ideas)
+            {
+                Assert.Equal(reference.Reach(idea, window, end), model.Reach(idea, window, end));
+            }
+        }
+        var lastDay = instants.Max();
+        Assert.Equal(reference.Daily(200, lastDay), model.Daily(200, lastDay));
+    }
+
+    /// <summary>Ends on, just before and just after the window boundaries of real event times, plus random ones.</summary>
+    private static DateTimeOffset QueryEnd(Random random, List<DateTimeOffset> instants, ReadWindow window)
+    {
+        var at = instants[random.Next(instants.Count)];
+        var length = window.Length ?? TimeSpan.Zero;
+        return random.Next(6) switch
+        {
+            0 => at,
+            1 => at.AddTicks(-1),
+            2 => at + length,
+            3 => at + length - TimeSpan.FromTicks(1),
+            4 => at + 2 * length,
+            _ => Start.AddMinutes(random.Next(0, 200 * 24 * 60)),
+        };
+    }
+
+    private static List<(string UserId, IStreamEvent Event)> RandomHistory(Random random, int events)
+    {
+        string[] countries = ["FI", "IN", "DE", "US"];
+        string[] departments = ["R&D", "Sales", "HR"];
+        var history = new List<(string, IStreamEvent)>();
+        var instants = Enumerable.Range(0, 80).Select(_ => Start.AddMinutes(random.Next(0, 200 * 24 * 60))).ToArray();
+        for (var i = 0; i < events; i++)
+        {
+            var user = $"u{random.Next(24)}";
+            if (random.Next(8) == 0)
+            {
+                var profile = new UserProfile(null, random.Next(5) == 0 ? null : countries[random.Next(countries.Length)], null,
+                    random.Next(4) == 0 ? null : departments[random.Next(departments.Length)], null);
+                history.Add((user, new ProfileUpdated($"p{i}", profile, Start)));
+                continue;
+            }
+            var type = (InteractionType)random.Next(InteractionTypes.Count);
+            var idea = $"i{random.Next(6)}";
+            string? thread = random.Next(3) == 0 ? $"{idea}-t{random.Next(2)}" : null;
+            // Shared instants make ties between events and boundaries likely.
+            var at = instants[random.Next(instants.Length)];
+            history.Add((user, new Interaction($"e{i}", type, user, idea, thread, at)));
+        }
+        return history;
+    }
+
+    /// <summary>The definitions, read straight off the event list.</summary>
+    private sealed class Reference
+    {
+        private readonly List<Interaction> interactions = [];
+        private readonly Dictionary<string, UserProfile?> profiles = [];
+
+        public IEnumerable<string> Users => profiles.Keys.Order(StringComparer.Ordinal);
+
+        public IEnumerable<string> Ideas => interactions.Select(i => i.IdeaId).Distinct();
+
+        public void Apply(string userId, IStreamEvent streamEvent)
+        {
+            profiles.TryAdd(userId, null);
+            if (streamEvent is ProfileUpdated updated)
+            {
+                profiles[userId] = updated.Profile;
+            }
+            else
+            {
+                interactions.Add((Interaction)streamEvent);
+            }
+        }
+
+        public string Group(string user, Dimension dimension)
+        {
+            var profile = profiles[user];
+            var value = dimension switch
+            {
+                Dimension.Country => profile?.Country,
+                Dimension.Site => profile?.Site,
+                Dimension.Department => profile?.Department,
+                _ => profile?.Function,
+            };
+            return value ?? Dimensions.Unknown;
+        }
+
+        private static bool Within(DateTimeOffset at, ReadWindow window, DateTimeOffset end) =>
+            at <= end && (window.Length is not { } length || at > end - length);
+
+        public int Tier(string user, ReadWindow window, DateTimeOffset end) => interactions
+            .Where(i => i.UserId == user && Within(i.OccurredAt, window, end))
+            .Select(i => (int)i.Type.Level()).DefaultIfEmpty(0).Max();
+
+        public Dictionary<string, TierCounts> Tiers(ReadWindow window, DateTimeOffset end, Func<string, string> groupOf) =>
+            Users.GroupBy(groupOf).ToDictionary(g => g.Key, g =>
+            {
+                var tiers = g.Select(u => Tier(u, window, end)).ToList();
+                return new TierCounts(tiers.Count, tiers.Count(t => t == 3), tiers.Count(t => t == 2), tiers.Count(t => t == 1));
+            });
+
+        private string? Owner(string idea) => interactions
+            .Where(i => i.IdeaId == idea && i.Type == InteractionType.Create && i.ThreadId is null)
+            .OrderBy(i => i.OccurredAt).ThenBy(i => i.EventId, StringComparer.Ordinal).FirstOrDefault()?.UserId;
+
+        private static bool IsContribution(Interaction i) =>
+            i.Type is InteractionType.Comment or InteractionType.Like or InteractionType.Edit or InteractionType.Share ||
+            (i.Type == InteractionType.Create && i.ThreadId is not null);
+
+        private HashSet<(string User, string Owner)> TiePairs(ReadWindow window, DateTimeOffset end) =>
+            [.. interactions.Where(i => IsContribution(i) && Within(i.OccurredAt, window, end))
+                .Select(i => (i.UserId, Owner: Owner(i.IdeaId)))
+                .Where(p => p.Owner is not null && p.Owner != p.UserId)
+                .Select(p => (p.UserId, p.Owner!))];
+
+        public (long Ties, Dictionary<string, (long, long)> Groups, long BreadthSum, long TiedUsers) Ties(
+            ReadWindow window, DateTimeOffset end, Dimension dimension)
+        {
+            var pairs = TiePairs(window, end);
+            var groups = pairs.GroupBy(p => Group(p.User, dimension)).ToDictionary(g => g.Key, g => (
+                (long)g.Count(p => Group(p.Owner, dimension) != g.Key), (long)g.Count(p => Group(p.Owner, dimension) == g.Key)));
+            var tied = pairs.Select(p => p.User).Distinct().ToList();
+            return (pairs.Count, groups, tied.Sum(u => (long)Breadth(u, window, end, pairs)[(int)dimension]), tied.Count);
+        }
+
+        public int[]? Breadth(string user, ReadWindow window, DateTimeOffset end) =>
+            profiles.ContainsKey(user) ? Breadth(user, window, end, TiePairs(window, end)) : null;
+
+        private int[] Breadth(string user, ReadWindow window, DateTimeOffset end, HashSet<(string User, string Owner)> pairs) =>
+            [.. Enumerable.Range(0, Dimensions.Count).Select(d => pairs.Where(p => p.User == user)
+                .Select(p => Group(p.Owner, (Dimension)d)).Where(g => g != Group(user, (Dimension)d)).Distinct().Count())];
+
+        public long[][] Funnel(ReadWindow window, DateTimeOffset end)
+        {
+            var moves = Enumerable.Range(0, 4).Select(_ => new long[4]).ToArray();
+            foreach (var user in Users)
+            {
+                moves[Tier(user, window, end - window.Length!.Value)][Tier(user, window, end)]++;
+            }
+            return moves;
+        }
+
+        public IdeaReach? Reach(string idea, ReadWindow window, DateTimeOffset end)
+        {
+            var owner = Owner(idea);
+            var contributors = interactions.Where(i => i.IdeaId == idea && IsContribution(i) && Within(i.OccurredAt, window, end) && i.UserId != owner)
+                .Select(i => i.UserId).Distinct().ToList();
+            double? share = contributors.Count > 0 && owner is not null
+                ? (double)contributors.Count(u => Group(u, Dimension.Country) != Group(owner, Dimension.Country)) / contributors.Count
+                : null;
+            return new IdeaReach(contributors.Count,
+                contributors.Select(u => Group(u, Dimension.Country)).Distinct().Count(),
+                contributors.Select(u => Group(u, Dimension.Department)).Distinct().Count(),
+                contributors.Select(u => Group(u, Dimension.Function)).Distinct().Count(), share);
+        }
+
+        public DayTierCounts[] Daily(int days, DateTimeOffset end)
+        {
+            var last = DateOnly.FromDateTime(end.UtcDateTime);
+            return [.. Enumerable.Range(0, days).Select(i =>
+            {
+                var day = last.AddDays(i - days + 1);
+                var tiers = interactions.Where(e => DateOnly.FromDateTime(e.OccurredAt.UtcDateTime) == day)
+                    .GroupBy(e => e.UserId).Select(g => g.Max(e => (int)e.Type.Level())).ToList();
+                return new DayTierCounts(day, tiers.Count(t => t == 3), tiers.Count(t => t == 2), tiers.Count(t => t == 1));
+            })];
+        }
+    }
+}
