@@ -10,17 +10,28 @@ internal sealed partial class AnalyticsModel
     {
         var w = WindowIndex(window);
         var at = end.UtcTicks;
-        var overall = Tiers(users.Count, total.Tiers, w, at);
+        var present = new long[LevelCount];
+        for (var level = 0; level < LevelCount; level++)
+        {
+            present[level] = tiers[level, w].Exact.CountAt(at);
+        }
+        var overall = Tiers(users.Count, present[0], present[1], present[2]);
         List<GroupTierCounts>? grouped = null;
         if (by is { } dimension)
         {
-            var table = groups[(int)dimension];
+            var d = (int)dimension;
+            var table = groups[d];
+            var byGroup = new long[LevelCount][];
+            for (var level = 0; level < LevelCount; level++)
+            {
+                byGroup[level] = tiers[level, w].CountBySlot(d, at, table.Keys.Count, tag => users[tag].Groups[d]);
+            }
             grouped = [];
             for (var g = 0; g < table.Keys.Count; g++)
             {
                 if (table.Users[g] > 0)
                 {
-                    grouped.Add(new GroupTierCounts(table.Keys[g], Tiers(table.Users[g], table.Counters[g].Tiers, w, at)));
+                    grouped.Add(new GroupTierCounts(table.Keys[g], Tiers(table.Users[g], byGroup[0][g], byGroup[1][g], byGroup[2][g])));
                 }
             }
         }
@@ -31,18 +42,24 @@ internal sealed partial class AnalyticsModel
     {
         var w = WindowIndex(window);
         var at = end.UtcTicks;
-        var table = groups[(int)by];
+        var d = (int)by;
+        var table = groups[d];
+        // Slot 2g holds the external ties of group g's users, 2g + 1 the internal ones.
+        var bySlot = tieCounts[w].CountBySlot(d, at, 2 * table.Keys.Count, tag =>
+        {
+            var tie = ties[tag]!;
+            return 2 * tie.User.Groups[d] + (tie.Owner.Groups[d] == tie.User.Groups[d] ? 1 : 0);
+        });
         var grouped = new List<GroupTieCounts>();
         for (var g = 0; g < table.Keys.Count; g++)
         {
             if (table.Users[g] > 0)
             {
-                var counters = table.Counters[g];
-                grouped.Add(new GroupTieCounts(table.Keys[g], table.Users[g], counters.External[w].CountAt(at), counters.Internal[w].CountAt(at)));
+                grouped.Add(new GroupTieCounts(table.Keys[g], table.Users[g], bySlot[2 * g], bySlot[2 * g + 1]));
             }
         }
-        return new TieStats(window, end, by, total.Ties[w].CountAt(at), grouped,
-            total.Breadth[(int)by, w].CountAt(at), total.TiedUsers[w].CountAt(at));
+        return new TieStats(window, end, by, tieCounts[w].Exact.CountAt(at), grouped,
+            breadth[d, w].CountAt(at), tiedUsers[0, w].CountAt(at));
     }
 
     public FunnelStats Funnel(ReadWindow window, DateTimeOffset end)
@@ -59,11 +76,11 @@ internal sealed partial class AnalyticsModel
         atLeast[0, 0] = users.Count;
         for (var level = 0; level < LevelCount; level++)
         {
-            atLeast[level + 1, 0] = total.Tiers[level, w].CountAt(previous);
-            atLeast[0, level + 1] = total.Tiers[level, w].CountAt(at);
+            atLeast[level + 1, 0] = tiers[level, w].Exact.CountAt(previous);
+            atLeast[0, level + 1] = tiers[level, w].Exact.CountAt(at);
             for (var other = 0; other < LevelCount; other++)
             {
-                atLeast[level + 1, other + 1] = total.Funnel[level, other, w].CountAt(at);
+                atLeast[level + 1, other + 1] = funnel[level, other, w].CountAt(at);
             }
         }
         var moves = new long[4][];
@@ -80,7 +97,7 @@ internal sealed partial class AnalyticsModel
 
     public DayTierCounts[] Daily(int days, DateTimeOffset end)
     {
-        var last = DayOf(end.UtcTicks);
+        var last = DayTotals.DayOf(end.UtcTicks);
         var result = new DayTierCounts[days];
         for (var i = 0; i < days; i++)
         {
@@ -167,11 +184,7 @@ internal sealed partial class AnalyticsModel
         return new IdeaReach(contributors, countries.Count, departments.Count, functions.Count, share);
     }
 
-    private static TierCounts Tiers(long userCount, InstantCounter[,] counters, int w, long at)
-    {
-        var any = counters[0, w].CountAt(at);
-        var contributing = counters[1, w].CountAt(at);
-        var creating = counters[2, w].CountAt(at);
-        return new TierCounts(userCount, creating, contributing - creating, any - contributing);
-    }
+    /// <summary>Tiers from the users present at each level: levels nest, so each tier is a difference.</summary>
+    private static TierCounts Tiers(long userCount, long any, long contributing, long creating) =>
+        new(userCount, creating, contributing - creating, any - contributing);
 }

@@ -1,19 +1,19 @@
+using System.Runtime.InteropServices;
 using Collaboration.Events;
 using Collaboration.Folds;
 using Collaboration.Reads;
 using Collaboration.Users;
-using System.Runtime.InteropServices;
 
 namespace Collaboration.Analytics;
 
 /// <summary>
 /// The fold of every user stream into counters that answer participation, tie and funnel questions for any window end
 /// in O(groups x log days). Each user's presence in a window is a set of runs over the window end (see
-/// <see cref="Coverage"/>); counters add up those runs per tier level, window length and group.
+/// <see cref="Coverage"/>); counters add up those runs per level and window, and split them by group.
 ///
-/// A change to a user is applied as "subtract what the user contributed to the counters over the region the change
-/// can affect, change, add it back": counts are exact, and the same code moves a user between groups.
-/// Not thread-safe: the analytics grain owns it.
+/// A change to a user is applied as "subtract what the user contributed to the counters over the ends the change can
+/// affect, change, add it back": counts are exact, and the same code moves users between groups and ties between
+/// owners. Not thread-safe: the analytics grain owns it.
 /// </summary>
 internal sealed partial class AnalyticsModel
 {
@@ -30,16 +30,38 @@ internal sealed partial class AnalyticsModel
     private readonly Dictionary<string, UserData> userIndex = new(StringComparer.Ordinal);
     private readonly List<UserData> users = [];
     private readonly Dictionary<string, IdeaData> ideas = new(StringComparer.Ordinal);
+
+    /// <summary>Every (contributor, owner) pair by its tag; a pair left without contributions leaves a null.</summary>
+    private readonly List<TieData?> ties = [];
+
     private readonly GroupTable[] groups = [new(), new(), new(), new()];
-    private readonly TotalCounters total = new();
+
+    /// <summary>Users present per level and window; marks are tagged by user, and the slot is the user's group.</summary>
+    private readonly GroupedCounter[,] tiers = New(LevelCount, WindowCount, () => new GroupedCounter());
+
+    /// <summary>Users present at level a in the previous window and level b in this one: [a, b, window].</summary>
+    private readonly InstantCounter[,,] funnel = New(LevelCount, LevelCount, BoundedWindowCount);
+
+    /// <summary>Ties per window; tagged by tie, the slot is 2 x the contributor's group, + 1 when the owner is in it too.</summary>
+    private readonly GroupedCounter[] tieCounts = [.. Enumerable.Range(0, WindowCount).Select(_ => new GroupedCounter())];
+
+    /// <summary>Users with at least one tie, per window.</summary>
+    private readonly InstantCounter[,] tiedUsers = New(1, WindowCount, () => new InstantCounter());
+
+    /// <summary>Per dimension and window, the sum over users of the other groups they have ties to.</summary>
+    private readonly InstantCounter[,] breadth = New(Dimensions.Count, WindowCount, () => new InstantCounter());
 
     /// <summary>UTC day -> users active that day by their highest tier (index = <see cref="ParticipationLevel"/>).</summary>
     private readonly Dictionary<int, long[]> daily = [];
 
-    private Dictionary<(InstantCounter Counter, long At), int> pending = [];
+    // Marks of one change are summed here first, so that what a change leaves alone costs nothing.
+    private Dictionary<(InstantCounter Counter, long At, int Tag), int> pendingMarks = [];
+    private Dictionary<(DayTotals Totals, int Day), long> pendingDays = [];
     private readonly List<Run> runs = [];
     private readonly List<Run> shifted = [];
     private readonly List<Run> joint = [];
+    private readonly List<long> gathered = [];
+    private readonly int[] slots = new int[Dimensions.Count];
 
     public long EventsApplied { get; private set; }
 
@@ -94,7 +116,8 @@ internal sealed partial class AnalyticsModel
         {
             return; // another event at the same instant and level changes no presence
         }
-        Change([user], new Scope(at, top, isContribution), () =>
+        var tieOwner = isContribution && idea.Owner is { } owner && owner != user ? owner : null;
+        Change([user], new Scope(at, top, tieOwner), () =>
         {
             for (var level = 0; level <= top; level++)
             {
@@ -108,20 +131,33 @@ internal sealed partial class AnalyticsModel
                 }
                 Coverage.InsertDistinct(contributions, at);
             }
+            if (tieOwner is not null)
+            {
+                Coverage.InsertDistinct(Tie(user, tieOwner).Instants, at);
+            }
         });
     }
 
     private void SetOwner(IdeaData idea, UserData owner)
     {
-        if (idea.Owner == owner)
+        var previous = idea.Owner;
+        if (previous == owner)
         {
             return;
         }
         Change(idea.Contributors, Scope.Everything, () =>
         {
-            idea.Owner?.Owned!.Remove(idea);
+            previous?.Owned!.Remove(idea);
             idea.Owner = owner;
             (owner.Owned ??= []).Add(idea);
+            foreach (var contributor in idea.Contributors)
+            {
+                if (previous is not null)
+                {
+                    RebuildTie(contributor, previous);
+                }
+                RebuildTie(contributor, owner);
+            }
         });
     }
 
@@ -156,11 +192,12 @@ internal sealed partial class AnalyticsModel
 
     /// <summary>
     /// What a change can affect: window ends from <see cref="From"/> on (all of them for <see cref="long.MinValue"/>),
-    /// presence levels up to <see cref="TopLevel"/>, and contribution ties or not.
+    /// presence levels up to <see cref="TopLevel"/>, and the tie to <see cref="TieOwner"/> (every tie when
+    /// <see cref="AllTies"/>).
     /// </summary>
-    private readonly record struct Scope(long From, int TopLevel, bool Ties)
+    private readonly record struct Scope(long From, int TopLevel, UserData? TieOwner, bool AllTies = false)
     {
-        public static readonly Scope Everything = new(long.MinValue, LevelCount - 1, true);
+        public static readonly Scope Everything = new(long.MinValue, LevelCount - 1, null, true);
     }
 
     /// <summary>Takes the users' presence out of the counters within the scope, changes, and puts it back.</summary>
@@ -175,19 +212,25 @@ internal sealed partial class AnalyticsModel
         {
             Emit(user, scope, +1);
         }
-        foreach (var ((counter, at), delta) in pending)
+        foreach (var ((counter, at, tag), delta) in pendingMarks)
         {
-            counter.Add(at, delta);
+            if (delta != 0)
+            {
+                counter.Add(at, tag, delta);
+            }
         }
-        // Clear costs the dictionary's capacity, so one large change (a group move) must not slow every later one.
-        if (pending.Count > 1024)
+        foreach (var ((totals, day), delta) in pendingDays)
         {
-            pending = [];
+            if (delta != 0)
+            {
+                totals.Add(day, delta);
+            }
         }
-        else
-        {
-            pending.Clear();
-        }
+        // Clear costs a dictionary's capacity, so one large change (a group move) must not slow every later one.
+        pendingMarks = pendingMarks.Count > 1024 ? [] : pendingMarks;
+        pendingDays = pendingDays.Count > 1024 ? [] : pendingDays;
+        pendingMarks.Clear();
+        pendingDays.Clear();
     }
 
     private void Emit(UserData user, Scope scope, int sign)
@@ -195,15 +238,14 @@ internal sealed partial class AnalyticsModel
         EmitTiers(user, scope, sign);
         EmitFunnel(user, scope, sign);
         EmitDaily(user, scope.From, sign);
-        if (scope.Ties)
+        if (scope.AllTies || scope.TieOwner is not null)
         {
-            EmitTies(user, scope.From, sign);
+            EmitTies(user, scope, sign);
         }
     }
 
     private void EmitTiers(UserData user, Scope scope, int sign)
     {
-        var from = scope.From;
         for (var level = 0; level <= scope.TopLevel; level++)
         {
             if (user.Levels[level] is not { } instants)
@@ -213,12 +255,8 @@ internal sealed partial class AnalyticsModel
             for (var w = 0; w < WindowCount; w++)
             {
                 runs.Clear();
-                Coverage.Cover(instants, Lengths[w], from, RegionEnd(from, Lengths[w]), runs);
-                Mark(runs, sign, total.Tiers[level, w]);
-                for (var d = 0; d < Dimensions.Count; d++)
-                {
-                    Mark(runs, sign, groups[d].Counters[user.Groups[d]].Tiers[level, w]);
-                }
+                Coverage.Cover(instants, Lengths[w], scope.From, RegionEnd(scope.From, Lengths[w]), runs);
+                Mark(runs, sign, tiers[level, w], user.Index, user.Groups);
             }
         }
     }
@@ -253,7 +291,7 @@ internal sealed partial class AnalyticsModel
                     Coverage.Cover(now, length, from, to, runs);
                     joint.Clear();
                     Coverage.Intersect(shifted, runs, joint);
-                    Mark(joint, sign, total.Funnel[a, b, w]);
+                    Mark(joint, sign, funnel[a, b, w]);
                 }
             }
         }
@@ -266,11 +304,11 @@ internal sealed partial class AnalyticsModel
             return;
         }
         var start = from == long.MinValue ? 0 : Coverage.LowerBound(any, from - from % TimeSpan.TicksPerDay);
-        var last = from == long.MinValue ? int.MaxValue : DayOf(from);
+        var last = from == long.MinValue ? int.MaxValue : DayTotals.DayOf(from);
         var previous = -1;
-        for (var i = start; i < any.Count && DayOf(any[i]) <= last; i++)
+        for (var i = start; i < any.Count && DayTotals.DayOf(any[i]) <= last; i++)
         {
-            var day = DayOf(any[i]);
+            var day = DayTotals.DayOf(any[i]);
             if (day == previous)
             {
                 continue;
@@ -280,7 +318,7 @@ internal sealed partial class AnalyticsModel
             for (var level = 2; level >= 1 && tier == 1; level--)
             {
                 if (user.Levels[level] is { } instants && Coverage.LowerBound(instants, (long)day * TimeSpan.TicksPerDay) is var j
-                    && j < instants.Count && DayOf(instants[j]) == day)
+                    && j < instants.Count && DayTotals.DayOf(instants[j]) == day)
                 {
                     tier = level + 1;
                 }
@@ -293,110 +331,148 @@ internal sealed partial class AnalyticsModel
         }
     }
 
-    /// <summary>Contribution ties of <paramref name="user"/> to the owners of the ideas the user contributed to.</summary>
-    private void EmitTies(UserData user, long from, int sign)
+    /// <summary>
+    /// The user's contribution ties: each (user, owner) pair, the user's presence in any tie, and per dimension the
+    /// user's presence in ties to each other group (whose sum over users is the breadth).
+    /// </summary>
+    private void EmitTies(UserData user, Scope scope, int sign)
     {
-        if (user.Ideas is null)
+        if (user.Ties is not { Count: > 0 } userTies)
         {
             return;
         }
-        // Bounded windows only see instants after from - 90d; the all-time window only needs the earliest one.
-        var lowest = from == long.MinValue ? long.MinValue : from - Lengths[BoundedWindowCount - 1] + 1;
-        var byOwner = new Dictionary<UserData, List<long>>();
-        foreach (var idea in user.Ideas)
+        var from = scope.From;
+        foreach (var tie in userTies.Values)
         {
-            if (idea.Owner is not { } owner || owner == user)
+            if (!scope.AllTies && tie.Owner != scope.TieOwner)
             {
                 continue;
             }
-            var contributions = idea.Contributions[user];
-            if (!byOwner.TryGetValue(owner, out var instants))
+            for (var d = 0; d < Dimensions.Count; d++)
             {
-                byOwner[owner] = instants = [];
+                slots[d] = 2 * user.Groups[d] + (tie.Owner.Groups[d] == user.Groups[d] ? 1 : 0);
             }
-            instants.Add(contributions[0]);
-            for (var i = Math.Max(1, Coverage.LowerBound(contributions, lowest)); i < contributions.Count; i++)
-            {
-                instants.Add(contributions[i]);
-            }
-        }
-        if (byOwner.Count == 0)
-        {
-            return;
-        }
-        var all = new List<long>();
-        var byGroup = new Dictionary<int, List<long>>[Dimensions.Count];
-        for (var d = 0; d < Dimensions.Count; d++)
-        {
-            byGroup[d] = [];
-        }
-        foreach (var (owner, instants) in byOwner)
-        {
-            SortDistinct(instants);
-            all.AddRange(instants);
             for (var w = 0; w < WindowCount; w++)
             {
                 runs.Clear();
-                Coverage.Cover(instants, Lengths[w], from, RegionEnd(from, Lengths[w]), runs);
-                Mark(runs, sign, total.Ties[w]);
-                for (var d = 0; d < Dimensions.Count; d++)
-                {
-                    var counters = groups[d].Counters[user.Groups[d]];
-                    Mark(runs, sign, owner.Groups[d] == user.Groups[d] ? counters.Internal[w] : counters.External[w]);
-                }
-            }
-            for (var d = 0; d < Dimensions.Count; d++)
-            {
-                if (owner.Groups[d] != user.Groups[d])
-                {
-                    if (!byGroup[d].TryGetValue(owner.Groups[d], out var groupInstants))
-                    {
-                        byGroup[d][owner.Groups[d]] = groupInstants = [];
-                    }
-                    groupInstants.AddRange(instants);
-                }
+                Coverage.Cover(tie.Instants, Lengths[w], from, RegionEnd(from, Lengths[w]), runs);
+                Mark(runs, sign, tieCounts[w], tie.Tag, slots);
             }
         }
-        SortDistinct(all);
-        foreach (var perGroup in byGroup)
+        EmitUnion(userTies.Values, from, sign, tiedUsers, 0);
+        for (var d = 0; d < Dimensions.Count; d++)
         {
-            foreach (var groupInstants in perGroup.Values)
+            var dimension = d;
+            var own = user.Groups[d];
+            var reached = scope.AllTies
+                ? userTies.Keys.Select(owner => owner.Groups[dimension]).Where(g => g != own).Distinct().ToList()
+                : scope.TieOwner!.Groups[d] != own ? [scope.TieOwner.Groups[d]] : [];
+            foreach (var group in reached)
             {
-                SortDistinct(groupInstants);
-            }
-        }
-        for (var w = 0; w < WindowCount; w++)
-        {
-            runs.Clear();
-            Coverage.Cover(all, Lengths[w], from, RegionEnd(from, Lengths[w]), runs);
-            Mark(runs, sign, total.TiedUsers[w]);
-            for (var d = 0; d < Dimensions.Count; d++)
-            {
-                foreach (var groupInstants in byGroup[d].Values)
-                {
-                    runs.Clear();
-                    Coverage.Cover(groupInstants, Lengths[w], from, RegionEnd(from, Lengths[w]), runs);
-                    Mark(runs, sign, total.Breadth[d, w]);
-                }
+                EmitUnion(userTies.Values.Where(t => t.Owner.Groups[dimension] == group), from, sign, breadth, d);
             }
         }
     }
 
+    /// <summary>Marks the presence in any of the <paramref name="selected"/> ties, for every window.</summary>
+    private void EmitUnion(IEnumerable<TieData> selected, long from, int sign, InstantCounter[,] counters, int row)
+    {
+        // Bounded windows only see instants after from - 90d; the all-time window only needs each tie's earliest.
+        var lowest = from == long.MinValue ? long.MinValue : from - Lengths[BoundedWindowCount - 1] + 1;
+        gathered.Clear();
+        foreach (var tie in selected)
+        {
+            gathered.Add(tie.Instants[0]);
+            for (var i = Math.Max(1, Coverage.LowerBound(tie.Instants, lowest)); i < tie.Instants.Count; i++)
+            {
+                gathered.Add(tie.Instants[i]);
+            }
+        }
+        SortDistinct(gathered);
+        for (var w = 0; w < WindowCount; w++)
+        {
+            runs.Clear();
+            Coverage.Cover(gathered, Lengths[w], from, RegionEnd(from, Lengths[w]), runs);
+            Mark(runs, sign, counters[row, w]);
+        }
+    }
+
+    /// <summary>Marks runs on an ungrouped counter.</summary>
     private void Mark(List<Run> spans, int sign, InstantCounter counter)
     {
         foreach (var span in spans)
         {
-            CollectionsMarshal.GetValueRefOrAddDefault(pending, (counter, span.Start), out _) += sign;
+            CollectionsMarshal.GetValueRefOrAddDefault(pendingMarks, (counter, span.Start, -1), out _) += sign;
             if (span.End != Coverage.Forever)
             {
-                CollectionsMarshal.GetValueRefOrAddDefault(pending, (counter, span.End), out _) -= sign;
+                CollectionsMarshal.GetValueRefOrAddDefault(pendingMarks, (counter, span.End, -1), out _) -= sign;
             }
         }
     }
 
-    private static long RegionEnd(long from, long span) => from == long.MinValue ? Coverage.Forever : Coverage.Plus(from, span);
+    /// <summary>Marks runs of one tag on a grouped counter, and on its day totals for the tag's slot in every dimension.</summary>
+    private void Mark(List<Run> spans, int sign, GroupedCounter counter, int tag, int[] slotPerDimension)
+    {
+        foreach (var span in spans)
+        {
+            MarkAt(counter, span.Start, tag, slotPerDimension, sign);
+            if (span.End != Coverage.Forever)
+            {
+                MarkAt(counter, span.End, tag, slotPerDimension, -sign);
+            }
+        }
+    }
 
-    private static int DayOf(long ticks) => (int)(ticks / TimeSpan.TicksPerDay);
+    private void MarkAt(GroupedCounter counter, long at, int tag, int[] slotPerDimension, int delta)
+    {
+        CollectionsMarshal.GetValueRefOrAddDefault(pendingMarks, (counter.Exact, at, tag), out _) += delta;
+        var day = DayTotals.DayOf(at);
+        for (var d = 0; d < Dimensions.Count; d++)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(pendingDays, (counter.Slot(d, slotPerDimension[d]), day), out _) += delta;
+        }
+    }
+
+    /// <summary>The pair (user, owner), created on the user's first contribution to one of the owner's ideas.</summary>
+    private TieData Tie(UserData user, UserData owner)
+    {
+        if (!(user.Ties ??= []).TryGetValue(owner, out var tie))
+        {
+            user.Ties[owner] = tie = new TieData(ties.Count, user, owner);
+            ties.Add(tie);
+        }
+        return tie;
+    }
+
+    /// <summary>Recomputes the pair (user, owner) from the user's contributions to the ideas the owner has now.</summary>
+    private void RebuildTie(UserData user, UserData owner)
+    {
+        if (user == owner)
+        {
+            return;
+        }
+        var instants = new List<long>();
+        foreach (var idea in user.Ideas ?? [])
+        {
+            if (idea.Owner == owner)
+            {
+                instants.AddRange(idea.Contributions[user]);
+            }
+        }
+        SortDistinct(instants);
+        if (instants.Count > 0)
+        {
+            var tie = Tie(user, owner);
+            tie.Instants.Clear();
+            tie.Instants.AddRange(instants);
+        }
+        else if (user.Ties?.Remove(owner, out var gone) == true)
+        {
+            ties[gone.Tag] = null;
+        }
+    }
+
+    private static long RegionEnd(long from, long span) => from == long.MinValue ? Coverage.Forever : Coverage.Plus(from, span);
 
     private static bool Contains(List<long> instants, long at) =>
         Coverage.LowerBound(instants, at) is var i && i < instants.Count && instants[i] == at;
@@ -419,7 +495,7 @@ internal sealed partial class AnalyticsModel
     {
         if (!userIndex.TryGetValue(userId, out var user))
         {
-            userIndex[userId] = user = new UserData(userId);
+            userIndex[userId] = user = new UserData(userId, users.Count);
             users.Add(user);
             foreach (var table in groups)
             {
@@ -446,9 +522,12 @@ internal sealed partial class AnalyticsModel
         _ => 3,
     };
 
-    private sealed class UserData(string id)
+    private sealed class UserData(string id, int index)
     {
         public string Id { get; } = id;
+
+        /// <summary>The tag of the user's marks.</summary>
+        public int Index { get; } = index;
 
         /// <summary>Group index per dimension; 0 is "unknown".</summary>
         public int[] Groups { get; set; } = new int[Dimensions.Count];
@@ -461,6 +540,21 @@ internal sealed partial class AnalyticsModel
 
         /// <summary>Ideas the user owns.</summary>
         public List<IdeaData>? Owned { get; set; }
+
+        /// <summary>The user's contribution ties, by owner.</summary>
+        public Dictionary<UserData, TieData>? Ties { get; set; }
+    }
+
+    /// <summary>A contributor's tie to an idea owner: the distinct instants of their contributions to the owner's ideas.</summary>
+    private sealed class TieData(int tag, UserData user, UserData owner)
+    {
+        public int Tag { get; } = tag;
+
+        public UserData User { get; } = user;
+
+        public UserData Owner { get; } = owner;
+
+        public List<long> Instants { get; } = [];
     }
 
     private sealed class IdeaData(string id)
@@ -498,8 +592,6 @@ internal sealed partial class AnalyticsModel
 
         public List<long> Users { get; } = [0];
 
-        public List<GroupCounters> Counters { get; } = [new()];
-
         public int Find(string? key)
         {
             key ??= Dimensions.Unknown;
@@ -508,53 +600,25 @@ internal sealed partial class AnalyticsModel
                 index[key] = group = Keys.Count;
                 Keys.Add(key);
                 Users.Add(0);
-                Counters.Add(new GroupCounters());
             }
             return group;
         }
     }
 
-    private sealed class GroupCounters
+    private static T[,] New<T>(int rows, int columns, Func<T> create)
     {
-        public InstantCounter[,] Tiers { get; } = Counters(LevelCount, WindowCount);
-
-        /// <summary>Ties from this group's users to owners in another group of the dimension.</summary>
-        public InstantCounter[] External { get; } = Counters(WindowCount);
-
-        public InstantCounter[] Internal { get; } = Counters(WindowCount);
-    }
-
-    private sealed class TotalCounters
-    {
-        public InstantCounter[,] Tiers { get; } = Counters(LevelCount, WindowCount);
-
-        public InstantCounter[,,] Funnel { get; } = Counters(LevelCount, LevelCount, BoundedWindowCount);
-
-        public InstantCounter[] Ties { get; } = Counters(WindowCount);
-
-        /// <summary>Users with at least one tie.</summary>
-        public InstantCounter[] TiedUsers { get; } = Counters(WindowCount);
-
-        /// <summary>Per dimension, the sum over users of the other groups they have ties to.</summary>
-        public InstantCounter[,] Breadth { get; } = Counters(Dimensions.Count, WindowCount);
-    }
-
-    private static InstantCounter[] Counters(int count) => [.. Enumerable.Range(0, count).Select(_ => new InstantCounter())];
-
-    private static InstantCounter[,] Counters(int rows, int columns)
-    {
-        var counters = new InstantCounter[rows, columns];
+        var items = new T[rows, columns];
         for (var r = 0; r < rows; r++)
         {
             for (var c = 0; c < columns; c++)
             {
-                counters[r, c] = new InstantCounter();
+                items[r, c] = create();
             }
         }
-        return counters;
+        return items;
     }
 
-    private static InstantCounter[,,] Counters(int a, int b, int c)
+    private static InstantCounter[,,] New(int a, int b, int c)
     {
         var counters = new InstantCounter[a, b, c];
         for (var i = 0; i < a; i++)

@@ -3,100 +3,55 @@ namespace Collaboration.Analytics;
 /// <summary>
 /// Signed marks at instants; <see cref="CountAt"/> sums the marks at or before an instant. A user's presence over a
 /// window end is a set of runs, each marked +1 at its start and -1 at its end, so the sum at e counts the users present
-/// at e. Marks live in UTC-day buckets with a Fenwick tree over the day totals, so a read costs O(log days) plus a
-/// binary search in one day. A bucket appends new marks and sorts them only when it is read or has doubled: a burst of
-/// 100,000 events in one day then costs O(n log n) in all, not O(n^2).
+/// at e. Each mark carries a tag (the user or tie it belongs to, or -1), so the marks of one day can also be split
+/// by group at read time. Day totals sit in a Fenwick tree and each day's marks are sorted: a read costs O(log days)
+/// plus a binary search in one day. A day appends new marks and sorts them only when read or doubled, so a burst of
+/// 100,000 marks in one day costs O(n log n) in all, not O(n^2).
 /// </summary>
 internal sealed class InstantCounter
 {
-    private const int Margin = 64;
-
     private readonly Dictionary<int, DayMarks> days = [];
-    private long[] tree = [];
-    private int firstDay;
+    private readonly DayTotals totals = new();
 
-    public void Add(long at, int delta)
+    public void Add(long at, int tag, int delta)
     {
-        if (delta == 0)
-        {
-            return;
-        }
-        var day = DayOf(at);
-        Reserve(day);
+        var day = DayTotals.DayOf(at);
         if (!days.TryGetValue(day, out var marks))
         {
             days[day] = marks = new DayMarks();
         }
-        marks.Add(at, delta);
-        for (var i = day - firstDay + 1; i < tree.Length; i += i & -i)
-        {
-            tree[i] += delta;
-        }
+        marks.Add(at, tag, delta);
+        totals.Add(day, delta);
     }
 
     public long CountAt(long end)
     {
-        var day = DayOf(end);
-        var count = PrefixThrough(day - 1);
-        if (days.TryGetValue(day, out var marks))
-        {
-            count += marks.SumThrough(end);
-        }
-        return count;
+        var day = DayTotals.DayOf(end);
+        return totals.Through(day - 1) + (days.TryGetValue(day, out var marks) ? marks.SumThrough(end) : 0);
     }
 
-    private long PrefixThrough(int day)
+    /// <summary>Calls <paramref name="visit"/>(tag, delta) for each mark on the day of <paramref name="end"/>, up to it.</summary>
+    public void VisitDayThrough(long end, Action<int, int> visit)
     {
-        if (tree.Length == 0 || day < firstDay)
+        if (days.TryGetValue(DayTotals.DayOf(end), out var marks))
         {
-            return 0;
-        }
-        long sum = 0;
-        for (var i = Math.Min(day - firstDay + 1, tree.Length - 1); i > 0; i -= i & -i)
-        {
-            sum += tree[i];
-        }
-        return sum;
-    }
-
-    /// <summary>Makes the tree cover <paramref name="day"/>, rebuilding it over a wider range when it does not.</summary>
-    private void Reserve(int day)
-    {
-        if (tree.Length > 0 && day >= firstDay && day - firstDay + 1 < tree.Length)
-        {
-            return;
-        }
-        var low = tree.Length == 0 ? day - Margin : Math.Min(firstDay, day - Margin);
-        var high = tree.Length == 0 ? day + Margin : Math.Max(firstDay + tree.Length - 2, day + Margin);
-        firstDay = low;
-        tree = new long[high - low + 2];
-        foreach (var (bucket, marks) in days)
-        {
-            var total = marks.Total;
-            for (var i = bucket - firstDay + 1; i < tree.Length; i += i & -i)
-            {
-                tree[i] += total;
-            }
+            marks.Visit(end, visit);
         }
     }
 
-    private static int DayOf(long ticks) => (int)(ticks / TimeSpan.TicksPerDay);
-
-    /// <summary>The marks of one day: a sorted, merged prefix with running sums, and an unsorted tail of new marks.</summary>
+    /// <summary>The marks of one day: sorted, merged arrays with running sums, and an unsorted tail of new marks.</summary>
     private sealed class DayMarks
     {
         private long[] instants = [];
+        private int[] tags = [];
+        private int[] deltas = [];
         private long[] sums = [];
-        private int sorted;
-        private readonly List<(long At, int Delta)> tail = [];
+        private readonly List<(long At, int Tag, int Delta)> tail = [];
 
-        public long Total { get; private set; }
-
-        public void Add(long at, int delta)
+        public void Add(long at, int tag, int delta)
         {
-            tail.Add((at, delta));
-            Total += delta;
-            if (tail.Count > Math.Max(16, sorted))
+            tail.Add((at, tag, delta));
+            if (tail.Count > Math.Max(16, instants.Length))
             {
                 Compact();
             }
@@ -104,11 +59,26 @@ internal sealed class InstantCounter
 
         public long SumThrough(long end)
         {
+            var count = CountThrough(end);
+            return count == 0 ? 0 : sums[count - 1];
+        }
+
+        public void Visit(long end, Action<int, int> visit)
+        {
+            var count = CountThrough(end);
+            for (var i = 0; i < count; i++)
+            {
+                visit(tags[i], deltas[i]);
+            }
+        }
+
+        private int CountThrough(long end)
+        {
             if (tail.Count > 0)
             {
                 Compact();
             }
-            int low = 0, high = sorted;
+            int low = 0, high = instants.Length;
             while (low < high)
             {
                 var middle = (low + high) >>> 1;
@@ -121,41 +91,45 @@ internal sealed class InstantCounter
                     high = middle;
                 }
             }
-            return low == 0 ? 0 : sums[low - 1];
+            return low;
         }
 
-        /// <summary>Merges the tail into the sorted marks, summing marks at one instant and dropping those that cancel.</summary>
+        /// <summary>Merges the tail into the sorted marks, summing marks of one (instant, tag) and dropping those that cancel.</summary>
         private void Compact()
         {
-            var merged = new List<(long At, int Delta)>(sorted + tail.Count);
-            for (var i = 0; i < sorted; i++)
+            tail.Sort((a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Tag.CompareTo(b.Tag));
+            var capacity = instants.Length + tail.Count;
+            var (newInstants, newTags, newDeltas) = (new long[capacity], new int[capacity], new int[capacity]);
+            int count = 0, i = 0, j = 0;
+            while (i < instants.Length || j < tail.Count)
             {
-                merged.Add((instants[i], (int)(sums[i] - (i == 0 ? 0 : sums[i - 1]))));
+                var takeOld = j == tail.Count ||
+                    (i < instants.Length && (instants[i] < tail[j].At || (instants[i] == tail[j].At && tags[i] <= tail[j].Tag)));
+                var (at, tag, delta) = takeOld ? (instants[i], tags[i], deltas[i++]) : tail[j++];
+                if (count > 0 && newInstants[count - 1] == at && newTags[count - 1] == tag)
+                {
+                    newDeltas[count - 1] += delta;
+                    if (newDeltas[count - 1] == 0)
+                    {
+                        count--;
+                    }
+                }
+                else
+                {
+                    (newInstants[count], newTags[count], newDeltas[count]) = (at, tag, delta);
+                    count++;
+                }
             }
-            merged.AddRange(tail);
             tail.Clear();
-            merged.Sort((a, b) => a.At.CompareTo(b.At));
-            var newInstants = new List<long>(merged.Count);
-            var newSums = new List<long>(merged.Count);
+            instants = newInstants[..count];
+            tags = newTags[..count];
+            deltas = newDeltas[..count];
+            sums = new long[count];
             long running = 0;
-            for (var i = 0; i < merged.Count;)
+            for (var k = 0; k < count; k++)
             {
-                var at = merged[i].At;
-                var delta = 0;
-                for (; i < merged.Count && merged[i].At == at; i++)
-                {
-                    delta += merged[i].Delta;
-                }
-                if (delta != 0)
-                {
-                    running += delta;
-                    newInstants.Add(at);
-                    newSums.Add(running);
-                }
+                sums[k] = running += deltas[k];
             }
-            instants = [.. newInstants];
-            sums = [.. newSums];
-            sorted = instants.Length;
         }
     }
 }

@@ -1,0 +1,37 @@
+namespace Collaboration.Analytics;
+
+/// <summary>
+/// An <see cref="InstantCounter"/> whose count can also be split by the groups of a dimension: each group slot keeps
+/// only day totals, and the day being read is split by looking up each mark's tag. So a group costs a Fenwick tree,
+/// not a copy of the marks.
+/// </summary>
+internal sealed class GroupedCounter
+{
+    private readonly List<DayTotals>[] slots = [.. Enumerable.Range(0, Analytics.Dimensions.Count).Select(_ => new List<DayTotals>())];
+
+    public InstantCounter Exact { get; } = new();
+
+    public DayTotals Slot(int dimension, int slot)
+    {
+        var list = slots[dimension];
+        while (list.Count <= slot)
+        {
+            list.Add(new DayTotals());
+        }
+        return list[slot];
+    }
+
+    /// <summary>The count at <paramref name="end"/> per slot of a dimension; <paramref name="slotOf"/> maps a mark's tag to its slot now.</summary>
+    public long[] CountBySlot(int dimension, long end, int slotCount, Func<int, int> slotOf)
+    {
+        var counts = new long[slotCount];
+        var day = DayTotals.DayOf(end);
+        var list = slots[dimension];
+        for (var slot = 0; slot < Math.Min(slotCount, list.Count); slot++)
+        {
+            counts[slot] = list[slot].Through(day - 1);
+        }
+        Exact.VisitDayThrough(end, (tag, delta) => counts[slotOf(tag)] += delta);
+        return counts;
+    }
+}
