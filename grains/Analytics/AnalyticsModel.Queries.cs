@@ -111,23 +111,59 @@ internal sealed partial class AnalyticsModel
     public IdeaReach? Reach(string ideaId, ReadWindow window, DateTimeOffset end) =>
         ideas.TryGetValue(ideaId, out var idea) ? Reach(idea, Lengths[WindowIndex(window)], end.UtcTicks) : null;
 
+    /// <summary>
+    /// Ranks by a cheap key first (contributors or views per idea) and computes the full reach only for ideas that can
+    /// still make the list: an idea's contributor countries never exceed its contributors.
+    /// </summary>
     public RankedIdea[] TopIdeas(ReadWindow window, DateTimeOffset end, IdeaRanking ranking, int limit)
     {
         var length = Lengths[WindowIndex(window)];
         var at = end.UtcTicks;
-        var ranked = new List<RankedIdea>(ideas.Count);
-        foreach (var idea in ideas.Values)
+        var candidates = ideas.Values
+            .Select(idea => (Idea: idea, Contributors: CountContributors(idea, length, at), Views: (long)Coverage.CountWithin(idea.Views, length, at)))
+            .ToList();
+        RankedIdea Ranked((IdeaData Idea, int Contributors, long Views) c) =>
+            new(c.Idea.Id, c.Idea.Owner?.Id, c.Idea.First?.Title, c.Views, Reach(c.Idea, length, at));
+        if (ranking != IdeaRanking.Reach)
         {
-            ranked.Add(new RankedIdea(idea.Id, idea.Owner?.Id, idea.First?.Title, Coverage.CountWithin(idea.Views, length, at),
-                Reach(idea, length, at)));
+            var byKey = ranking == IdeaRanking.Views
+                ? candidates.OrderByDescending(c => c.Views)
+                : candidates.OrderByDescending(c => c.Contributors);
+            return [.. byKey.ThenBy(c => c.Idea.Id, StringComparer.Ordinal).Take(limit).Select(Ranked)];
         }
-        IOrderedEnumerable<RankedIdea> ordered = ranking switch
+        var best = new List<RankedIdea>();
+        foreach (var candidate in candidates.OrderByDescending(c => c.Contributors).ThenBy(c => c.Idea.Id, StringComparer.Ordinal))
         {
-            IdeaRanking.Contributors => ranked.OrderByDescending(r => r.Reach.Contributors).ThenByDescending(r => r.Reach.Countries),
-            IdeaRanking.Views => ranked.OrderByDescending(r => r.Views),
-            _ => ranked.OrderByDescending(r => r.Reach.Countries).ThenByDescending(r => r.Reach.Contributors),
-        };
-        return [.. ordered.ThenBy(r => r.IdeaId, StringComparer.Ordinal).Take(limit)];
+            if (best.Count == limit && candidate.Contributors < best[^1].Reach.Countries)
+            {
+                break;
+            }
+            best.Add(Ranked(candidate));
+            best.Sort(ByReach);
+            if (best.Count > limit)
+            {
+                best.RemoveAt(limit);
+            }
+        }
+        return [.. best];
+    }
+
+    private static int ByReach(RankedIdea a, RankedIdea b) =>
+        a.Reach.Countries != b.Reach.Countries ? b.Reach.Countries.CompareTo(a.Reach.Countries)
+        : a.Reach.Contributors != b.Reach.Contributors ? b.Reach.Contributors.CompareTo(a.Reach.Contributors)
+        : string.CompareOrdinal(a.IdeaId, b.IdeaId);
+
+    private static int CountContributors(IdeaData idea, long length, long at)
+    {
+        var count = 0;
+        foreach (var (user, instants) in idea.Contributions)
+        {
+            if (user != idea.Owner && Coverage.AnyWithin(instants, length, at))
+            {
+                count++;
+            }
+        }
+        return count;
     }
 
     public int[]? Breadth(string userId, ReadWindow window, DateTimeOffset end)

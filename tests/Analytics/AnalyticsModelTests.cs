@@ -63,6 +63,9 @@ public class AnalyticsModelTests
             {
                 Assert.Equal(reference.Reach(idea, window, end), model.Reach(idea, window, end));
             }
+            var ranking = (IdeaRanking)random.Next(3);
+            var limit = random.Next(1, 5);
+            Assert.Equal(reference.Top(window, end, ranking, limit), model.TopIdeas(window, end, ranking, limit));
         }
         var lastDay = instants.Max();
         Assert.Equal(reference.Daily(200, lastDay), model.Daily(200, lastDay));
@@ -213,6 +216,21 @@ public class AnalyticsModelTests
                 contributors.Select(u => Group(u, Dimension.Country)).Distinct().Count(),
                 contributors.Select(u => Group(u, Dimension.Department)).Distinct().Count(),
                 contributors.Select(u => Group(u, Dimension.Function)).Distinct().Count(), share);
+        }
+
+        public RankedIdea[] Top(ReadWindow window, DateTimeOffset end, IdeaRanking ranking, int limit)
+        {
+            var all = Ideas.Select(idea => new RankedIdea(idea, Owner(idea),
+                interactions.FirstOrDefault(i => i.IdeaId == idea && i.Type == InteractionType.Create && i.ThreadId is null && i.UserId == Owner(idea))?.Title,
+                interactions.Count(i => i.IdeaId == idea && i.Type == InteractionType.View && Within(i.OccurredAt, window, end)),
+                Reach(idea, window, end)!));
+            var ordered = ranking switch
+            {
+                IdeaRanking.Views => all.OrderByDescending(r => r.Views),
+                IdeaRanking.Contributors => all.OrderByDescending(r => r.Reach.Contributors),
+                _ => all.OrderByDescending(r => r.Reach.Countries).ThenByDescending(r => r.Reach.Contributors),
+            };
+            return [.. ordered.ThenBy(r => r.IdeaId, StringComparer.Ordinal).Take(limit)];
         }
 
         public DayTierCounts[] Daily(int days, DateTimeOffset end)
