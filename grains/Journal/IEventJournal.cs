@@ -24,17 +24,21 @@ public interface IEventJournal
 
     /// <summary>
     /// The events of every stream whose id starts with <paramref name="streamPrefix"/> (ordinal), in commit order, from
-    /// feed position <paramref name="from"/>: 0 for the start, then the <see cref="FeedPage.Next"/> of the previous page.
-    /// Reading page after page returns every committed event exactly once, never skipping one that commits later, and
-    /// each stream's events in version order. A page holds at most <paramref name="maxEvents"/> events, except that
-    /// PostgreSQL never splits one append, so an append larger than that comes as one page. Positions are opaque:
-    /// compare them only with each other and with <see cref="FeedHeadAsync"/>.
+    /// <paramref name="from"/>: <see cref="FeedCursor.Start"/> for the start, then the <see cref="FeedPage.Next"/> of the
+    /// previous page. Reading page after page returns every committed event exactly once, never skipping one that
+    /// commits later, and each stream's events in version order. A transaction still running does not hold later ones
+    /// back: the cursor remembers it, and its events come on the first page read after it commits. A page holds at most
+    /// <paramref name="maxEvents"/> events, except that PostgreSQL never splits one append, so an append larger than
+    /// that comes as one page, and adds the whole of every remembered transaction that has committed since.
     /// </summary>
-    Task<FeedPage> ReadFeedAsync(string streamPrefix, long from, int maxEvents, CancellationToken ct = default);
+    Task<FeedPage> ReadFeedAsync(string streamPrefix, FeedCursor from, int maxEvents, CancellationToken ct = default);
 
     /// <summary>
-    /// A feed position such that reading until <see cref="FeedPage.Next"/> &gt;= it returns every event committed before
-    /// this call. A target, not a place to start: an append still in flight may later commit below it.
+    /// A feed position to read up to: every event committed before this call has been returned once a cursor has a
+    /// <see cref="FeedCursor.Position"/> &gt;= it and either no <see cref="FeedCursor.Pending"/> transactions or came
+    /// from a page read after this call. Such a page saw its pending transactions still running, so they did not commit
+    /// before this call; an older cursor may name one that has committed since, without the head moving. The head is
+    /// a target, not a place to start: an append still in flight may later commit below it.
     /// </summary>
     Task<long> FeedHeadAsync(CancellationToken ct = default);
 }

@@ -66,7 +66,7 @@ public sealed class SqliteEventJournalTests : EventJournalContract
         databases.Add(database);
         var journal = new SqliteEventJournal(database, TimeProvider.System);
 
-        var (migrated, next) = await ReadFeedToAsync(journal, "user/", 0, await journal.FeedHeadAsync(), 2);
+        var (migrated, next) = await ReadFeedToAsync(journal, "user/", FeedCursor.Start, await journal.FeedHeadAsync(), 2);
         await journal.TryAppendAsync("user/a", 2, [new JournalEvent("a3", "test", [5])]);
         await journal.TryAppendAsync("user/c", 0, [new JournalEvent("c1", "test", [6])]);
         var (appended, _) = await ReadFeedToAsync(journal, "user/", next, await journal.FeedHeadAsync(), 2);
@@ -75,7 +75,7 @@ public sealed class SqliteEventJournalTests : EventJournalContract
 
         Assert.Equal(["b1", "a1", "a2"], migrated.Select(e => e.Event.EventId));
         Assert.Equal(["a3", "c1"], appended.Select(e => e.Event.EventId));
-        Assert.Equal(["x1"], (await ReadFeedToAsync(reopened, "idea/", 0, await reopened.FeedHeadAsync())).Events.Select(e => e.Event.EventId));
+        Assert.Equal(["x1"], (await ReadFeedToAsync(reopened, "idea/", FeedCursor.Start, await reopened.FeedHeadAsync())).Events.Select(e => e.Event.EventId));
         using var check = new SqliteConnection($"Data Source={path};Pooling=False");
         check.Open();
         using var version = new SqliteCommand("PRAGMA user_version;", check);

@@ -7,7 +7,8 @@ namespace Collaboration.Journal.Postgres;
 /// The event journal on PostgreSQL. An append is one transaction: it checks the stream head, skips ids the stream
 /// already holds, and inserts the rest at the following versions. Two writers racing on one stream collide on the
 /// primary key (stream_id, version); the loser gets a version conflict and nothing of it is written. Each row records
-/// the id of the transaction that wrote it (column tx, see 004_journal_feed.sql): feed positions are transaction ids.
+/// the id of the transaction that wrote it (column tx, see 004_journal_feed.sql): feed positions are transaction ids,
+/// and a cursor's pending ones are transactions that were still running when it was read.
 /// </summary>
 public sealed class PostgresEventJournal(NpgsqlDataSource dataSource) : IEventJournal
 {
@@ -138,54 +139,92 @@ public sealed class PostgresEventJournal(NpgsqlDataSource dataSource) : IEventJo
             return await command.ExecuteNonQueryAsync(ct);
         });
 
-    public Task<FeedPage> ReadFeedAsync(string streamPrefix, long from, int maxEvents, CancellationToken ct = default)
+    public Task<FeedPage> ReadFeedAsync(string streamPrefix, FeedCursor from, int maxEvents, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(streamPrefix);
+        ArgumentNullException.ThrowIfNull(from);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxEvents);
         return PostgresErrors.Guard("read", async () =>
         {
-            // One statement, so the rows and xmin come from the same snapshot. Every transaction below xmin has
-            // finished, so a row with a lower tx can no longer appear; above it, one may still commit. One row past
-            // the page tells whether the page's last transaction is complete.
+            // One statement, so the snapshot's bounds and the rows come from the same snapshot: a row is visible exactly
+            // when its transaction is below xmax and not in xip (still running, in any database of the server). Part 0
+            // is the snapshot, part 1 the rows of the pending transactions (all of them: those that finished since the
+            // last page are whole now), part 2 the finished transactions from the position on, with one row past the
+            // page to tell whether the page's last transaction is complete.
+            //
+            // A pending transaction's rows come after rows of higher ids read on earlier pages, yet each stream still
+            // reads in version order. An append takes its id at its insert, after reading the stream's head, so after
+            // the stream's previous append committed; a writer racing on the same stream blocks on the primary key
+            // until the earlier one ends, and fails if that one committed. So no later append to a stream can have been
+            // read while an earlier one is pending, and both in one page come in id order.
             await using var command = dataSource.CreateCommand("""
-                WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)
-                SELECT h.xmin, e.tx, e.stream_id, e.version, e.event_id, e.event_type, e.data
-                FROM horizon h LEFT JOIN LATERAL (
-                    SELECT tx, stream_id, version, event_id, event_type, data FROM journal_events
-                    WHERE tx >= $2 AND tx < h.xmin AND left(stream_id, length($1)) = $1
-                    ORDER BY tx, stream_id, version LIMIT $3
-                ) e ON true
-                ORDER BY e.tx, e.stream_id, e.version
+                WITH horizon AS (
+                    SELECT pg_snapshot_xmax(s)::text::bigint AS xmax,
+                           ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(s) AS x) AS xip
+                    FROM pg_current_snapshot() AS s
+                )
+                SELECT 0 AS part, xmax AS tx, xip, NULL AS stream_id, NULL::bigint AS version, NULL AS event_id,
+                       NULL AS event_type, NULL::bytea AS data
+                FROM horizon
+                UNION ALL
+                SELECT 1, tx, NULL, stream_id, version, event_id, event_type, data FROM journal_events
+                WHERE tx = ANY($4) AND left(stream_id, length($1)) = $1
+                UNION ALL
+                (SELECT 2, tx, NULL, stream_id, version, event_id, event_type, data FROM journal_events
+                 WHERE tx >= $2 AND tx < (SELECT xmax FROM horizon) AND left(stream_id, length($1)) = $1
+                 ORDER BY tx, stream_id, version LIMIT $3)
+                ORDER BY part, tx, stream_id, version
                 """);
             command.Parameters.AddWithValue(streamPrefix);
-            command.Parameters.AddWithValue(from);
+            command.Parameters.AddWithValue(from.Position);
             command.Parameters.AddWithValue(maxEvents + 1L);
+            command.Parameters.AddWithValue(from.Pending);
+            var xmax = from.Position;
+            long[] running = [];
+            var finished = new List<FeedEvent>();
             var rows = new List<(long Tx, FeedEvent Event)>();
-            var xmin = from;
             await using (var reader = await command.ExecuteReaderAsync(ct))
             {
                 while (await reader.ReadAsync(ct))
                 {
-                    xmin = reader.GetInt64(0);
-                    if (!reader.IsDBNull(1))
+                    switch (reader.GetInt32(0))
                     {
-                        rows.Add((reader.GetInt64(1), ReadFeedEvent(reader, 2)));
+                        case 0:
+                            xmax = reader.GetInt64(1);
+                            running = reader.GetFieldValue<long[]>(2);
+                            break;
+                        case 1:
+                            finished.Add(ReadFeedEvent(reader, 3));
+                            break;
+                        default:
+                            rows.Add((reader.GetInt64(1), ReadFeedEvent(reader, 3)));
+                            break;
                     }
                 }
             }
+            List<FeedEvent> page;
+            long next;
             if (rows.Count <= maxEvents)
             {
-                return new FeedPage(rows.Select(r => r.Event).ToList(), Math.Max(from, xmin));
+                page = rows.Select(r => r.Event).ToList();
+                next = Math.Max(from.Position, xmax);
             }
-            // The row past the page may share its transaction with the page's last rows: end the page before it.
-            var cut = rows[maxEvents].Tx;
-            var page = rows.TakeWhile(r => r.Tx < cut).Select(r => r.Event).ToList();
-            if (page.Count > 0)
+            else
             {
-                return new FeedPage(page, cut);
+                // The row past the page may share its transaction with the page's last rows: end the page before it.
+                next = rows[maxEvents].Tx;
+                page = rows.TakeWhile(r => r.Tx < next).Select(r => r.Event).ToList();
+                if (page.Count == 0)
+                {
+                    // One transaction (one append) holds more than a page. It has finished, so read all of it at once.
+                    page = await ReadTransactionAsync(streamPrefix, next, ct);
+                    next++;
+                }
             }
-            // One transaction (one append) holds more than a page. It has finished, so read all of it at once.
-            return new FeedPage(await ReadTransactionAsync(streamPrefix, cut, ct), cut + 1);
+            // Every transaction below next was read, except those still running in the snapshot: remember them.
+            var pending = from.Pending.Intersect(running)
+                .Union(running.Where(tx => tx >= from.Position && tx < next)).Order().ToArray();
+            return new FeedPage([.. finished, .. page], new FeedCursor(next, pending));
         });
     }
 

@@ -96,9 +96,10 @@ public sealed class SqliteEventJournal(SqliteDatabase database, TimeProvider clo
             return upsert.ExecuteNonQuery();
         });
 
-    public Task<FeedPage> ReadFeedAsync(string streamPrefix, long from, int maxEvents, CancellationToken ct = default)
+    public Task<FeedPage> ReadFeedAsync(string streamPrefix, FeedCursor from, int maxEvents, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(streamPrefix);
+        ArgumentNullException.ThrowIfNull(from);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxEvents);
         return database.ReadAsync(connection =>
         {
@@ -111,7 +112,7 @@ public sealed class SqliteEventJournal(SqliteDatabase database, TimeProvider clo
                 WHERE position >= $from AND substr(stream_id, 1, length($prefix)) = $prefix
                 ORDER BY position LIMIT $max
                 """, connection, transaction);
-            command.Parameters.AddWithValue("$from", from);
+            command.Parameters.AddWithValue("$from", from.Position);
             command.Parameters.AddWithValue("$prefix", streamPrefix);
             command.Parameters.AddWithValue("$max", maxEvents);
             var events = new List<FeedEvent>();
@@ -126,9 +127,9 @@ public sealed class SqliteEventJournal(SqliteDatabase database, TimeProvider clo
                 }
             }
             // A full page may stop short of further matches; a shorter one saw every match up to the head, so the next
-            // read can skip the other streams' rows up to there.
-            var next = events.Count == maxEvents ? last + 1 : Math.Max(from, Head(connection, transaction));
-            return new FeedPage(events, next);
+            // read can skip the other streams' rows up to there. A read sees whole commits, so nothing is ever pending.
+            var next = events.Count == maxEvents ? last + 1 : Math.Max(from.Position, Head(connection, transaction));
+            return new FeedPage(events, new FeedCursor(next, []));
         });
     }
 
