@@ -1,6 +1,7 @@
+using Collaboration.Analytics;
+using Collaboration.Api.Analytics;
 using Collaboration.Api.Http;
 using Collaboration.Api.Validation;
-using Collaboration.Api.Analytics;
 using Collaboration.Ideas;
 using Collaboration.Reads;
 using Microsoft.AspNetCore.Http.Json;
@@ -21,7 +22,8 @@ public static class IdeasApi
 
     /// <summary>The idea, with its reach in the window (28d by default) while analytics is on.</summary>
     public static async Task<IResult> GetIdeaAsync(
-        string ideaId, string? window, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> analytics, IOptions<JsonOptions> json)
+        string ideaId, string? window, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> analytics, IOptions<JsonOptions> json,
+        ILogger<IAnalyticsGrain> logger)
     {
         if (Ids.CheckEntityId("ideaId", ideaId) is { } idError)
         {
@@ -40,7 +42,7 @@ public static class IdeasApi
         {
             return TypedResults.Ok(view);
         }
-        var reach = await GrainRetry.CallAsync(() => StatsApi.Analytics(grains).GetIdeaReachAsync(ideaId, readWindow, clock.UtcNow));
+        var reach = await StatsApi.OptionalAsync(analyticsGrain => analyticsGrain.GetIdeaReachAsync(ideaId, readWindow, clock.UtcNow), grains, logger);
         var withReach = JsonExtras.With(view, "reach", reach is null ? null : StatsApi.ToView(reach, analytics.Value), json.Value.SerializerOptions);
         return TypedResults.Ok(withReach);
     }

@@ -200,6 +200,27 @@ public static class StatsApi
 
     public static IAnalyticsGrain Analytics(IGrainFactory grains) => grains.GetGrain<IAnalyticsGrain>(0);
 
+    /// <summary>How long a user or idea read waits for its analytics part (e.g. while the read model replays after a failover).</summary>
+    private static readonly TimeSpan OptionalWait = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// The analytics part of a user or idea read. When the read model cannot answer soon, the read goes out without it
+    /// (the field is null) instead of failing: the user's or idea's own state does not depend on it.
+    /// </summary>
+    public static async Task<T?> OptionalAsync<T>(Func<IAnalyticsGrain, Task<T?>> read, IGrainFactory grains, ILogger logger)
+        where T : class
+    {
+        try
+        {
+            return await read(Analytics(grains)).WaitAsync(OptionalWait);
+        }
+        catch (Exception ex) when (ex is TimeoutException or Errors.StorageUnavailableException || GrainRetry.IsSiloLoss(ex))
+        {
+            logger.LogWarning(ex, "Answering without analytics");
+            return null;
+        }
+    }
+
     /// <summary>The window (28d by default) and its end: asOf when given, else now. asOf may not lie in the future.</summary>
     public static IResult? Check(
         IOptions<AnalyticsOptions> options, string? window, string? asOf, ApiClock clock, out ReadWindow readWindow, out DateTimeOffset end)

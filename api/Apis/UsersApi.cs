@@ -1,3 +1,4 @@
+using Collaboration.Analytics;
 using Collaboration.Api.Analytics;
 using Collaboration.Api.Directory;
 using Collaboration.Api.Http;
@@ -87,7 +88,8 @@ public static class UsersApi
 
     /// <summary>The user, with their breadth in the window while analytics is on.</summary>
     public static async Task<IResult> GetUserAsync(
-        string userId, string? window, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> analytics, IOptions<JsonOptions> json)
+        string userId, string? window, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> analytics, IOptions<JsonOptions> json,
+        ILogger<IAnalyticsGrain> logger)
     {
         if (Ids.CheckEntityId("userId", userId) is { } idError)
         {
@@ -107,7 +109,7 @@ public static class UsersApi
         {
             return TypedResults.Ok(view);
         }
-        var breadth = await GrainRetry.CallAsync(() => StatsApi.Analytics(grains).GetBreadthAsync(userId, readWindow, now));
+        var breadth = await StatsApi.OptionalAsync(analyticsGrain => analyticsGrain.GetBreadthAsync(userId, readWindow, now), grains, logger);
         var perDimension = breadth is null ? null : new BreadthView(breadth[0], breadth[1], breadth[2], breadth[3]);
         return TypedResults.Ok(JsonExtras.With(view, "breadth", perDimension, json.Value.SerializerOptions));
     }
