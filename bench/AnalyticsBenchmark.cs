@@ -1,0 +1,124 @@
+using System.Diagnostics;
+
+namespace Collaboration.Bench;
+
+/// <summary>
+/// Issue benchmarks 5 and 7: durable batch ingestion with the participation read model on versus off, in alternating
+/// rounds on fresh stores so that drift hits both sides, and dashboard read latency with the whole company loaded,
+/// both while ingestion runs (a dashboard polling ten times a second) and when idle.
+/// </summary>
+public sealed class AnalyticsBenchmark(Settings settings)
+{
+    private static readonly string[] Dashboards = ["/v1/stats/participation?by=country", "/v1/stats/ties?by=country"];
+
+    public Series Off { get; } = new("events/s");
+
+    public Series On { get; } = new("events/s");
+
+    public Series Ratio { get; } = new("");
+
+    public Dictionary<string, Series> DuringIngestion { get; } = Dashboards.ToDictionary(path => path, _ => new Series("ms"));
+
+    public Dictionary<string, Series> Idle { get; } = Dashboards.ToDictionary(path => path, _ => new Series("ms"));
+
+    public long ResidentBytes { get; private set; }
+
+    public async Task RunAsync()
+    {
+        for (var round = 1; round <= settings.Rounds; round++)
+        {
+            // Alternate which side goes first, so a machine that slows down over time does not favour one.
+            var order = round % 2 == 1 ? new[] { false, true } : [true, false];
+            var rates = new Dictionary<bool, double>();
+            foreach (var analytics in order)
+            {
+                rates[analytics] = await IngestAsync(round, analytics);
+                Console.WriteLine($"  round {round}, analytics {(analytics ? "on" : "off")}: {rates[analytics]:N0} events/s");
+            }
+            Off.Add(rates[false]);
+            On.Add(rates[true]);
+            Ratio.Add(rates[true] / rates[false]);
+        }
+    }
+
+    private async Task<double> IngestAsync(int round, bool analytics)
+    {
+        var data = Path.Combine(settings.WorkDirectory, $"store-{round}-{(analytics ? "on" : "off")}");
+        if (Directory.Exists(data))
+        {
+            Directory.Delete(data, recursive: true);
+        }
+        await using var service = await ServiceProcess.StartAsync(settings.ApiAssembly, data,
+            new Dictionary<string, string> { ["Analytics__Enabled"] = analytics ? "true" : "false" });
+        using var client = new HttpClient { BaseAddress = new Uri(service.Url) };
+        using var stop = new CancellationTokenSource();
+        var polling = analytics ? PollAsync(client, DuringIngestion, stop.Token) : Task.CompletedTask;
+        var rate = await LoadGen.PostAsync(settings.LoadGenAssembly, settings.CompanyDirectory, service.Url);
+        await stop.CancelAsync();
+        await polling;
+        if (analytics)
+        {
+            foreach (var path in Dashboards)
+            {
+                for (var i = 0; i < settings.IdleReads; i++)
+                {
+                    Idle[path].Add(await TimeAsync(client, path));
+                }
+            }
+            ResidentBytes = Math.Max(ResidentBytes, service.ResidentBytes);
+        }
+        Directory.Delete(data, recursive: true);
+        return rate;
+    }
+
+    private static async Task PollAsync(HttpClient client, Dictionary<string, Series> latencies, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            foreach (var path in Dashboards)
+            {
+                latencies[path].Add(await TimeAsync(client, path));
+            }
+            try
+            {
+                await Task.Delay(100, stop); // a dashboard's polling pace
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private static async Task<double> TimeAsync(HttpClient client, string path)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var response = await client.GetAsync(path);
+        await response.Content.ReadAsByteArrayAsync();
+        response.EnsureSuccessStatusCode();
+        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    }
+
+    public void Report(Report report)
+    {
+        report.Section("Participation analytics: ingestion with the read model on versus off (benchmark 7)");
+        report.Line($"`POST /v1/events/batch` (batch 500, 8 in flight, loadgen on the same machine), embedded SQLite, a fresh store per run, {settings.Rounds} alternating rounds.");
+        report.Table(["measure", "min / median / max", "target"],
+        [
+            ["analytics off", Off.Spread(), ""],
+            ["analytics on", On.Spread(), ""],
+            ["on / off", Ratio.Spread("F2"), ">= 0.90"],
+        ]);
+        report.Section("Dashboard reads with the whole company loaded (benchmark 5)");
+        report.Line($"Sequential reads over HTTP keep-alive. During ingestion, both dashboards are read every 100 ms; idle, {settings.IdleReads} reads each after the last post. Peak resident memory of the api with analytics on: {ResidentBytes / 1024.0 / 1024.0:N0} MiB.");
+        var rows = new List<string[]>();
+        foreach (var path in Dashboards)
+        {
+            rows.Add([$"`{path}` during ingestion", $"{DuringIngestion[path].Count}", Ms(DuringIngestion[path].Percentile(50)), Ms(DuringIngestion[path].Percentile(99)), "< 10 ms"]);
+            rows.Add([$"`{path}` idle", $"{Idle[path].Count}", Ms(Idle[path].Percentile(50)), Ms(Idle[path].Percentile(99)), "< 10 ms"]);
+        }
+        report.Table(["read", "samples", "p50", "p99", "p99 target"], rows);
+    }
+
+    private static string Ms(double value) => $"{value:F2} ms";
+}

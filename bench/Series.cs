@@ -1,0 +1,34 @@
+namespace Collaboration.Bench;
+
+/// <summary>Repeated measurements of one quantity.</summary>
+public sealed class Series(string unit)
+{
+    private readonly List<double> values = [];
+
+    public string Unit { get; } = unit;
+
+    public int Count => values.Count;
+
+    public void Add(double value) => values.Add(value);
+
+    public void AddRange(IEnumerable<double> more) => values.AddRange(more);
+
+    public double Percentile(double p)
+    {
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+        var sorted = values.Order().ToList();
+        return sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
+
+    public double Min => values.Count == 0 ? double.NaN : values.Min();
+
+    public double Median => Percentile(50);
+
+    public double Max => values.Count == 0 ? double.NaN : values.Max();
+
+    /// <summary>"min / median / max unit".</summary>
+    public string Spread(string format = "N0") => $"{Min.ToString(format)} / {Median.ToString(format)} / {Max.ToString(format)} {Unit}";
+}

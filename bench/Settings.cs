@@ -1,0 +1,27 @@
+namespace Collaboration.Bench;
+
+/// <summary>What to run, parsed from the command line.</summary>
+public sealed class Settings
+{
+    public int Employees { get; init; } = 120_000;
+
+    public int Days { get; init; } = 30;
+
+    public int Rounds { get; init; } = 2;
+
+    public int IdleReads { get; init; } = 300;
+
+    public required string WorkDirectory { get; init; }
+
+    public required string ReportPath { get; init; }
+
+    public required string ApiAssembly { get; init; }
+
+    public required string LoadGenAssembly { get; init; }
+
+    public required string CommandLine { get; init; }
+
+    public string CompanyDirectory => Path.Combine(WorkDirectory, $"company-{Employees}-{Days}d");
+
+    public long Events { get; set; }
+}

@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Collaboration.Tests.Support;
+
+namespace Collaboration.Tests.Tools;
+
+/// <summary>Benchmarks are not tests; CI only proves that the harness runs end to end on a tiny company.</summary>
+public sealed partial class BenchSmokeTests
+{
+    [Fact]
+    public async Task A_smoke_run_measures_every_benchmark_and_writes_a_report()
+    {
+        using var work = new TempDirectory();
+        var report = Path.Combine(work.Path, "report.md");
+        var start = new ProcessStartInfo("dotnet",
+            [Repository.Output("bench", "Collaboration.Bench.dll"), "--smoke", "--no-build", "--work", work.Path, "--out", report])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var bench = Process.Start(start)!;
+        var output = bench.StandardOutput.ReadToEndAsync();
+        var error = bench.StandardError.ReadToEndAsync();
+        await bench.WaitForExitAsync();
+
+        Assert.True(bench.ExitCode == 0, await output + await error);
+        var text = await File.ReadAllTextAsync(report);
+        Assert.Contains("- Machine: ", text);
+        Assert.Matches(OnOffRatio(), text);
+        Assert.Matches(IdleParticipationRead(), text);
+    }
+
+    [GeneratedRegex(@"\| on / off \| \d+\.\d\d / \d+\.\d\d / \d+\.\d\d")]
+    private static partial Regex OnOffRatio();
+
+    [GeneratedRegex(@"participation\?by=country` idle \| 20 \| \d+\.\d\d ms \| \d+\.\d\d ms")]
+    private static partial Regex IdleParticipationRead();
+}
