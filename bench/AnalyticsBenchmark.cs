@@ -4,8 +4,8 @@ namespace Collaboration.Bench;
 
 /// <summary>
 /// Issue benchmarks 5 and 7: durable batch ingestion with the participation read model on versus off, in alternating
-/// rounds on fresh stores so that drift hits both sides, and dashboard read latency with the whole company loaded,
-/// both while ingestion runs (a dashboard polling ten times a second) and when idle.
+/// rounds on fresh stores so that drift hits both sides; then one more run with analytics on and a dashboard polling
+/// ten times a second, for read latency while ingestion runs and, after it, when idle with the whole company loaded.
 /// </summary>
 public sealed class AnalyticsBenchmark(Settings settings)
 {
@@ -23,6 +23,9 @@ public sealed class AnalyticsBenchmark(Settings settings)
 
     public long ResidentBytes { get; private set; }
 
+    /// <summary>Ingestion while a dashboard polls (not part of the ratio).</summary>
+    public double PolledRate { get; private set; }
+
     public async Task RunAsync()
     {
         for (var round = 1; round <= settings.Rounds; round++)
@@ -39,9 +42,11 @@ public sealed class AnalyticsBenchmark(Settings settings)
             On.Add(rates[true]);
             Ratio.Add(rates[true] / rates[false]);
         }
+        PolledRate = await IngestAsync(0, analytics: true, poll: true);
+        Console.WriteLine($"  analytics on with a polling dashboard: {PolledRate:N0} events/s");
     }
 
-    private async Task<double> IngestAsync(int round, bool analytics)
+    private async Task<double> IngestAsync(int round, bool analytics, bool poll = false)
     {
         var data = Path.Combine(settings.WorkDirectory, $"store-{round}-{(analytics ? "on" : "off")}");
         if (Directory.Exists(data))
@@ -52,11 +57,11 @@ public sealed class AnalyticsBenchmark(Settings settings)
             new Dictionary<string, string> { ["Analytics__Enabled"] = analytics ? "true" : "false" });
         using var client = new HttpClient { BaseAddress = new Uri(service.Url) };
         using var stop = new CancellationTokenSource();
-        var polling = analytics ? PollAsync(client, DuringIngestion, stop.Token) : Task.CompletedTask;
+        var polling = poll ? PollAsync(client, DuringIngestion, stop.Token) : Task.CompletedTask;
         var rate = await LoadGen.PostAsync(settings.LoadGenAssembly, settings.CompanyDirectory, service.Url);
         await stop.CancelAsync();
         await polling;
-        if (analytics)
+        if (poll)
         {
             foreach (var path in Dashboards)
             {
@@ -102,7 +107,7 @@ public sealed class AnalyticsBenchmark(Settings settings)
     public void Report(Report report)
     {
         report.Section("Participation analytics: ingestion with the read model on versus off (benchmark 7)");
-        report.Line($"`POST /v1/events/batch` (batch 500, 8 in flight, loadgen on the same machine), embedded SQLite, a fresh store per run, {settings.Rounds} alternating rounds.");
+        report.Line($"`POST /v1/events/batch` (batch 500, 8 in flight, loadgen on the same machine), embedded SQLite, a fresh store per run, {settings.Rounds} alternating round(s); the ratio is taken per round.");
         report.Table(["measure", "min / median / max", "target"],
         [
             ["analytics off", Off.Spread(), ""],
@@ -110,7 +115,7 @@ public sealed class AnalyticsBenchmark(Settings settings)
             ["on / off", Ratio.Spread("F2"), ">= 0.90"],
         ]);
         report.Section("Dashboard reads with the whole company loaded (benchmark 5)");
-        report.Line($"Sequential reads over HTTP keep-alive. During ingestion, both dashboards are read every 100 ms; idle, {settings.IdleReads} reads each after the last post. Peak resident memory of the api with analytics on: {ResidentBytes / 1024.0 / 1024.0:N0} MiB.");
+        report.Line($"One more run with analytics on while a dashboard reads both endpoints every 100 ms (sequential, HTTP keep-alive); it ingested {PolledRate:N0} events/s. Every read first folds what the journal committed since the last one, so a read during ingestion includes that catch-up. Idle: {settings.IdleReads} reads of each after the last post. Resident memory of the api at the end: {ResidentBytes / 1024.0 / 1024.0:N0} MiB.");
         var rows = new List<string[]>();
         foreach (var path in Dashboards)
         {

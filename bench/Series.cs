@@ -25,7 +25,19 @@ public sealed class Series(string unit)
 
     public double Min => values.Count == 0 ? double.NaN : values.Min();
 
-    public double Median => Percentile(50);
+    public double Median
+    {
+        get
+        {
+            if (values.Count == 0)
+            {
+                return double.NaN;
+            }
+            var sorted = values.Order().ToList();
+            var middle = sorted.Count / 2;
+            return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+        }
+    }
 
     public double Max => values.Count == 0 ? double.NaN : values.Max();
 
