@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Collaboration.Events;
 using Collaboration.Tests.Support;
+using Npgsql;
 using static Collaboration.Events.InteractionType;
 
 namespace Collaboration.Tests.Api;
@@ -222,5 +223,42 @@ public sealed class ClusterStatsApiTests(ClusterApiFactory factory) : IClassFixt
         var copies = await PostAsync(events[3], events[3], events[6], events[0]);
         Assert.Equal((0, 4), (copies["accepted"]!.GetValue<int>(), copies["duplicates"]!.GetValue<int>()));
         await AssertNumbersAsync();
+    }
+
+    /// <summary>
+    /// A transaction left open in another database of the same server holds the server's xmin horizon back; the
+    /// read model must still count events acknowledged after it began.
+    /// </summary>
+    [Fact]
+    public async Task A_write_transaction_left_open_elsewhere_on_the_server_does_not_hold_dashboard_reads_back()
+    {
+        var other = new NpgsqlConnectionStringBuilder(factory.ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString;
+        await using var connection = new NpgsqlConnection(other);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var command = new NpgsqlCommand("SELECT pg_current_xact_id()", connection, transaction))
+        {
+            Assert.NotNull(await command.ExecuteScalarAsync());
+        }
+
+        var (department, site) = (Make.Id("dept"), Make.Id("site"));
+        var b = Enumerable.Range(1, 5).Select(i => Make.Id($"b{i}")).ToArray();
+        var x = Make.Id("idea");
+        await ImportAsync([.. b.Select(user => $"{user},NO,{site},{department},")]);
+        await PostAsync(
+            Make.Event(Create, b[0], x, now.AddDays(-3), title: "Idea X"),
+            Make.Event(Comment, b[1], x, now.AddDays(-2)),
+            Make.Event(Like, b[2], x, now.AddDays(-1)),
+            Make.Event(View, b[3], x, now.AddHours(-2)));
+
+        // b1 creates, b2 and b3 contribute, b4 views, b5 is inactive.
+        using (var response = await client.GetAsync("/v1/stats/participation?by=department"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal((5L, 1L, 2L, 1L, 1L), Tiers(Group(await response.ReadNodeAsync(), department)));
+        }
+        Assert.NotNull((await GetAsync($"/v1/users/{b[1]}"))["breadth"]);
+
+        await transaction.RollbackAsync();
     }
 }
