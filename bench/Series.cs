@@ -11,8 +11,6 @@ public sealed class Series(string unit)
 
     public void Add(double value) => values.Add(value);
 
-    public void AddRange(IEnumerable<double> more) => values.AddRange(more);
-
     public double Percentile(double p)
     {
         if (values.Count == 0)

@@ -181,14 +181,14 @@ public static class StatsApi
             var csv = new CsvTable(["from", .. TierNames]);
             for (var from = 0; from < TierNames.Length; from++)
             {
-                csv.Row([TierNames[from], .. funnel.Moves[from].Cast<object?>()]);
+                csv.Row([TierNames[from], .. funnel[from].Cast<object?>()]);
             }
             return csv.ToResult();
         }
         var moves = new Dictionary<string, IReadOnlyDictionary<string, long>>();
         for (var from = 0; from < TierNames.Length; from++)
         {
-            moves[TierNames[from]] = Enumerable.Range(0, TierNames.Length).ToDictionary(to => TierNames[to], to => funnel.Moves[from][to]);
+            moves[TierNames[from]] = Enumerable.Range(0, TierNames.Length).ToDictionary(to => TierNames[to], to => funnel[from][to]);
         }
         return TypedResults.Ok(new FunnelResponse(readWindow.Name, end,
             new WindowSpan(end - 2 * length, end - length), new WindowSpan(end - length, end), moves));

@@ -13,8 +13,12 @@ public interface IAnalyticsGrain : IGrainWithIntegerKey
 
     Task<TieStats> GetTiesAsync(ReadWindow window, DateTimeOffset end, Dimension by);
 
-    /// <summary>Not defined for the all-time window, which has no previous window.</summary>
-    Task<FunnelStats> GetFunnelAsync(ReadWindow window, DateTimeOffset end);
+    /// <summary>
+    /// [from][to] counts the users whose tier was <c>from</c> in the previous window of the same length and is
+    /// <c>to</c> in this one; both index <see cref="Events.ParticipationLevel"/> (inactive = 0 .. creator = 3). Not
+    /// defined for the all-time window, which has no previous window.
+    /// </summary>
+    Task<long[][]> GetFunnelAsync(ReadWindow window, DateTimeOffset end);
 
     /// <summary>The <paramref name="days"/> UTC days ending with the day of <paramref name="end"/>, oldest first.</summary>
     Task<DayTierCounts[]> GetDailyAsync(int days, DateTimeOffset end);

@@ -1,5 +1,3 @@
-using Collaboration.Reads;
-
 namespace Collaboration.Analytics;
 
 /// <summary>How many users are in each tier of a window. Inactive users are the rest.</summary>
@@ -23,7 +21,5 @@ public sealed record GroupTierCounts([property: Id(0)] string Key, [property: Id
 /// <summary>Tiers over all users and, when asked, per group of one dimension (every group, before any privacy floor).</summary>
 [GenerateSerializer, Immutable]
 public sealed record ParticipationStats(
-    [property: Id(0)] ReadWindow Window,
-    [property: Id(1)] DateTimeOffset AsOf,
-    [property: Id(2)] TierCounts Total,
-    [property: Id(3)] IReadOnlyList<GroupTierCounts>? Groups);
+    [property: Id(0)] TierCounts Total,
+    [property: Id(1)] IReadOnlyList<GroupTierCounts>? Groups);

@@ -1,5 +1,3 @@
-using Collaboration.Reads;
-
 namespace Collaboration.Analytics;
 
 /// <summary>Contribution ties whose contributor is in one group, split by whether the owner is in the same group.</summary>
@@ -16,10 +14,7 @@ public sealed record GroupTieCounts(
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record TieStats(
-    [property: Id(0)] ReadWindow Window,
-    [property: Id(1)] DateTimeOffset AsOf,
-    [property: Id(2)] Dimension By,
-    [property: Id(3)] long Ties,
-    [property: Id(4)] IReadOnlyList<GroupTieCounts> Groups,
-    [property: Id(5)] long BreadthSum,
-    [property: Id(6)] long TiedUsers);
+    [property: Id(0)] long Ties,
+    [property: Id(1)] IReadOnlyList<GroupTieCounts> Groups,
+    [property: Id(2)] long BreadthSum,
+    [property: Id(3)] long TiedUsers);

@@ -81,7 +81,7 @@ public sealed class AnalyticsGrain(IEventJournal journal, ILogger<AnalyticsGrain
         return model.Ties(window, end, by);
     }
 
-    public async Task<FunnelStats> GetFunnelAsync(ReadWindow window, DateTimeOffset end)
+    public async Task<long[][]> GetFunnelAsync(ReadWindow window, DateTimeOffset end)
     {
         await CatchUpAsync();
         return model.Funnel(window, end);

@@ -4,8 +4,6 @@ namespace Collaboration.Analytics;
 
 internal sealed partial class AnalyticsModel
 {
-    public long UserCount => users.Count;
-
     public ParticipationStats Participation(ReadWindow window, DateTimeOffset end, Dimension? by)
     {
         var w = WindowIndex(window);
@@ -35,7 +33,7 @@ internal sealed partial class AnalyticsModel
                 }
             }
         }
-        return new ParticipationStats(window, end, overall, grouped);
+        return new ParticipationStats(overall, grouped);
     }
 
     public TieStats Ties(ReadWindow window, DateTimeOffset end, Dimension by)
@@ -58,11 +56,11 @@ internal sealed partial class AnalyticsModel
                 grouped.Add(new GroupTieCounts(table.Keys[g], table.Users[g], bySlot[2 * g], bySlot[2 * g + 1]));
             }
         }
-        return new TieStats(window, end, by, tieCounts[w].Exact.CountAt(at), grouped,
+        return new TieStats(tieCounts[w].Exact.CountAt(at), grouped,
             breadth[d, w].CountAt(at), tiedUsers[0, w].CountAt(at));
     }
 
-    public FunnelStats Funnel(ReadWindow window, DateTimeOffset end)
+    public long[][] Funnel(ReadWindow window, DateTimeOffset end)
     {
         var w = WindowIndex(window);
         if (w >= BoundedWindowCount)
@@ -92,7 +90,7 @@ internal sealed partial class AnalyticsModel
                 moves[from][to] = atLeast[from, to] - atLeast[from + 1, to] - atLeast[from, to + 1] + atLeast[from + 1, to + 1];
             }
         }
-        return new FunnelStats(window, end, moves);
+        return moves;
     }
 
     public DayTierCounts[] Daily(int days, DateTimeOffset end)

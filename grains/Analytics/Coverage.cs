@@ -86,8 +86,7 @@ internal static class Coverage
     {
         var lowest = Minus(end, length);
         var from = LowerBound(instants, lowest == long.MinValue ? long.MinValue : lowest + 1);
-        var to = LowerBound(instants, end == long.MaxValue ? end : end + 1);
-        return end == long.MaxValue ? instants.Count - from : to - from;
+        return LowerBound(instants, end + 1) - from;
     }
 
     /// <summary>The index of the first instant at or after <paramref name="at"/>.</summary>

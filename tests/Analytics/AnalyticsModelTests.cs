@@ -53,7 +53,7 @@ public class AnalyticsModelTests
 
             if (window.Length is not null)
             {
-                Assert.Equal(reference.Funnel(window, end), model.Funnel(window, end).Moves);
+                Assert.Equal(reference.Funnel(window, end), model.Funnel(window, end));
             }
             foreach (var user in reference.Users.Take(5))
             {
