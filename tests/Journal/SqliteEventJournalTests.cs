@@ -79,6 +79,6 @@ public sealed class SqliteEventJournalTests : EventJournalContract
         using var check = new SqliteConnection($"Data Source={path};Pooling=False");
         check.Open();
         using var version = new SqliteCommand("PRAGMA user_version;", check);
-        Assert.Equal(2L, version.ExecuteScalar());
+        Assert.Equal(3L, version.ExecuteScalar());
     }
 }

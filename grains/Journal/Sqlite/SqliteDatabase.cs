@@ -12,7 +12,7 @@ namespace Collaboration.Journal.Sqlite;
 /// </summary>
 public sealed class SqliteDatabase : IDisposable
 {
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
     private const int MaxOperationsPerCommit = 1024;
 
     private readonly string connectionString;
@@ -112,21 +112,13 @@ public sealed class SqliteDatabase : IDisposable
         {
             AddFeedPositions(connection, transaction);
         }
+        if (version is 1 or 2)
+        {
+            MoveEventsIntoPositionOrder(connection, transaction);
+        }
         else if (version == 0)
         {
-            Execute(connection, """
-                CREATE TABLE IF NOT EXISTS journal_events (
-                    stream_id  TEXT    NOT NULL,
-                    version    INTEGER NOT NULL,
-                    event_id   TEXT    NOT NULL,
-                    event_type TEXT    NOT NULL,
-                    data       BLOB    NOT NULL,
-                    stored_at  INTEGER NOT NULL,
-                    position   INTEGER,
-                    PRIMARY KEY (stream_id, version)
-                ) WITHOUT ROWID;
-                CREATE UNIQUE INDEX IF NOT EXISTS journal_events_event_id ON journal_events (stream_id, event_id);
-                CREATE UNIQUE INDEX IF NOT EXISTS journal_events_position ON journal_events (position);
+            Execute(connection, EventsTable("journal_events") + EventsIndexes + """
                 CREATE TABLE IF NOT EXISTS journal_snapshots (
                     stream_id TEXT    NOT NULL PRIMARY KEY,
                     version   INTEGER NOT NULL,
@@ -144,10 +136,31 @@ public sealed class SqliteDatabase : IDisposable
     }
 
     /// <summary>
+    /// The events table of schema 3 and its indexes. Rows are keyed by their feed position, so every commit appends at
+    /// the end of the table instead of dirtying a page per stream; the two indexes hold small entries. The event-id
+    /// index leads with the id because apps mostly mint ids in time order, which keeps its inserts near the end too.
+    /// </summary>
+    private static string EventsTable(string name) => $"""
+        CREATE TABLE {name} (
+            position   INTEGER PRIMARY KEY,
+            stream_id  TEXT    NOT NULL,
+            version    INTEGER NOT NULL,
+            event_id   TEXT    NOT NULL,
+            event_type TEXT    NOT NULL,
+            data       BLOB    NOT NULL,
+            stored_at  INTEGER NOT NULL
+        );
+        """;
+
+    private const string EventsIndexes = """
+        CREATE UNIQUE INDEX journal_events_stream ON journal_events (stream_id, version);
+        CREATE UNIQUE INDEX journal_events_event_id ON journal_events (event_id, stream_id);
+        """;
+
+    /// <summary>
     /// Version 1 to 2: numbers the stored events for the feed from 1, in the order they were stored. Within a stream
     /// the running maximum of stored_at is used, so a clock that stepped back can never put a version before an
-    /// earlier one. The index (which also holds the primary key of a WITHOUT ROWID table) lets the feed scan by
-    /// position and test the stream id without touching the table.
+    /// earlier one.
     /// </summary>
     private static void AddFeedPositions(SqliteConnection connection, SqliteTransaction transaction) => Execute(connection, """
         ALTER TABLE journal_events ADD COLUMN position INTEGER;
@@ -160,8 +173,16 @@ public sealed class SqliteDatabase : IDisposable
                 FROM journal_events)
         ) AS numbered
         WHERE journal_events.stream_id = numbered.stream_id AND journal_events.version = numbered.version;
-        CREATE UNIQUE INDEX journal_events_position ON journal_events (position);
         """, transaction);
+
+    /// <summary>Version 2 to 3: the events move from a table keyed by stream into one keyed by feed position.</summary>
+    private static void MoveEventsIntoPositionOrder(SqliteConnection connection, SqliteTransaction transaction) =>
+        Execute(connection, EventsTable("journal_events_by_position") + """
+            INSERT INTO journal_events_by_position (position, stream_id, version, event_id, event_type, data, stored_at)
+            SELECT position, stream_id, version, event_id, event_type, data, stored_at FROM journal_events ORDER BY position;
+            DROP TABLE journal_events;
+            ALTER TABLE journal_events_by_position RENAME TO journal_events;
+            """ + EventsIndexes, transaction);
 
     private static int ReadSchemaVersion(SqliteConnection connection, SqliteTransaction? transaction)
     {

@@ -59,7 +59,7 @@ public sealed class SqliteEventJournal(SqliteDatabase database, TimeProvider clo
             var insert = context.Command("""
                 INSERT INTO journal_events (stream_id, version, event_id, event_type, data, stored_at, position)
                 VALUES ($stream, $version, $id, $type, $data, $at, $position)
-                ON CONFLICT (stream_id, event_id) DO NOTHING
+                ON CONFLICT (event_id, stream_id) DO NOTHING
                 """, "$stream", "$version", "$id", "$type", "$data", "$at", "$position");
             var storedAt = clock.GetUtcNow().ToUnixTimeMilliseconds();
             var stored = new bool[events.Count];
