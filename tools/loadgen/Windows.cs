@@ -9,4 +9,8 @@ public static class Windows
     public static readonly TimeSpan?[] Lengths = [TimeSpan.FromDays(7), TimeSpan.FromDays(28), TimeSpan.FromDays(90), null];
 
     public static int All => Names.Length - 1;
+
+    /// <summary>Whether window <paramref name="window"/> ending at <paramref name="endTicks"/> holds an instant.</summary>
+    public static bool Holds(int window, long ticks, long endTicks) =>
+        ticks <= endTicks && (Lengths[window] is not { } length || ticks > endTicks - length.Ticks);
 }
