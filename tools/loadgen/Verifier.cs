@@ -1,17 +1,24 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 
 namespace Collaboration.LoadGen;
 
 /// <summary>
-/// The <c>verify</c> command: reads users and ideas back from the service and compares them with the expected
-/// answers. The service ends its windows at its own "now", so the 7d/28d/90d tiers are only compared when the
-/// answers' time is within <see cref="ClockTolerance"/> of <paramref name="serviceClock"/>; the all-time tier,
-/// totals, following, and every idea field never depend on the clock and are always compared.
+/// The <c>verify</c> command: reads users, ideas and contribution ties back from the service and compares them with
+/// the expected answers. User and idea reads end their windows at the service's own "now", so the 7d/28d/90d tiers
+/// and reach are only compared when the answers' time is within <see cref="ClockTolerance"/> of
+/// <paramref name="serviceClock"/>; the all-time tier, totals, following, every idea field and the all-time reach
+/// never depend on the clock and are always compared. Ties are read with asOf set to the answers' time, so every
+/// window of them is always compared (see Verifier.Ties.cs).
 /// </summary>
-public sealed class Verifier(HttpClient client, TimeProvider serviceClock, int concurrency = 16)
+/// <param name="privacyFloor">The service's Analytics:PrivacyFloor.</param>
+public sealed partial class Verifier(HttpClient client, TimeProvider serviceClock, int concurrency = 16, int privacyFloor = Verifier.DefaultPrivacyFloor)
 {
+    /// <summary>The api's default Analytics:PrivacyFloor.</summary>
+    public const int DefaultPrivacyFloor = 5;
+
     public const int MaxListed = 20;
     public static readonly TimeSpan ClockTolerance = TimeSpan.FromMinutes(1);
     private const int MaxAttempts = 5;
@@ -21,13 +28,18 @@ public sealed class Verifier(HttpClient client, TimeProvider serviceClock, int c
     /// <param name="userLimit">Compare only this many users, spread evenly over the list; null compares all.</param>
     public async Task<VerifyReport> RunAsync(ExpectedAnswers expected, int? userLimit = null, CancellationToken cancel = default)
     {
+        if (!expected.HasTiesAndReach)
+        {
+            throw new ArgumentException("the answers have no ties or reach (an older expected.json); fold them again from events.ndjson", nameof(expected));
+        }
         var windows = (expected.Now - serviceClock.GetUtcNow()).Duration() <= ClockTolerance;
         var users = Sample(expected.Users, userLimit ?? expected.Users.Count);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancel };
         await Parallel.ForEachAsync(users, parallel, async (user, ct) => await CheckUserAsync(user, windows, ct));
-        await Parallel.ForEachAsync(expected.Ideas, parallel, async (idea, ct) => await CheckIdeaAsync(idea, ct));
+        await Parallel.ForEachAsync(expected.Ideas, parallel, async (idea, ct) => await CheckIdeaAsync(idea, windows, ct));
+        await Parallel.ForEachAsync(expected.Ties!, parallel, async (ties, ct) => await CheckTiesAsync(ties, expected.Now, ct));
         var listed = differences.Order(StringComparer.Ordinal).Take(MaxListed).ToList();
-        return new VerifyReport(users.Count, expected.Ideas.Count, windows, differences.Count, listed);
+        return new VerifyReport(users.Count, expected.Ideas.Count, expected.Ties!.Count, windows, differences.Count, listed);
     }
 
     private async Task CheckUserAsync(UserAnswer user, bool windows, CancellationToken cancel)
@@ -51,24 +63,33 @@ public sealed class Verifier(HttpClient client, TimeProvider serviceClock, int c
         }
     }
 
-    private async Task CheckIdeaAsync(IdeaAnswer idea, CancellationToken cancel)
+    private async Task CheckIdeaAsync(IdeaAnswer idea, bool windows, CancellationToken cancel)
     {
-        var subject = $"idea {idea.IdeaId}";
-        using var read = await GetAsync($"v1/ideas/{Uri.EscapeDataString(idea.IdeaId)}", subject, cancel);
-        if (read is null)
+        for (var w = windows ? 0 : Windows.All; w < Windows.Names.Length; w++)
         {
-            return;
-        }
-        var root = read.RootElement;
-        Same(subject, "ownerId", idea.OwnerId, root.GetProperty("ownerId").GetString());
-        Same(subject, "threads", idea.Threads, root.GetProperty("threads").GetInt32());
-        Same(subject, "followers", idea.Followers, root.GetProperty("followers").GetInt32());
-        Counts(subject, "counts", idea.Counts, root.GetProperty("counts"));
-        var participants = root.GetProperty("participants");
-        string[] levels = ["creators", "editors", "audience"];
-        for (var i = 0; i < levels.Length; i++)
-        {
-            Same(subject, "participants." + levels[i], idea.Participants[i], participants.GetProperty(levels[i]).GetInt32());
+            var window = Windows.Names[w];
+            using var read = await GetAsync($"v1/ideas/{Uri.EscapeDataString(idea.IdeaId)}?window={window}", $"idea {idea.IdeaId}", cancel);
+            if (read is null)
+            {
+                continue;
+            }
+            var root = read.RootElement;
+            CheckReach($"idea {idea.IdeaId} window {window}", idea.Reach![w], idea.OwnerId is not null, root.GetProperty("reach"));
+            if (w != Windows.All)
+            {
+                continue;
+            }
+            var subject = $"idea {idea.IdeaId}";
+            Same(subject, "ownerId", idea.OwnerId, root.GetProperty("ownerId").GetString());
+            Same(subject, "threads", idea.Threads, root.GetProperty("threads").GetInt32());
+            Same(subject, "followers", idea.Followers, root.GetProperty("followers").GetInt32());
+            Counts(subject, "counts", idea.Counts, root.GetProperty("counts"));
+            var participants = root.GetProperty("participants");
+            string[] levels = ["creators", "editors", "audience"];
+            for (var i = 0; i < levels.Length; i++)
+            {
+                Same(subject, "participants." + levels[i], idea.Participants[i], participants.GetProperty(levels[i]).GetInt32());
+            }
         }
     }
 
@@ -109,6 +130,19 @@ public sealed class Verifier(HttpClient client, TimeProvider serviceClock, int c
             Same(subject, $"{field}.{EventTypes.Names[t]}", expected[t], actual.GetProperty(EventTypes.Names[t]).GetInt64());
         }
     }
+
+    /// <summary>Numbers computed as ratios; both sides divide the same integers, so only rounding could tell them apart.</summary>
+    private void Near(string subject, string field, double? expected, double? actual)
+    {
+        if (expected.HasValue != actual.HasValue || (expected is { } e && actual is { } a && Math.Abs(e - a) > 1e-9))
+        {
+            differences.Add($"{subject}: {field} expected {Show(expected)}, got {Show(actual)}");
+        }
+    }
+
+    private static string Show(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? "null";
+
+    private static double? NumberOrNull(JsonElement value) => value.ValueKind == JsonValueKind.Null ? null : value.GetDouble();
 
     private void Same<T>(string subject, string field, T expected, T actual)
     {
