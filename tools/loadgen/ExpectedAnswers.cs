@@ -9,6 +9,7 @@ namespace Collaboration.LoadGen;
 /// </summary>
 /// <param name="TierTotals">Per window: the number of users that are [inactive, audience, editor, creator].</param>
 /// <param name="Ties">Per window and dimension; null (like each idea's reach) when read from an older expected.json.</param>
+/// <param name="EdgesKnown">Whether users' and ideas' NearEdge are set: true when folded, false when loaded (not stored).</param>
 public sealed record ExpectedAnswers(
     DateTimeOffset Now,
     long Lines,
@@ -16,7 +17,8 @@ public sealed record ExpectedAnswers(
     IReadOnlyList<UserAnswer> Users,
     IReadOnlyList<IdeaAnswer> Ideas,
     IReadOnlyDictionary<string, int[]> TierTotals,
-    IReadOnlyList<TieAnswer>? Ties = null)
+    IReadOnlyList<TieAnswer>? Ties = null,
+    bool EdgesKnown = false)
 {
     private static readonly string[] UserColumns = ["userId", "tiers", "totals", "following"];
     // "reach" came later: a file without it still loads, and verify folds the answers again.

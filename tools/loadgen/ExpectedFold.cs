@@ -16,6 +16,8 @@ public sealed partial class ExpectedFold
     private readonly List<string> userIds = [];
     private readonly List<long> userTotals = [];
     private readonly List<byte> userLevels = [];
+    private readonly List<byte> userNearEdge = [];
+    private readonly List<byte> ideaNearEdge = [];
     private readonly Dictionary<string, int> ideaIndex = new(StringComparer.Ordinal);
     private readonly List<string> ideaIds = [];
     private readonly List<long> ideaCounts = [];
@@ -72,6 +74,8 @@ public sealed partial class ExpectedFold
         var ticks = e.OccurredAt.UtcTicks;
 
         userTotals[user * EventTypes.Count + (int)type]++;
+        var nearEdge = Windows.NearEdges(ticks, now.UtcTicks);
+        userNearEdge[user] |= nearEdge;
         for (var w = 0; w < Windows.Names.Length; w++)
         {
             if (Windows.Holds(w, ticks, now.UtcTicks) && userLevels[user * Windows.Names.Length + w] < level)
@@ -89,6 +93,7 @@ public sealed partial class ExpectedFold
         highest = Math.Max(highest, level);
         if (type.IsContribution(e.ThreadId is not null))
         {
+            ideaNearEdge[idea] |= nearEdge;
             Contributed(idea, user, ticks);
         }
 
@@ -136,14 +141,14 @@ public sealed partial class ExpectedFold
                 tierTotals[Windows.Names[w]][levels[w]]++;
             }
             users[u] = new UserAnswer(userIds[u], new string(levels.Select(Tiers.Letter).ToArray()),
-                Slice(userTotals, u), following[u]);
+                Slice(userTotals, u), following[u], userNearEdge[u]);
         }
         var reach = Reach();
         var ideas = Enumerable.Range(0, ideaIds.Count)
             .Select(i => new IdeaAnswer(ideaIds[i], owners[i]?.UserId, threads[i].Count, followers[i], Slice(ideaCounts, i),
-                participants[(i * 3)..(i * 3 + 3)], reach[i]))
+                participants[(i * 3)..(i * 3 + 3)], reach[i], ideaNearEdge[i]))
             .ToArray();
-        return new ExpectedAnswers(now, lines, seen.Count, users, ideas, tierTotals, Ties());
+        return new ExpectedAnswers(now, lines, seen.Count, users, ideas, tierTotals, Ties(), EdgesKnown: true);
     }
 
     private int User(string id)
@@ -154,6 +159,7 @@ public sealed partial class ExpectedFold
             userIds.Add(id);
             userTotals.AddRange(new long[EventTypes.Count]);
             userLevels.AddRange(new byte[Windows.Names.Length]);
+            userNearEdge.Add(0);
             userGroups.Add(Dimensions.UnknownGroups);
         }
         return index;
@@ -166,6 +172,7 @@ public sealed partial class ExpectedFold
             ideaIndex.Add(id, index = ideaIds.Count);
             ideaIds.Add(id);
             ideaCounts.AddRange(new long[EventTypes.Count]);
+            ideaNearEdge.Add(0);
             owners.Add(null);
             threads.Add(new HashSet<string>(StringComparer.Ordinal));
         }

@@ -8,10 +8,10 @@ namespace Collaboration.LoadGen;
 /// <summary>
 /// The <c>verify</c> command: reads users, ideas and contribution ties back from the service and compares them with
 /// the expected answers. User and idea reads end their windows at the service's own "now", so the 7d/28d/90d tiers
-/// and reach are only compared when the answers' time is within <see cref="ClockTolerance"/> of
-/// <paramref name="serviceClock"/>; the all-time tier, totals, following, every idea field and the all-time reach
-/// never depend on the clock and are always compared. Ties are read with asOf set to the answers' time, so every
-/// window of them is always compared (see Verifier.Ties.cs).
+/// and reach are only compared while <paramref name="serviceClock"/> is within <see cref="Windows.EdgeMargin"/> of the
+/// answers' time, and only for users and ideas with no event that near a window's edge; the all-time tier, totals,
+/// following, every idea field and the all-time reach never depend on the clock and are always compared. Ties are
+/// read with asOf set to the answers' time, so every window of them is always compared (see Verifier.Analytics.cs).
 /// </summary>
 /// <param name="privacyFloor">The service's Analytics:PrivacyFloor.</param>
 public sealed partial class Verifier(HttpClient client, TimeProvider serviceClock, int concurrency = 16, int privacyFloor = Verifier.DefaultPrivacyFloor)
@@ -20,10 +20,10 @@ public sealed partial class Verifier(HttpClient client, TimeProvider serviceCloc
     public const int DefaultPrivacyFloor = 5;
 
     public const int MaxListed = 20;
-    public static readonly TimeSpan ClockTolerance = TimeSpan.FromMinutes(1);
     private const int MaxAttempts = 5;
 
     private readonly ConcurrentBag<string> differences = [];
+    private long windowedSkipped;
 
     /// <param name="userLimit">Compare only this many users, spread evenly over the list; null compares all.</param>
     public async Task<VerifyReport> RunAsync(ExpectedAnswers expected, int? userLimit = null, CancellationToken cancel = default)
@@ -32,24 +32,30 @@ public sealed partial class Verifier(HttpClient client, TimeProvider serviceCloc
         {
             throw new ArgumentException("the answers have no ties or reach (an older expected.json); fold them again from events.ndjson", nameof(expected));
         }
-        var windows = (expected.Now - serviceClock.GetUtcNow()).Duration() <= ClockTolerance;
+        // The clock only moves forward, so after this only the upper bound can be crossed: WithinMargin checks it after each read.
+        var windows = expected.EdgesKnown && (expected.Now - serviceClock.GetUtcNow()).Duration() <= Windows.EdgeMargin;
         var users = Sample(expected.Users, userLimit ?? expected.Users.Count);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancel };
-        await Parallel.ForEachAsync(users, parallel, async (user, ct) => await CheckUserAsync(user, windows, ct));
-        await Parallel.ForEachAsync(expected.Ideas, parallel, async (idea, ct) => await CheckIdeaAsync(idea, windows, ct));
+        await Parallel.ForEachAsync(users, parallel, async (user, ct) => await CheckUserAsync(user, windows, expected.Now, ct));
+        await Parallel.ForEachAsync(expected.Ideas, parallel, async (idea, ct) => await CheckIdeaAsync(idea, windows, expected.Now, ct));
         await Parallel.ForEachAsync(expected.Ties!, parallel, async (ties, ct) => await CheckTiesAsync(ties, expected.Now, ct));
         var listed = differences.Order(StringComparer.Ordinal).Take(MaxListed).ToList();
-        return new VerifyReport(users.Count, expected.Ideas.Count, expected.Ties!.Count, windows, differences.Count, listed);
+        return new VerifyReport(users.Count, expected.Ideas.Count, expected.Ties!.Count, windows, windowedSkipped, differences.Count, listed);
     }
 
-    private async Task CheckUserAsync(UserAnswer user, bool windows, CancellationToken cancel)
+    private async Task CheckUserAsync(UserAnswer user, bool windows, DateTimeOffset now, CancellationToken cancel)
     {
         for (var w = windows ? 0 : Windows.All; w < Windows.Names.Length; w++)
         {
+            if (w != Windows.All && Windows.IsIn(user.NearEdge, w))
+            {
+                Interlocked.Increment(ref windowedSkipped);
+                continue;
+            }
             var window = Windows.Names[w];
             var subject = $"user {user.UserId} window {window}";
             using var read = await GetAsync($"v1/users/{Uri.EscapeDataString(user.UserId)}?window={window}", subject, cancel);
-            if (read is null)
+            if (read is null || (w != Windows.All && !WithinMargin(now)))
             {
                 continue;
             }
@@ -63,13 +69,18 @@ public sealed partial class Verifier(HttpClient client, TimeProvider serviceCloc
         }
     }
 
-    private async Task CheckIdeaAsync(IdeaAnswer idea, bool windows, CancellationToken cancel)
+    private async Task CheckIdeaAsync(IdeaAnswer idea, bool windows, DateTimeOffset now, CancellationToken cancel)
     {
         for (var w = windows ? 0 : Windows.All; w < Windows.Names.Length; w++)
         {
+            if (w != Windows.All && Windows.IsIn(idea.NearEdge, w))
+            {
+                Interlocked.Increment(ref windowedSkipped);
+                continue;
+            }
             var window = Windows.Names[w];
             using var read = await GetAsync($"v1/ideas/{Uri.EscapeDataString(idea.IdeaId)}?window={window}", $"idea {idea.IdeaId}", cancel);
-            if (read is null)
+            if (read is null || (w != Windows.All && !WithinMargin(now)))
             {
                 continue;
             }
@@ -91,6 +102,17 @@ public sealed partial class Verifier(HttpClient client, TimeProvider serviceCloc
                 Same(subject, "participants." + levels[i], idea.Participants[i], participants.GetProperty(levels[i]).GetInt32());
             }
         }
+    }
+
+    /// <summary>Whether the service's clock is still within the margin; if not, the windowed read just made is not compared.</summary>
+    private bool WithinMargin(DateTimeOffset now)
+    {
+        if (serviceClock.GetUtcNow() - now <= Windows.EdgeMargin)
+        {
+            return true;
+        }
+        Interlocked.Increment(ref windowedSkipped);
+        return false;
     }
 
     /// <summary>The answer as JSON, or null after recording why there is none (404, an error, no answer).</summary>
