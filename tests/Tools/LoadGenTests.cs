@@ -97,6 +97,81 @@ public sealed partial class LoadGenTests
         Assert.Equal(expected.Ideas.Select(Describe), loaded.Ideas.Select(Describe));
         Assert.Equal(expected.TierTotals["7d"], loaded.TierTotals["7d"]);
         Assert.Equal(500, loaded.TierTotals["all"].Sum());
+        Assert.Equal(expected.Ties!.Select(Describe), loaded.Ties!.Select(Describe));
+        Assert.Equal(LoadGen.Windows.Names.Length * Dimensions.Names.Length, loaded.Ties!.Count);
+    }
+
+    [Fact]
+    public void The_fold_computes_ties_and_reach_by_the_readme_rules()
+    {
+        using var folder = new TempDirectory();
+        var files = new GeneratedFiles(folder.Path);
+        var now = Make.Noon;
+        File.WriteAllText(files.Directory, string.Join('\n',
+            "userId,displayName,country,site,department,function",
+            "u-a,Ann,fi,Espoo,R&D,Engineering",
+            "u-b,Bo,FI,Espoo,Sales,Sales",
+            "u-c,\"Cy, Jr\",IN,Pune,R&D,Engineering",
+            "u-d,Di,,,R&D, ") + "\n");
+        WireEvent[] events =
+        [
+            // Two creates at the same instant: the smaller event id owns i-1; the other create is no contribution.
+            new("e-01", "create", "u-a", "i-1", null, now.AddDays(-10)),
+            new("e-02", "create", "u-b", "i-1", null, now.AddDays(-10)),
+            new("e-03", "comment", "u-b", "i-1", null, now.AddDays(-3)),
+            new("e-04", "like", "u-c", "i-1", null, now.AddDays(-7)),
+            new("e-05", "create", "u-d", "i-1", "t-1", now),
+            new("e-06", "view", "u-e", "i-1", null, now.AddDays(-1)),
+            new("e-07", "comment", "u-a", "i-1", null, now.AddDays(-1)),
+            new("e-08", "share", "u-e", "i-2", null, now.AddDays(-1)),
+            new("e-09", "create", "u-d", "i-3", null, now.AddDays(-2)),
+            new("e-10", "comment", "u-e", "i-3", null, now.AddDays(-2)),
+            new("e-11", "edit", "u-c", "i-1", null, now.AddHours(1)),
+        ];
+        var lines = events.Select(e => System.Text.Json.JsonSerializer.Serialize(e, WebJson)).ToList();
+        File.WriteAllLines(files.Events, [.. lines, lines[2]]);
+
+        var expected = ExpectedFold.Compute(files.Events, files.Directory, now);
+
+        // by country: u-a, u-b in FI, u-c in IN, u-d (blank) and u-e (not in the directory) unknown.
+        // 7d: (b, a) FI to FI, (d, a) unknown to FI, (e, d) unknown to unknown; c's like at now - 7d is outside (now - 7d, now].
+        var week = expected.Ties!.Single(t => t is { Window: "7d", By: "country" });
+        Assert.Equal((3L, 3L, 1L), (week.Ties, week.TiedUsers, week.BreadthSum));
+        Assert.Equal(["FI 2 0 1", "IN 1 0 0", "unknown 2 1 1"], week.Groups.Select(Describe));
+        var month = expected.Ties!.Single(t => t is { Window: "28d", By: "country" });
+        Assert.Equal(4L, month.Ties);
+        Assert.Equal(["FI 2 0 1", "IN 1 1 0", "unknown 2 1 1"], month.Groups.Select(Describe));
+        Assert.Equal(2, expected.Ties!.Single(t => t is { Window: "all", By: "function" }).Groups.Single(g => g.Key == "unknown").Users);
+
+        var reach = expected.Ideas.ToDictionary(i => i.IdeaId, i => i.Reach!);
+        Assert.Equal(new ReachAnswer(2, 2, 2, 2, 1), reach["i-1"][0]);
+        Assert.Equal(new ReachAnswer(3, 3, 2, 3, 2), reach["i-1"][1]);
+        Assert.Equal(new ReachAnswer(1, 1, 1, 1, 0), reach["i-2"][LoadGen.Windows.All]);
+        Assert.Null(reach["i-2"][LoadGen.Windows.All].CrossBorderShare(ownerKnown: false));
+        Assert.Equal(new ReachAnswer(1, 1, 1, 1, 0), reach["i-3"][LoadGen.Windows.All]);
+
+        // Windows (bits 7d, 28d, 90d) whose answer a clock a few minutes off could change: c's like sits on the 7d
+        // window's start, d's thread create on every window's end; b's and i-3's events are far from every edge.
+        var users = expected.Users.ToDictionary(u => u.UserId, u => u.NearEdge);
+        Assert.Equal((0b000, 0b001, 0b111), (users["u-b"], users["u-c"], users["u-d"]));
+        Assert.Equal((0b111, 0b000), (expected.Ideas.Single(i => i.IdeaId == "i-1").NearEdge, expected.Ideas.Single(i => i.IdeaId == "i-3").NearEdge));
+    }
+
+    [Fact]
+    public void An_expected_json_from_before_ties_and_reach_still_loads_and_says_it_lacks_them()
+    {
+        using var folder = new TempDirectory();
+        var path = new GeneratedFiles(folder.Path).Expected;
+        File.WriteAllText(path, """
+            {"now":"2026-11-26T12:00:00.000Z","lines":1,"events":1,"tierTotals":{"all":{"creator":1,"editor":0,"audience":0,"inactive":0}},
+             "users":{"columns":["userId","tiers","totals","following"],"rows":[["u-a","cccc",[1,0,0,0,0,0,0,0],1]]},
+             "ideas":{"columns":["ideaId","ownerId","threads","followers","counts","participants"],"rows":[["i-1","u-a",0,1,[1,0,0,0,0,0,0,0],[1,0,0]]]}}
+            """);
+
+        var loaded = ExpectedAnswers.Load(path);
+
+        Assert.Equal("u-a", loaded.Ideas.Single().OwnerId);
+        Assert.False(loaded.HasTiesAndReach);
     }
 
     [Fact]
@@ -122,8 +197,14 @@ public sealed partial class LoadGenTests
         var report = await new Verifier(client, factory.Clock, concurrency: 8).RunAsync(expected);
 
         Assert.True(report.WindowsCompared);
-        Assert.Equal((300, 20), (report.Users, report.Ideas));
+        Assert.Equal((300, 20, 16), (report.Users, report.Ideas, report.TieAnswers));
+        // Only reads with an event near a window's edge are left out: most of the 3 x 320 windowed reads are compared.
+        Assert.InRange(report.WindowedSkipped, 0, 96);
         Assert.True(report.DifferenceCount == 0, string.Join("\n", report.Differences));
+        // The comparison means something: there are external and internal ties, and groups under the privacy floor.
+        var countries = expected.Ties!.Single(t => t is { Window: "28d", By: "country" });
+        Assert.True(countries.Groups.Sum(g => g.External) > 0 && countries.Groups.Sum(g => g.Internal) > 0);
+        Assert.Contains(expected.Ties!, t => t.Groups.Any(g => g.Users < Verifier.DefaultPrivacyFloor));
 
         var popular = expected.Ideas.Single(i => i.IdeaId == "i-00001");
         var wrong = expected with { Ideas = [popular with { Followers = popular.Followers + 1 }], Users = [expected.Users[0] with { Following = 99 }] };
@@ -131,10 +212,27 @@ public sealed partial class LoadGenTests
         Assert.Equal(2, mismatch.DifferenceCount);
         Assert.Contains($"idea i-00001: followers expected {popular.Followers + 1}, got {popular.Followers}", mismatch.Differences);
 
-        // A day later the service's windows have moved: only what does not depend on the clock is compared.
+        // A wrong E-I answer and a wrong reach are each caught and named.
+        var largest = countries.Groups.MaxBy(g => g.Users)!;
+        var wrongTies = countries with { Groups = [.. countries.Groups.Select(g => g == largest ? g with { Internal = g.Internal + 1 } : g)] };
+        var reach = popular.Reach!;
+        var wrongReach = popular with { Reach = [.. reach.Select((r, w) => w == LoadGen.Windows.All ? r with { Contributors = r.Contributors + 1 } : r)] };
+        var analytics = await new Verifier(client, factory.Clock).RunAsync(expected with { Users = [], Ideas = [wrongReach], Ties = [wrongTies] });
+        Assert.Contains($"ties window 28d by country: internal expected {countries.Groups.Sum(g => g.Internal) + 1}, got {countries.Groups.Sum(g => g.Internal)}", analytics.Differences);
+        Assert.Contains($"ties window 28d by country: groups[{largest.Key}].internal expected {largest.Internal + 1}, got {largest.Internal}", analytics.Differences);
+        Assert.Contains(analytics.Differences, d => d.StartsWith("ties window 28d by country: eiIndex expected ", StringComparison.Ordinal));
+        Assert.Contains($"idea i-00001 window all: reach.contributors expected {reach[LoadGen.Windows.All].Contributors + 1}, got {reach[LoadGen.Windows.All].Contributors}", analytics.Differences);
+
+        // Four minutes later the windows are still compared, except where an event is near an edge.
+        factory.Clock.Advance(TimeSpan.FromMinutes(4));
+        var minutesLater = await new Verifier(client, factory.Clock).RunAsync(expected);
+        Assert.True(minutesLater is { WindowsCompared: true, DifferenceCount: 0 }, string.Join("\n", minutesLater.Differences));
+
+        // A day later the service's windows have moved: only what does not depend on the clock is compared, which
+        // includes every window of the ties (read at the answers' time).
         factory.Clock.Advance(TimeSpan.FromDays(1));
         var later = await new Verifier(client, factory.Clock).RunAsync(expected);
-        Assert.Equal((false, 0L), (later.WindowsCompared, later.DifferenceCount));
+        Assert.Equal((false, 16, 0L), (later.WindowsCompared, later.TieAnswers, later.DifferenceCount));
     }
 
     [Fact]
@@ -189,7 +287,17 @@ public sealed partial class LoadGenTests
 
     private static string Describe(UserAnswer u) => $"{u.UserId} {u.Tiers} {string.Join(',', u.Totals)} {u.Following}";
 
-    private static string Describe(IdeaAnswer i) => $"{i.IdeaId} {i.OwnerId} {i.Threads} {i.Followers} {string.Join(',', i.Counts)} {string.Join(',', i.Participants)}";
+    private static string Describe(IdeaAnswer i) =>
+        $"{i.IdeaId} {i.OwnerId} {i.Threads} {i.Followers} {string.Join(',', i.Counts)} {string.Join(',', i.Participants)} {string.Join(';', i.Reach!.Select(r => string.Join(',', r.ToArray())))}";
+
+    private static string Describe(TieAnswer t) => $"{t.Window} {t.By} {t.Ties} {t.TiedUsers} {t.BreadthSum} {string.Join(';', t.Groups.Select(Describe))}";
+
+    private static string Describe(GroupTieAnswer g) => $"{g.Key} {g.Users} {g.External} {g.Internal}";
+
+    private static readonly System.Text.Json.JsonSerializerOptions WebJson = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
 
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]
     private static partial Regex EventId();

@@ -15,6 +15,10 @@ public static class EventTypes
         return index >= 0 ? (EventType)index : throw new FormatException($"unknown event type '{name}'");
     }
 
+    /// <summary>The README's contributions: a comment, like, edit or share, or a create of a thread.</summary>
+    public static bool IsContribution(this EventType type, bool onThread) =>
+        type is EventType.Comment or EventType.Like or EventType.Edit or EventType.Share || (type == EventType.Create && onThread);
+
     /// <summary>3 creator, 2 editor, 1 audience (0 is inactive), as the README ranks them.</summary>
     public static byte Level(this EventType type) => type switch
     {

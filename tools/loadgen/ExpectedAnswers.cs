@@ -5,22 +5,35 @@ namespace Collaboration.LoadGen;
 
 /// <summary>
 /// The answers the service must give for the generated files at <see cref="Now"/>. Stored as expected.json with
-/// users and ideas as arrays of rows (one row per line), which keeps 120,000 users to a few megabytes.
+/// users, ideas and ties as arrays of rows (one row per line), which keeps 120,000 users to a few megabytes.
 /// </summary>
 /// <param name="TierTotals">Per window: the number of users that are [inactive, audience, editor, creator].</param>
+/// <param name="Ties">Per window and dimension; null (like each idea's reach) when read from an older expected.json.</param>
+/// <param name="EdgesKnown">Whether users' and ideas' NearEdge are set: true when folded, false when loaded (not stored).</param>
 public sealed record ExpectedAnswers(
     DateTimeOffset Now,
     long Lines,
     long Events,
     IReadOnlyList<UserAnswer> Users,
     IReadOnlyList<IdeaAnswer> Ideas,
-    IReadOnlyDictionary<string, int[]> TierTotals)
+    IReadOnlyDictionary<string, int[]> TierTotals,
+    IReadOnlyList<TieAnswer>? Ties = null,
+    bool EdgesKnown = false)
 {
     private static readonly string[] UserColumns = ["userId", "tiers", "totals", "following"];
-    private static readonly string[] IdeaColumns = ["ideaId", "ownerId", "threads", "followers", "counts", "participants"];
+    // "reach" came later: a file without it still loads, and verify folds the answers again.
+    private static readonly string[] IdeaColumns = ["ideaId", "ownerId", "threads", "followers", "counts", "participants", "reach"];
+    private static readonly string[] TieColumns = ["window", "by", "ties", "tiedUsers", "breadthSum", "groups"];
+
+    /// <summary>Whether the ties and every idea's reach are known, as they are for files written since they are checked.</summary>
+    public bool HasTiesAndReach => Ties is not null && Ideas.All(i => i.Reach is not null);
 
     public void Save(string path)
     {
+        if (!HasTiesAndReach)
+        {
+            throw new InvalidOperationException("only answers folded with ties and reach are saved");
+        }
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
         using var json = new Utf8JsonWriter(stream);
         json.WriteStartObject();
@@ -56,6 +69,31 @@ public sealed record ExpectedAnswers(
             w.WriteNumberValue(i.Followers);
             Numbers(w, i.Counts);
             Numbers(w, i.Participants.Select(p => (long)p).ToArray());
+            w.WriteStartArray();
+            foreach (var window in i.Reach!)
+            {
+                Numbers(w, window.ToArray().Select(n => (long)n).ToArray());
+            }
+            w.WriteEndArray();
+        });
+        Rows(json, stream, "ties", TieColumns, Ties!, (w, t) =>
+        {
+            w.WriteStringValue(t.Window);
+            w.WriteStringValue(t.By);
+            w.WriteNumberValue(t.Ties);
+            w.WriteNumberValue(t.TiedUsers);
+            w.WriteNumberValue(t.BreadthSum);
+            w.WriteStartArray();
+            foreach (var g in t.Groups)
+            {
+                w.WriteStartArray();
+                w.WriteStringValue(g.Key);
+                w.WriteNumberValue(g.Users);
+                w.WriteNumberValue(g.External);
+                w.WriteNumberValue(g.Internal);
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
         });
         json.WriteEndObject();
     }
@@ -69,12 +107,18 @@ public sealed record ExpectedAnswers(
             row[0].GetString()!, row[1].GetString()!, Longs(row[2]), row[3].GetInt32()));
         var ideas = Rows(root, "ideas", IdeaColumns, row => new IdeaAnswer(
             row[0].GetString()!, row[1].GetString(), row[2].GetInt32(), row[3].GetInt32(), Longs(row[4]),
-            Longs(row[5]).Select(p => (int)p).ToArray()));
+            Ints(row[5]), row.Length > 6 ? row[6].EnumerateArray().Select(r => ReachAnswer.FromArray(Ints(r))).ToArray() : null),
+            lastOptional: true);
+        var ties = root.TryGetProperty("ties", out _)
+            ? Rows(root, "ties", TieColumns, row => new TieAnswer(row[0].GetString()!, row[1].GetString()!, row[2].GetInt64(),
+                row[3].GetInt64(), row[4].GetInt64(),
+                row[5].EnumerateArray().Select(g => new GroupTieAnswer(g[0].GetString()!, g[1].GetInt64(), g[2].GetInt64(), g[3].GetInt64())).ToList()))
+            : null;
         var totals = root.GetProperty("tierTotals").EnumerateObject().ToDictionary(
             w => w.Name,
             w => Tiers.Names.Select(t => w.Value.GetProperty(t).GetInt32()).ToArray());
         return new ExpectedAnswers(root.GetProperty("now").GetDateTimeOffset(), root.GetProperty("lines").GetInt64(),
-            root.GetProperty("events").GetInt64(), users, ideas, totals);
+            root.GetProperty("events").GetInt64(), users, ideas, totals, ties);
     }
 
     private static void Rows<T>(Utf8JsonWriter json, Stream stream, string name, string[] columns, IEnumerable<T> rows, Action<Utf8JsonWriter, T> write)
@@ -95,11 +139,11 @@ public sealed record ExpectedAnswers(
         json.WriteEndObject();
     }
 
-    private static List<T> Rows<T>(JsonElement root, string name, string[] columns, Func<JsonElement[], T> read)
+    private static List<T> Rows<T>(JsonElement root, string name, string[] columns, Func<JsonElement[], T> read, bool lastOptional = false)
     {
         var table = root.GetProperty(name);
         var actual = table.GetProperty("columns").EnumerateArray().Select(c => c.GetString()).ToArray();
-        if (!actual.SequenceEqual(columns))
+        if (!actual.SequenceEqual(columns) && !(lastOptional && actual.SequenceEqual(columns[..^1])))
         {
             throw new InvalidDataException($"expected.json: {name} has columns [{string.Join(", ", actual)}], expected [{string.Join(", ", columns)}]");
         }
@@ -127,4 +171,6 @@ public sealed record ExpectedAnswers(
     }
 
     private static long[] Longs(JsonElement array) => array.EnumerateArray().Select(e => e.GetInt64()).ToArray();
+
+    private static int[] Ints(JsonElement array) => array.EnumerateArray().Select(e => e.GetInt32()).ToArray();
 }

@@ -6,15 +6,18 @@ namespace Collaboration.LoadGen;
 /// Computes the expected answers by reading the generated files back, with the README's rules and nothing from the
 /// service: duplicates (same eventId) count once; a (user, idea) follow state is set by its latest follow, unfollow
 /// or idea-level create (ties go to the larger eventId); the owner is the earliest idea-level create (ties go to the
-/// smaller eventId); tiers take the highest level in a window (now - length, now].
+/// smaller eventId); tiers take the highest level in a window (now - length, now]. Ties and reach are in
+/// ExpectedFold.Analytics.cs.
 /// </summary>
-public sealed class ExpectedFold
+public sealed partial class ExpectedFold
 {
     private readonly DateTimeOffset now;
     private readonly Dictionary<string, int> userIndex = new(StringComparer.Ordinal);
     private readonly List<string> userIds = [];
     private readonly List<long> userTotals = [];
     private readonly List<byte> userLevels = [];
+    private readonly List<byte> userNearEdge = [];
+    private readonly List<byte> ideaNearEdge = [];
     private readonly Dictionary<string, int> ideaIndex = new(StringComparer.Ordinal);
     private readonly List<string> ideaIds = [];
     private readonly List<long> ideaCounts = [];
@@ -28,15 +31,15 @@ public sealed class ExpectedFold
 
     private ExpectedFold(DateTimeOffset now) => this.now = now;
 
-    /// <summary>Folds events.ndjson and, when present, registers the users of directory.csv (its first column).</summary>
+    /// <summary>Folds events.ndjson and, when present, registers the users of directory.csv with their groups.</summary>
     public static ExpectedAnswers Compute(string eventsPath, string? directoryPath, DateTimeOffset now)
     {
         var fold = new ExpectedFold(now);
         if (directoryPath is not null && File.Exists(directoryPath))
         {
-            foreach (var row in File.ReadLines(directoryPath).Skip(1).Where(l => l.Length > 0))
+            foreach (var (userId, groups) in Dimensions.ReadDirectory(directoryPath))
             {
-                fold.User(row[..row.IndexOf(',', StringComparison.Ordinal)]);
+                fold.userGroups[fold.User(userId)] = groups;
             }
         }
         foreach (var line in File.ReadLines(eventsPath))
@@ -71,10 +74,11 @@ public sealed class ExpectedFold
         var ticks = e.OccurredAt.UtcTicks;
 
         userTotals[user * EventTypes.Count + (int)type]++;
+        var nearEdge = Windows.NearEdges(ticks, now.UtcTicks);
+        userNearEdge[user] |= nearEdge;
         for (var w = 0; w < Windows.Names.Length; w++)
         {
-            var inWindow = ticks <= now.UtcTicks && (Windows.Lengths[w] is not { } length || ticks > now.UtcTicks - length.Ticks);
-            if (inWindow && userLevels[user * Windows.Names.Length + w] < level)
+            if (Windows.Holds(w, ticks, now.UtcTicks) && userLevels[user * Windows.Names.Length + w] < level)
             {
                 userLevels[user * Windows.Names.Length + w] = level;
             }
@@ -87,6 +91,11 @@ public sealed class ExpectedFold
         }
         ref var highest = ref CollectionsMarshal.GetValueRefOrAddDefault(participation, (idea, user), out _);
         highest = Math.Max(highest, level);
+        if (type.IsContribution(e.ThreadId is not null))
+        {
+            ideaNearEdge[idea] |= nearEdge;
+            Contributed(idea, user, ticks);
+        }
 
         var ideaLevel = e.ThreadId is null;
         if (ideaLevel && type == EventType.Create && (owners[idea] is not { } owner || Earlier(ticks, e.EventId, owner.Ticks, owner.EventId)))
@@ -132,12 +141,14 @@ public sealed class ExpectedFold
                 tierTotals[Windows.Names[w]][levels[w]]++;
             }
             users[u] = new UserAnswer(userIds[u], new string(levels.Select(Tiers.Letter).ToArray()),
-                Slice(userTotals, u), following[u]);
+                Slice(userTotals, u), following[u], userNearEdge[u]);
         }
+        var reach = Reach();
         var ideas = Enumerable.Range(0, ideaIds.Count)
-            .Select(i => new IdeaAnswer(ideaIds[i], owners[i]?.UserId, threads[i].Count, followers[i], Slice(ideaCounts, i), participants[(i * 3)..(i * 3 + 3)]))
+            .Select(i => new IdeaAnswer(ideaIds[i], owners[i]?.UserId, threads[i].Count, followers[i], Slice(ideaCounts, i),
+                participants[(i * 3)..(i * 3 + 3)], reach[i], ideaNearEdge[i]))
             .ToArray();
-        return new ExpectedAnswers(now, lines, seen.Count, users, ideas, tierTotals);
+        return new ExpectedAnswers(now, lines, seen.Count, users, ideas, tierTotals, Ties(), EdgesKnown: true);
     }
 
     private int User(string id)
@@ -148,6 +159,8 @@ public sealed class ExpectedFold
             userIds.Add(id);
             userTotals.AddRange(new long[EventTypes.Count]);
             userLevels.AddRange(new byte[Windows.Names.Length]);
+            userNearEdge.Add(0);
+            userGroups.Add(Dimensions.UnknownGroups);
         }
         return index;
     }
@@ -159,6 +172,7 @@ public sealed class ExpectedFold
             ideaIndex.Add(id, index = ideaIds.Count);
             ideaIds.Add(id);
             ideaCounts.AddRange(new long[EventTypes.Count]);
+            ideaNearEdge.Add(0);
             owners.Add(null);
             threads.Add(new HashSet<string>(StringComparer.Ordinal));
         }

@@ -4,8 +4,12 @@ namespace Collaboration.LoadGen;
 /// The outcome of <c>verify</c>. <see cref="Differences"/> is sorted and holds at most the first
 /// <see cref="Verifier.MaxListed"/>; <see cref="DifferenceCount"/> counts them all.
 /// </summary>
-public sealed record VerifyReport(int Users, int Ideas, bool WindowsCompared, long DifferenceCount, IReadOnlyList<string> Differences)
+/// <param name="TieAnswers">The <c>/v1/stats/ties</c> answers compared, one per window and dimension.</param>
+/// <param name="WindowedSkipped">Windowed user or idea reads not compared: an event near a window's edge, or the clock moved on.</param>
+public sealed record VerifyReport(
+    int Users, int Ideas, int TieAnswers, bool WindowsCompared, long WindowedSkipped, long DifferenceCount, IReadOnlyList<string> Differences)
 {
     public override string ToString() =>
-        $"compared {Users:N0} users ({(WindowsCompared ? "all windows" : "window=all only")}) and {Ideas:N0} ideas: {DifferenceCount:N0} differences";
+        $"compared {Users:N0} users and {Ideas:N0} ideas ({(WindowsCompared ? $"all windows, {WindowedSkipped:N0} windowed reads left out near a window edge" : "window=all only")}) " +
+        $"and {TieAnswers:N0} tie answers (all windows): {DifferenceCount:N0} differences";
 }

@@ -21,9 +21,11 @@ public static class Workload
         }
 
         // The answers come from reading the files back, not from the generator's own bookkeeping.
+        var fold = System.Diagnostics.Stopwatch.StartNew();
         var expected = ExpectedFold.Compute(files.Events, files.Directory, options.Now);
         expected.Save(files.Expected);
-        log?.WriteLine($"wrote {expected.Lines:N0} event lines ({expected.Lines - expected.Events:N0} repeated) and the expected answers to {files.Folder}");
+        log?.WriteLine($"wrote {expected.Lines:N0} event lines ({expected.Lines - expected.Events:N0} repeated) and the expected answers " +
+            $"(folded in {fold.Elapsed.TotalSeconds:F1} s) to {files.Folder}");
         return expected;
     }
 }
