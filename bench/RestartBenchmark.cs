@@ -31,15 +31,27 @@ public sealed class RestartBenchmark(Settings settings)
 
     public Series ResidentStarted { get; } = new("MiB");
 
+    public Series ResidentStartedCollected { get; } = new("MiB");
+
     public Series ResidentUsers { get; } = new("MiB");
+
+    public Series ResidentUsersCollected { get; } = new("MiB");
 
     public Series ResidentIdeas { get; } = new("MiB");
 
+    public Series ResidentIdeasCollected { get; } = new("MiB");
+
     public Series PerUser { get; } = new("bytes");
+
+    public Series PerUserCollected { get; } = new("bytes");
 
     public Series PerIdea { get; } = new("bytes");
 
+    public Series PerIdeaCollected { get; } = new("bytes");
+
     public Series PerGrain { get; } = new("bytes");
+
+    public Series PerGrainCollected { get; } = new("bytes");
 
     public Series UserGrainRate { get; } = new("grains/s");
 
@@ -156,22 +168,32 @@ public sealed class RestartBenchmark(Settings settings)
         IdeaEventRate.Add(ideas.Sum(idea => idea.Events) / elapsed);
         var afterIdeas = await ResidentAsync(service);
 
-        ResidentStarted.Add(started / MiB);
-        ResidentUsers.Add(afterUsers / MiB);
-        ResidentIdeas.Add(afterIdeas / MiB);
-        PerUser.Add((afterUsers - started) / (double)company.Users.Count);
-        PerIdea.Add((afterIdeas - afterUsers) / (double)company.Ideas.Count);
-        PerGrain.Add((afterIdeas - started) / (double)(company.Users.Count + company.Ideas.Count));
-        return ((afterUsers - started) / (double)company.Users.Count, cold.Percentile(99));
+        ResidentStarted.Add(started.Bytes / MiB);
+        ResidentUsers.Add(afterUsers.Bytes / MiB);
+        ResidentIdeas.Add(afterIdeas.Bytes / MiB);
+        ResidentStartedCollected.Add(started.Collected / MiB);
+        ResidentUsersCollected.Add(afterUsers.Collected / MiB);
+        ResidentIdeasCollected.Add(afterIdeas.Collected / MiB);
+        var (userGrains, ideaGrains) = (company.Users.Count, company.Ideas.Count);
+        PerUser.Add((afterUsers.Bytes - started.Bytes) / (double)userGrains);
+        PerIdea.Add((afterIdeas.Bytes - afterUsers.Bytes) / (double)ideaGrains);
+        PerGrain.Add((afterIdeas.Bytes - started.Bytes) / (double)(userGrains + ideaGrains));
+        PerUserCollected.Add((afterUsers.Collected - started.Collected) / (double)userGrains);
+        PerIdeaCollected.Add((afterIdeas.Collected - afterUsers.Collected) / (double)ideaGrains);
+        PerGrainCollected.Add((afterIdeas.Collected - started.Collected) / (double)(userGrains + ideaGrains));
+        return ((afterUsers.Collected - started.Collected) / (double)userGrains, cold.Percentile(99));
     }
 
     private Task<ServiceProcess> StartAsync(string data, bool analytics) =>
         ServiceProcess.StartAsync(settings.ApiAssembly, data, new Dictionary<string, string> { ["Analytics__Enabled"] = analytics ? "true" : "false" });
 
-    private static async Task<long> ResidentAsync(ServiceProcess service)
+    /// <summary>Resident bytes as they are, then after a forced full GC.</summary>
+    private static async Task<(long Bytes, long Collected)> ResidentAsync(ServiceProcess service)
     {
         await Task.Delay(TimeSpan.FromSeconds(1)); // let the last answers' work finish before reading the process
-        return service.ResidentBytes;
+        var bytes = service.ResidentBytes;
+        await service.CollectGarbageAsync();
+        return (bytes, service.ResidentBytes);
     }
 
     /// <summary>Reads every path, <see cref="Concurrency"/> at a time; returns the seconds it took.</summary>
@@ -210,17 +232,18 @@ public sealed class RestartBenchmark(Settings settings)
             $"`Analytics:Enabled=false`, so the read model's memory is not in these numbers (it is measured apart below). After startup and two reads of ids that do not exist " +
             $"(compiling the read paths), it reads every user (`GET /v1/users/{{id}}`) and then every idea (`GET /v1/ideas/{{id}}`), activating {company.Users.Count:N0} user and " +
             $"{company.Ideas.Count:N0} idea grains (counted from the answers; Orleans' own system grains come on top). Resident memory is the api's resident set (`VmRSS`), read 1 s after " +
-            "each step, without a forced GC (the api runs server GC, as deployed), so a delta also holds garbage not yet collected. Per grain = the delta over the grains activated in that step.");
-        report.Table(["measure", "min / median / max", "target"],
+            "each step as it is (the api runs server GC, as deployed, so it also holds garbage not yet collected), then again after a full GC forced over EventPipe as dotnet-gcdump does. " +
+            "Per grain = the delta over the grains activated in that step. Each cell is min / median / max over the rounds.");
+        report.Table(["measure", "resident", "after a forced full GC", "target"],
         [
-            ["resident after startup", ResidentStarted.Spread(), ""],
-            ["resident after every user", ResidentUsers.Spread(), ""],
-            ["resident after every idea", ResidentIdeas.Spread(), ""],
-            ["per user grain", PerUser.Spread(), "< 4,096 bytes"],
-            [$"per idea grain (`{PopularIdea}` holds {popular:N0} events)", PerIdea.Spread(), ""],
-            ["per active grain, users and ideas", PerGrain.Spread(), ""],
-            ["analytics on: resident once the replay is done", AnalyticsResident.Spread(), ""],
+            ["after startup", ResidentStarted.Spread(), ResidentStartedCollected.Spread(), ""],
+            ["after every user", ResidentUsers.Spread(), ResidentUsersCollected.Spread(), ""],
+            ["after every idea", ResidentIdeas.Spread(), ResidentIdeasCollected.Spread(), ""],
+            ["per user grain", PerUser.Spread(), PerUserCollected.Spread(), "< 4,096 bytes"],
+            [$"per idea grain (`{PopularIdea}` holds {popular:N0} events)", PerIdea.Spread(), PerIdeaCollected.Spread(), ""],
+            ["per active grain, users and ideas", PerGrain.Spread(), PerGrainCollected.Spread(), ""],
         ]);
+        report.Line($"Analytics on, measured apart: resident once the replay is done (no forced GC) {AnalyticsResident.Spread()}.");
         report.Section("Recovery from the journal (benchmark 6)");
         report.Line($"The same restarts. (a) With analytics on, the participation read model replays every user stream ({company.UserEvents:N0} events: interactions plus one profile " +
             "event per directory row) from the start of the process; `GET /v1/stats/participation` answers once it has caught up, so the replay time is counted from starting the " +

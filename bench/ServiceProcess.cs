@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Diagnostics.Tracing;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Diagnostics.NETCore.Client;
 
 namespace Collaboration.Bench;
 
@@ -103,6 +105,21 @@ public sealed class ServiceProcess : IAsyncDisposable
             process.Refresh();
             return process.WorkingSet64;
         }
+    }
+
+    /// <summary>
+    /// Makes the process run a full blocking GC the way dotnet-gcdump does: an EventPipe session with the runtime's
+    /// GC heap collect keyword, which the runtime answers with an induced collection.
+    /// </summary>
+    public async Task CollectGarbageAsync()
+    {
+        const long gcHeapCollectKeyword = 0x800000;
+        var provider = new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational, gcHeapCollectKeyword);
+        using var session = await new DiagnosticsClient(process.Id).StartEventPipeSessionAsync([provider], requestRundown: false, token: CancellationToken.None);
+        var drain = session.EventStream.CopyToAsync(Stream.Null);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // the collection is asynchronous to the session; no event is parsed to see it end
+        await session.StopAsync(CancellationToken.None);
+        await drain;
     }
 
     public async ValueTask DisposeAsync()
