@@ -120,9 +120,9 @@ public sealed class RestartBenchmark(Settings settings)
                 AnalyticsResident.Add(service.ResidentBytes / MiB);
                 return replay.TotalSeconds;
             }
-            if (service.Uptime > TimeSpan.FromMinutes(15))
+            if (service.Uptime > TimeSpan.FromMinutes(30))
             {
-                throw new InvalidOperationException($"participation still answers {(int)response.StatusCode} after 15 minutes");
+                throw new InvalidOperationException($"participation still answers {(int)response.StatusCode} after 30 minutes");
             }
             await Task.Delay(100); // polling a replay in another process
         }
