@@ -6,6 +6,12 @@ using Collaboration.Bench;
 //   dotnet run --project bench -c Release -- --smoke      a tiny run that only proves the harness works
 // Options: --employees N, --days N, --rounds N, --work DIR (generated files and stores; outside the repository),
 // --out FILE, --no-build (use the api and loadgen already built).
+if (args is [EmptyEndpoint.Option, var emptyEndpointUrl])
+{
+    // A child process of benchmark 2: the HTTP ceiling.
+    await EmptyEndpoint.RunAsync(emptyEndpointUrl);
+    return;
+}
 var options = args.Select((value, index) => (value, index)).Where(a => a.value.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(a => a.value, a => a.index + 1 < args.Length && !args[a.index + 1].StartsWith("--", StringComparison.Ordinal) ? args[a.index + 1] : "");
 var smoke = options.ContainsKey("--smoke");
@@ -46,6 +52,14 @@ Console.WriteLine("analytics on versus off, and dashboard reads");
 var analytics = new AnalyticsBenchmark(settings);
 await analytics.RunAsync();
 analytics.Report(report);
+Console.WriteLine("single-event ingestion versus an empty endpoint");
+var ingestion = new IngestionBenchmark(settings);
+await ingestion.RunAsync();
+ingestion.Report(report);
+Console.WriteLine("memory and recovery after a restart");
+var restart = new RestartBenchmark(settings);
+await restart.RunAsync();
+restart.Report(report);
 
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.ReportPath))!);
 File.WriteAllText(settings.ReportPath, report.ToString());

@@ -1,32 +1,40 @@
 using System.Diagnostics;
+using System.Diagnostics.Tracing;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Diagnostics.NETCore.Client;
 
 namespace Collaboration.Bench;
 
-/// <summary>The api (embedded silo and SQLite) as a child process on free ports and its own data folder.</summary>
+/// <summary>
+/// A child process serving HTTP on a free port: the api (embedded silo and SQLite, its own data folder), or the empty
+/// endpoint that measures the HTTP ceiling.
+/// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process process;
+    private readonly long startedAt;
 
-    private ServiceProcess(Process process, string url)
+    private ServiceProcess(Process process, long startedAt, string url)
     {
         this.process = process;
+        this.startedAt = startedAt;
         Url = url;
     }
 
     public string Url { get; }
 
-    public static async Task<ServiceProcess> StartAsync(string apiAssembly, string dataDirectory, IReadOnlyDictionary<string, string> settings)
+    /// <summary>From starting the process until <c>/health</c> first answered.</summary>
+    public TimeSpan Startup { get; private set; }
+
+    /// <summary>Time since the process was started.</summary>
+    public TimeSpan Uptime => Stopwatch.GetElapsedTime(startedAt);
+
+    public static Task<ServiceProcess> StartAsync(string apiAssembly, string dataDirectory, IReadOnlyDictionary<string, string> settings)
     {
         Directory.CreateDirectory(dataDirectory);
         var url = $"http://127.0.0.1:{FreePort()}";
-        var start = new ProcessStartInfo("dotnet", [apiAssembly])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = dataDirectory,
-        };
+        var start = new ProcessStartInfo("dotnet", [apiAssembly]) { WorkingDirectory = dataDirectory };
         start.Environment["ASPNETCORE_URLS"] = url;
         start.Environment["COLLAB_DATA_DIR"] = dataDirectory;
         start.Environment["Orleans__SiloPort"] = FreePort().ToString();
@@ -35,29 +43,57 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             start.Environment[key] = value;
         }
-        var process = Process.Start(start) ?? throw new InvalidOperationException("the api did not start");
+        return LaunchAsync(start, url);
+    }
+
+    /// <summary>This program in its <see cref="EmptyEndpoint"/> mode, with server GC like the api.</summary>
+    public static Task<ServiceProcess> StartEmptyEndpointAsync()
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+        var start = new ProcessStartInfo("dotnet", [typeof(ServiceProcess).Assembly.Location, EmptyEndpoint.Option, url]);
+        start.Environment["DOTNET_gcServer"] = "1";
+        return LaunchAsync(start, url);
+    }
+
+    private static async Task<ServiceProcess> LaunchAsync(ProcessStartInfo start, string url)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        var startedAt = Stopwatch.GetTimestamp();
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start");
         // Drain the output so the child never blocks on a full pipe.
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var service = new ServiceProcess(process, url);
+        var service = new ServiceProcess(process, startedAt, url);
         using var client = new HttpClient();
-        var deadline = Stopwatch.StartNew();
         while (true)
         {
-            try
+            if (await IsHealthyAsync(client, url))
             {
-                using var health = await client.GetAsync(url + "/health");
-                if (health.IsSuccessStatusCode)
-                {
-                    return service;
-                }
+                service.Startup = service.Uptime;
+                return service;
             }
-            catch (HttpRequestException) when (deadline.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
+            if (service.Uptime > TimeSpan.FromSeconds(60) || process.HasExited)
             {
-                await Task.Delay(200); // polling a starting process, not synchronising a test
+                await service.DisposeAsync();
+                throw new InvalidOperationException($"{url} did not become healthy");
             }
+            await Task.Delay(200); // polling a starting process, not synchronising a test
+        }
+    }
+
+    private static async Task<bool> IsHealthyAsync(HttpClient client, string url)
+    {
+        try
+        {
+            using var health = await client.GetAsync(url + "/health");
+            return health.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false; // not listening yet
         }
     }
 
@@ -69,6 +105,21 @@ public sealed class ServiceProcess : IAsyncDisposable
             process.Refresh();
             return process.WorkingSet64;
         }
+    }
+
+    /// <summary>
+    /// Makes the process run a full blocking GC the way dotnet-gcdump does: an EventPipe session with the runtime's
+    /// GC heap collect keyword, which the runtime answers with an induced collection.
+    /// </summary>
+    public async Task CollectGarbageAsync()
+    {
+        const long gcHeapCollectKeyword = 0x800000;
+        var provider = new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational, gcHeapCollectKeyword);
+        using var session = await new DiagnosticsClient(process.Id).StartEventPipeSessionAsync([provider], requestRundown: false, token: CancellationToken.None);
+        var drain = session.EventStream.CopyToAsync(Stream.Null);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // the collection is asynchronous to the session; no event is parsed to see it end
+        await session.StopAsync(CancellationToken.None);
+        await drain;
     }
 
     public async ValueTask DisposeAsync()

@@ -28,6 +28,9 @@ public sealed partial class BenchSmokeTests
         Assert.Contains("- Machine: ", text);
         Assert.Matches(OnOffRatio(), text);
         Assert.Matches(IdleParticipationRead(), text);
+        Assert.Matches(SingleEventP99(), text);
+        Assert.Matches(PerUserGrain(), text);
+        Assert.Matches(ColdUserRead(), text);
     }
 
     [GeneratedRegex(@"\| on / off \| \d+\.\d\d / \d+\.\d\d / \d+\.\d\d")]
@@ -35,4 +38,13 @@ public sealed partial class BenchSmokeTests
 
     [GeneratedRegex(@"participation\?by=country` idle \| 20 \| \d+\.\d\d ms \| \d+\.\d\d ms")]
     private static partial Regex IdleParticipationRead();
+
+    [GeneratedRegex(@"\| p99 latency \| [\d.]+ / [\d.]+ / [\d.]+ ms \| [\d.]+ / [\d.]+ / [\d.]+ ms \| [\d.]+ / ")]
+    private static partial Regex SingleEventP99();
+
+    [GeneratedRegex(@"\| per user grain \| -?[\d,]+ / -?[\d,]+ / -?[\d,]+ bytes \| -?[\d,]+ / ")]
+    private static partial Regex PerUserGrain();
+
+    [GeneratedRegex(@"\| cold user read p99 \| [\d.]+ / [\d.]+ / [\d.]+ ms")]
+    private static partial Regex ColdUserRead();
 }

@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Collaboration.Bench;
+
+/// <summary>
+/// The HTTP ceiling for single-event ingestion: Kestrel answering <c>POST /v1/events</c> with 202 and doing no work.
+/// This program runs it in a child process when started with <c>--empty-endpoint URL</c>.
+/// </summary>
+public static class EmptyEndpoint
+{
+    public const string Option = "--empty-endpoint";
+
+    public static async Task RunAsync(string url)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(url);
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.MapGet("/health", () => Results.Ok());
+        app.MapPost("/v1/events", () => Results.StatusCode(StatusCodes.Status202Accepted));
+        await app.RunAsync();
+    }
+}
