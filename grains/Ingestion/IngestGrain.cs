@@ -16,8 +16,11 @@ namespace Collaboration.Ingestion;
 /// 3. user and idea grains store the rest, in parallel, one call per grain for the whole request.
 /// Duplicates are delivered again: a retry may follow an attempt that stopped halfway, and the journal skips what a
 /// stream already holds. An exception means some grain may not have stored an event: the caller retries.
+/// The grain holds no state, so it is reentrant: a stateless worker that waited for the journal one request at a time
+/// would let only one request per core be in flight in the silo, leaving group commit little to batch.
 /// </summary>
 [StatelessWorker]
+[Reentrant]
 public sealed class IngestGrain(IEventLedger ledger) : Grain, IIngestGrain
 {
     public async Task<IngestResult[]> IngestAsync(Interaction[] events)
