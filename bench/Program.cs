@@ -5,7 +5,7 @@ using Collaboration.Bench;
 //   dotnet run --project bench -c Release                 the full run; the report goes to bench/results/
 //   dotnet run --project bench -c Release -- --smoke      a tiny run that only proves the harness works
 // Options: --employees N, --days N, --rounds N, --work DIR (generated files and stores; outside the repository),
-// --out FILE, --no-build (use the api and loadgen already built).
+// --out FILE, --no-build (use the api and loadgen already built), --only 1,7 (those benchmarks; default all).
 var options = args.Select((value, index) => (value, index)).Where(a => a.value.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(a => a.value, a => a.index + 1 < args.Length && !args[a.index + 1].StartsWith("--", StringComparison.Ordinal) ? args[a.index + 1] : "");
 var smoke = options.ContainsKey("--smoke");
@@ -14,6 +14,8 @@ var root = FindRoot();
 var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
 var work = options.GetValueOrDefault("--work") is { Length: > 0 } w ? w : Path.Combine(Path.GetTempPath(), "collaboration-bench");
 int Number(string name, int fallback) => options.GetValueOrDefault(name) is { Length: > 0 } v ? int.Parse(v) : fallback;
+var only = options.GetValueOrDefault("--only") is { Length: > 0 } list ? list.Split(',').Select(int.Parse).ToHashSet() : null;
+bool Runs(params int[] benchmarks) => only is null || benchmarks.Any(only.Contains);
 var settings = new Settings
 {
     Employees = Number("--employees", smoke ? 2_000 : 120_000),
@@ -25,6 +27,7 @@ var settings = new Settings
         : smoke ? Path.Combine(work, "smoke.md") : Path.Combine(root, "bench", "results", $"benchmarks-{DateTime.UtcNow:yyyy-MM-dd}.md"),
     ApiAssembly = Path.Combine(root, "api", "bin", configuration, "net10.0", "Collaboration.Api.dll"),
     LoadGenAssembly = Path.Combine(root, "tools", "loadgen", "bin", configuration, "net10.0", "Collaboration.LoadGen.dll"),
+    SiloAssembly = Path.Combine(root, "silo", "bin", configuration, "net10.0", "Collaboration.Silo.dll"),
     CommandLine = "dotnet run --project bench -c Release --" + string.Concat(args.Select(a => " " + a)),
 };
 
@@ -32,6 +35,7 @@ if (!options.ContainsKey("--no-build"))
 {
     Build(root, "api/Collaboration.Api.csproj", configuration);
     Build(root, "tools/loadgen/Collaboration.LoadGen.csproj", configuration);
+    Build(root, "silo/Collaboration.Silo.csproj", configuration);
 }
 Directory.CreateDirectory(work);
 if (!File.Exists(Path.Combine(settings.CompanyDirectory, "events.ndjson")))
@@ -42,10 +46,20 @@ if (!File.Exists(Path.Combine(settings.CompanyDirectory, "events.ndjson")))
 settings.Events = File.ReadLines(Path.Combine(settings.CompanyDirectory, "events.ndjson")).LongCount();
 
 var report = new Report(smoke ? "Benchmark smoke run" : "Benchmarks", settings);
-Console.WriteLine("analytics on versus off, and dashboard reads");
-var analytics = new AnalyticsBenchmark(settings);
-await analytics.RunAsync();
-analytics.Report(report);
+if (Runs(1))
+{
+    Console.WriteLine("durable ingestion: the service versus a bulk write of the same rows");
+    var ingestion = new IngestionBenchmark(settings);
+    await ingestion.RunAsync();
+    ingestion.Report(report);
+}
+if (Runs(5, 7))
+{
+    Console.WriteLine("analytics on versus off, and dashboard reads");
+    var analytics = new AnalyticsBenchmark(settings);
+    await analytics.RunAsync();
+    analytics.Report(report);
+}
 
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.ReportPath))!);
 File.WriteAllText(settings.ReportPath, report.ToString());
