@@ -5,7 +5,7 @@ using Collaboration.Bench;
 //   dotnet run --project bench -c Release                 the full run; the report goes to bench/results/
 //   dotnet run --project bench -c Release -- --smoke      a tiny run that only proves the harness works
 // Options: --employees N, --days N, --rounds N, --work DIR (generated files and stores; outside the repository),
-// --out FILE, --no-build (use the api and loadgen already built), --only 1,7 (those benchmarks; default all).
+// --out FILE, --no-build (use the api and loadgen already built), --only 1,3,7 (those benchmarks; default all).
 var options = args.Select((value, index) => (value, index)).Where(a => a.value.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(a => a.value, a => a.index + 1 < args.Length && !args[a.index + 1].StartsWith("--", StringComparison.Ordinal) ? args[a.index + 1] : "");
 var smoke = options.ContainsKey("--smoke");
@@ -52,6 +52,13 @@ if (Runs(1))
     var ingestion = new IngestionBenchmark(settings);
     await ingestion.RunAsync();
     ingestion.Report(report);
+}
+if (Runs(3))
+{
+    Console.WriteLine("grain-only ingestion: durable versus memory storage");
+    var grains = new GrainIngestionBenchmark(settings);
+    await grains.RunAsync();
+    grains.Report(report);
 }
 if (Runs(5, 7))
 {
