@@ -9,11 +9,11 @@ namespace Collaboration.Bench;
 /// </summary>
 public sealed class MemoryEventJournal : IEventJournal
 {
-    private readonly ConcurrentDictionary<string, Stream> streams = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StreamLog> streams = new(StringComparer.Ordinal);
 
     public Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long afterVersion, CancellationToken ct = default)
     {
-        var stream = streams.GetOrAdd(streamId, _ => new Stream());
+        var stream = streams.GetOrAdd(streamId, _ => new StreamLog());
         lock (stream)
         {
             return Task.FromResult<IReadOnlyList<StoredEvent>>(stream.Events.Skip((int)afterVersion).ToList());
@@ -22,7 +22,7 @@ public sealed class MemoryEventJournal : IEventJournal
 
     public Task<AppendResult> TryAppendAsync(string streamId, long expectedVersion, IReadOnlyList<JournalEvent> events, CancellationToken ct = default)
     {
-        var stream = streams.GetOrAdd(streamId, _ => new Stream());
+        var stream = streams.GetOrAdd(streamId, _ => new StreamLog());
         lock (stream)
         {
             if (stream.Events.Count != expectedVersion)
@@ -44,7 +44,7 @@ public sealed class MemoryEventJournal : IEventJournal
 
     public Task<StreamHistory> LoadAsync(string streamId, CancellationToken ct = default)
     {
-        var stream = streams.GetOrAdd(streamId, _ => new Stream());
+        var stream = streams.GetOrAdd(streamId, _ => new StreamLog());
         lock (stream)
         {
             var snapshot = stream.Snapshot;
@@ -54,7 +54,7 @@ public sealed class MemoryEventJournal : IEventJournal
 
     public Task SaveSnapshotAsync(string streamId, StreamSnapshot snapshot, CancellationToken ct = default)
     {
-        var stream = streams.GetOrAdd(streamId, _ => new Stream());
+        var stream = streams.GetOrAdd(streamId, _ => new StreamLog());
         lock (stream)
         {
             if (stream.Snapshot is null || snapshot.Version > stream.Snapshot.Version)
@@ -71,7 +71,7 @@ public sealed class MemoryEventJournal : IEventJournal
     public Task<long> FeedHeadAsync(CancellationToken ct = default) =>
         throw new NotSupportedException("The benchmark's memory journal has no feed; run with Analytics:Enabled=false.");
 
-    private sealed class Stream
+    private sealed class StreamLog
     {
         public List<StoredEvent> Events { get; } = [];
 
