@@ -132,7 +132,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.Dispose();
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

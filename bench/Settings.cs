@@ -19,6 +19,8 @@ public sealed class Settings
 
     public required string LoadGenAssembly { get; init; }
 
+    public required string SiloAssembly { get; init; }
+
     public required string CommandLine { get; init; }
 
     public string CompanyDirectory => Path.Combine(WorkDirectory, $"company-{Employees}-{Days}d");

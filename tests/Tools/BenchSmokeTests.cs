@@ -26,12 +26,20 @@ public sealed partial class BenchSmokeTests
         Assert.True(bench.ExitCode == 0, await output + await error);
         var text = await File.ReadAllTextAsync(report);
         Assert.Contains("- Machine: ", text);
+        Assert.Equal(new[] { "embedded SQLite", "PostgreSQL" }, ServiceBulkRatio().Matches(text).Select(match => match.Groups[1].Value));
+        Assert.Matches(DurableMemoryRatio(), text);
         Assert.Matches(OnOffRatio(), text);
         Assert.Matches(IdleParticipationRead(), text);
         Assert.Matches(SingleEventP99(), text);
         Assert.Matches(PerUserGrain(), text);
         Assert.Matches(ColdUserRead(), text);
     }
+
+    [GeneratedRegex(@"\| (embedded SQLite|PostgreSQL) \| service / bulk write \| \d+\.\d\d / \d+\.\d\d / \d+\.\d\d")]
+    private static partial Regex ServiceBulkRatio();
+
+    [GeneratedRegex(@"\| durable / memory \| \d+\.\d\d / \d+\.\d\d / \d+\.\d\d")]
+    private static partial Regex DurableMemoryRatio();
 
     [GeneratedRegex(@"\| on / off \| \d+\.\d\d / \d+\.\d\d / \d+\.\d\d")]
     private static partial Regex OnOffRatio();

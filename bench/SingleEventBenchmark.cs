@@ -9,7 +9,7 @@ namespace Collaboration.Bench;
 /// keep-alive connections, next to the HTTP ceiling of the machine: the <see cref="EmptyEndpoint"/> driven by the same
 /// client with the same bodies. Alternating rounds; the service gets a fresh store in each.
 /// </summary>
-public sealed class IngestionBenchmark(Settings settings)
+public sealed class SingleEventBenchmark(Settings settings)
 {
     public const int Clients = 64;
     private const int MaxTimedEvents = 20_000;
