@@ -1,5 +1,6 @@
 using Collaboration.Events;
 using Collaboration.Reads;
+using Orleans.Concurrency;
 
 namespace Collaboration.Ideas;
 
@@ -7,6 +8,8 @@ namespace Collaboration.Ideas;
 public interface IIdeaGrain : IGrainWithStringKey
 {
     /// <summary>Stores interactions on this idea or its threads; those its stream already holds are skipped.</summary>
+    /// <remarks>Interleaves with other calls: calls arriving while an append is in flight are stored together in the next one.</remarks>
+    [AlwaysInterleave]
     Task RecordAsync(Interaction[] events);
 
     /// <summary>Null when no event has named this idea.</summary>

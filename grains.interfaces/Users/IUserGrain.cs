@@ -1,5 +1,6 @@
 using Collaboration.Events;
 using Collaboration.Reads;
+using Orleans.Concurrency;
 
 namespace Collaboration.Users;
 
@@ -7,6 +8,8 @@ namespace Collaboration.Users;
 public interface IUserGrain : IGrainWithStringKey
 {
     /// <summary>Stores the interactions made by this user; those its stream already holds are skipped.</summary>
+    /// <remarks>Interleaves with other calls: calls arriving while an append is in flight are stored together in the next one.</remarks>
+    [AlwaysInterleave]
     Task RecordAsync(Interaction[] events);
 
     /// <summary>Stores a profile change unless the profile is already the current one; returns whether it changed.</summary>

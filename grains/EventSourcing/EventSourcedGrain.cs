@@ -10,7 +10,8 @@ namespace Collaboration.EventSourcing;
 /// Our equivalent of a JournaledGrain with custom storage: the grain's state is a fold of its own stream in the
 /// journal. Activation loads the snapshot plus the tail after it; <see cref="AppendAsync"/> stores events first and
 /// applies only those the journal took as new, so a redelivered event never counts twice and in-memory state never
-/// runs ahead of storage.
+/// runs ahead of storage. Appends requested while one is in flight wait and are then written together (group commit
+/// within the grain), so a popular idea takes one journal write per commit round instead of one per caller.
 /// </summary>
 public abstract class EventSourcedGrain<TState>(IEventJournal journal, IOptions<JournalOptions> options, ILogger logger) : Grain
     where TState : class, IFold<TState>, new()
@@ -18,6 +19,8 @@ public abstract class EventSourcedGrain<TState>(IEventJournal journal, IOptions<
     private long version;
     private long snapshotVersion;
     private long eventsSinceSnapshot;
+    private readonly List<QueuedAppend> queued = [];
+    private bool writing;
 
     protected TState State { get; private set; } = new();
 
@@ -44,7 +47,45 @@ public abstract class EventSourcedGrain<TState>(IEventJournal journal, IOptions<
     }
 
     /// <summary>Stores <paramref name="events"/> and applies those the stream did not hold yet.</summary>
-    protected async Task AppendAsync(IReadOnlyList<IStreamEvent> events)
+    protected Task AppendAsync(IReadOnlyList<IStreamEvent> events)
+    {
+        var append = new QueuedAppend(events);
+        queued.Add(append);
+        if (!writing)
+        {
+            writing = true;
+            WriteQueuedAsync().Ignore();
+        }
+        return append.Stored.Task;
+    }
+
+    /// <summary>Writes what is queued, one journal append per round, until nothing more is waiting.</summary>
+    private async Task WriteQueuedAsync()
+    {
+        try
+        {
+            while (queued.Count > 0)
+            {
+                var round = queued.ToArray();
+                queued.Clear();
+                try
+                {
+                    await WriteAsync(round.Length == 1 ? round[0].Events : round.SelectMany(append => append.Events).ToArray());
+                    Array.ForEach(round, append => append.Stored.TrySetResult());
+                }
+                catch (Exception ex)
+                {
+                    Array.ForEach(round, append => append.Stored.TrySetException(ex));
+                }
+            }
+        }
+        finally
+        {
+            writing = false;
+        }
+    }
+
+    private async Task WriteAsync(IReadOnlyList<IStreamEvent> events)
     {
         var encoded = new JournalEvent[events.Count];
         for (var i = 0; i < encoded.Length; i++)
@@ -95,6 +136,11 @@ public abstract class EventSourcedGrain<TState>(IEventJournal journal, IOptions<
             // A snapshot is only a cache; the events are stored, so the append still succeeded.
             logger.LogWarning(ex, "Snapshot of {Stream} at version {Version} was not saved", StreamId, version);
         }
+    }
+
+    private sealed record QueuedAppend(IReadOnlyList<IStreamEvent> Events)
+    {
+        public TaskCompletionSource Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private bool TryRestore(StreamSnapshot snapshot)

@@ -111,6 +111,26 @@ public class IngestionTests(ClusterFixture fixture) : IClassFixture<ClusterFixtu
     }
 
     [Fact]
+    public async Task Calls_that_arrive_while_an_append_is_in_flight_are_each_stored_and_counted_once()
+    {
+        var idea = fixture.Client.GetGrain<IIdeaGrain>(Make.Id("i"));
+        var ideaId = idea.GetPrimaryKeyString();
+        var shared = Make.Event(Comment, Make.Id("u"), ideaId, At);
+
+        // Forty callers at once, each with an event of its own and the same shared one: they interleave, and the
+        // grain writes what queued up behind one append in the next.
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+            idea.RecordAsync([Make.Event(Comment, Make.Id("u"), ideaId, At.AddMinutes(-i)), shared])));
+
+        Assert.Equal(41, (await idea.GetAsync())!.Counts.Comment);
+        var stored = await fixture.SiloService<IEventJournal>().ReadStreamAsync("idea/" + ideaId, 0);
+        Assert.Equal(Enumerable.Range(1, 41).Select(v => (long)v), stored.Select(e => e.Version));
+        Assert.Equal(41, stored.Select(e => e.Event.EventId).Distinct().Count());
+        var rebuilt = await Replay.FoldAsync<IdeaState>(fixture.SiloService<IEventJournal>(), "idea/" + ideaId);
+        Assert.Equal(Json(await idea.GetAsync()), Json(rebuilt.ToView(ideaId)));
+    }
+
+    [Fact]
     public async Task Every_grain_rebuilt_from_the_journal_alone_equals_the_live_grain()
     {
         var random = new Random(7);
