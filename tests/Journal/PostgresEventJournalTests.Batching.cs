@@ -84,6 +84,30 @@ public sealed partial class PostgresEventJournalTests
         Assert.Equal(["a"], (await journal.ReadStreamAsync(prefix + "29", 0)).Select(e => e.Event.EventId));
     }
 
+    [Fact]
+    public async Task An_append_cancelled_while_it_waits_for_a_batch_is_not_written()
+    {
+        var (journal, _) = Open();
+        var prefix = NewPrefix();
+        await using var connection = await OpenConnectionAsync(connectionString);
+        await using var gate = await connection.BeginTransactionAsync();
+        await InsertAsync(connection, gate, prefix + "gate", 1, "theirs");
+        var held = journal.TryAppendAsync(prefix + "gate", 0, [Event("ours")]);
+        await WaitUntilAnAppendWaitsOnALockAsync();
+        using var cancel = new CancellationTokenSource();
+
+        var cancelled = journal.TryAppendAsync(prefix + "c", 0, [Event("a")], cancel.Token);
+        var kept = journal.TryAppendAsync(prefix + "k", 0, [Event("a")]);
+        await cancel.CancelAsync();
+        await gate.RollbackAsync();
+        await held;
+        var keptResult = await kept;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        Assert.Equal([true], keptResult.Stored);
+        Assert.Empty(await journal.ReadStreamAsync(prefix + "c", 0));
+    }
+
     /// <summary>Polls the server until one of its backends waits for a lock: the batch's insert, on our open row.</summary>
     private async Task WaitUntilAnAppendWaitsOnALockAsync()
     {

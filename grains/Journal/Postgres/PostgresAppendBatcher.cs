@@ -180,9 +180,10 @@ internal sealed class PostgresAppendBatcher(NpgsqlDataSource dataSource)
 
     private static async Task InsertAsync(NpgsqlConnection connection, List<Row> rows)
     {
-        // One statement, so one transaction without a BEGIN or COMMIT round trip. Every writer inserts in (stream,
-        // version) order, so two batches racing on several streams meet at their first shared stream: the later one
-        // waits there for the first to end (then fails on the key if it committed) instead of deadlocking.
+        // One statement, so one transaction without a BEGIN or COMMIT round trip, which the server ends on its own
+        // even if this silo freezes mid-batch. Every writer inserts in (stream, version) order, so two batches racing
+        // on several streams meet at their first shared stream: the later one waits there for the first to end (then
+        // fails on the key if it committed) instead of deadlocking.
         await using var insert = new NpgsqlCommand("""
             INSERT INTO journal_events (stream_id, version, event_id, event_type, data)
             SELECT s, v, i, t, d FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bytea[]) AS r(s, v, i, t, d)
