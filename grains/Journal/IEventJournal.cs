@@ -28,8 +28,9 @@ public interface IEventJournal
     /// previous page. Reading page after page returns every committed event exactly once, never skipping one that
     /// commits later, and each stream's events in version order. A transaction still running does not hold later ones
     /// back: the cursor remembers it, and its events come on the first page read after it commits. A page holds at most
-    /// <paramref name="maxEvents"/> events, except that PostgreSQL never splits one append, so an append larger than
-    /// that comes as one page, and adds the whole of every remembered transaction that has committed since.
+    /// <paramref name="maxEvents"/> events, except that PostgreSQL never splits one transaction (a batch of appends, up
+    /// to a few thousand events), so a larger one comes as one page, and adds the whole of every remembered transaction
+    /// that has committed since.
     /// </summary>
     Task<FeedPage> ReadFeedAsync(string streamPrefix, FeedCursor from, int maxEvents, CancellationToken ct = default);
 

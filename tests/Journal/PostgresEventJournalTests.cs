@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace Collaboration.Tests.Journal;
 
-public sealed class PostgresEventJournalTests : EventJournalContract, IAsyncLifetime
+public sealed partial class PostgresEventJournalTests : EventJournalContract, IAsyncLifetime
 {
     private readonly List<NpgsqlDataSource> dataSources = [];
     private string connectionString = "";

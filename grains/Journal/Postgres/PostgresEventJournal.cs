@@ -1,18 +1,18 @@
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Collaboration.Journal.Postgres;
 
 /// <summary>
-/// The event journal on PostgreSQL. An append is one transaction: it checks the stream head, skips ids the stream
-/// already holds, and inserts the rest at the following versions. Two writers racing on one stream collide on the
-/// primary key (stream_id, version); the loser gets a version conflict and nothing of it is written. Each row records
-/// the id of the transaction that wrote it (column tx, see 004_journal_feed.sql): feed positions are transaction ids,
-/// and a cursor's pending ones are transactions that were still running when it was read.
+/// The event journal on PostgreSQL. Appends are written in batches (<see cref="PostgresAppendBatcher"/>): a batch checks
+/// its streams' heads, skips ids a stream already holds, and inserts the rest at the following versions in one
+/// transaction. Two writers racing on one stream collide on the primary key (stream_id, version); the loser's append
+/// gets a version conflict and nothing of it is written. Each row records the id of the transaction that wrote it
+/// (column tx, see 004_journal_feed.sql): feed positions are transaction ids, and a cursor's pending ones are
+/// transactions that were still running when it was read.
 /// </summary>
 public sealed class PostgresEventJournal(NpgsqlDataSource dataSource) : IEventJournal
 {
-    private const string UniqueViolation = "23505";
+    private readonly PostgresAppendBatcher appends = new(dataSource);
 
     public Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long afterVersion, CancellationToken ct = default) =>
         PostgresErrors.Guard<IReadOnlyList<StoredEvent>>("read", async () =>
@@ -63,67 +63,7 @@ public sealed class PostgresEventJournal(NpgsqlDataSource dataSource) : IEventJo
         });
 
     public Task<AppendResult> TryAppendAsync(string streamId, long expectedVersion, IReadOnlyList<JournalEvent> events, CancellationToken ct = default) =>
-        PostgresErrors.Guard("written", async () =>
-        {
-            await using var connection = await dataSource.OpenConnectionAsync(ct);
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            var head = await HeadAsync(connection, transaction, streamId, ct);
-            if (head != expectedVersion)
-            {
-                return AppendResult.Conflict(head);
-            }
-            var existing = new HashSet<string>(StringComparer.Ordinal);
-            await using (var known = new NpgsqlCommand(
-                "SELECT event_id FROM journal_events WHERE stream_id = $1 AND event_id = ANY($2)", connection, transaction))
-            {
-                known.Parameters.AddWithValue(streamId);
-                known.Parameters.AddWithValue(events.Select(e => e.EventId).ToArray());
-                await using var reader = await known.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
-                {
-                    existing.Add(reader.GetString(0));
-                }
-            }
-            var stored = new bool[events.Count];
-            var rows = new List<(long Version, JournalEvent Event)>();
-            var version = head;
-            for (var i = 0; i < events.Count; i++)
-            {
-                // existing.Add also catches an id repeated within this append.
-                if (existing.Add(events[i].EventId))
-                {
-                    stored[i] = true;
-                    rows.Add((++version, events[i]));
-                }
-            }
-            if (rows.Count == 0)
-            {
-                return new AppendResult(false, head, stored);
-            }
-            await using (var insert = new NpgsqlCommand("""
-                INSERT INTO journal_events (stream_id, version, event_id, event_type, data)
-                SELECT $1, v, i, t, d FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bytea[]) AS r(v, i, t, d)
-                """, connection, transaction))
-            {
-                insert.Parameters.AddWithValue(streamId);
-                insert.Parameters.AddWithValue(rows.Select(r => r.Version).ToArray());
-                insert.Parameters.AddWithValue(rows.Select(r => r.Event.EventId).ToArray());
-                insert.Parameters.AddWithValue(rows.Select(r => r.Event.Type).ToArray());
-                insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Event.Data).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
-                try
-                {
-                    await insert.ExecuteNonQueryAsync(ct);
-                }
-                catch (PostgresException ex) when (ex.SqlState == UniqueViolation)
-                {
-                    // Another writer appended to this stream since we read its head.
-                    await transaction.RollbackAsync(ct);
-                    return AppendResult.Conflict(await HeadAsync(connection, null, streamId, ct));
-                }
-            }
-            await transaction.CommitAsync(ct);
-            return new AppendResult(false, version, stored);
-        });
+        PostgresErrors.Guard("written", () => appends.AppendAsync(streamId, expectedVersion, events, ct));
 
     public Task SaveSnapshotAsync(string streamId, StreamSnapshot snapshot, CancellationToken ct = default) =>
         PostgresErrors.Guard("written", async () =>
@@ -153,8 +93,8 @@ public sealed class PostgresEventJournal(NpgsqlDataSource dataSource) : IEventJo
             // page to tell whether the page's last transaction is complete.
             //
             // A pending transaction's rows come after rows of higher ids read on earlier pages, yet each stream still
-            // reads in version order. An append takes its id at its insert, after reading the stream's head, so after
-            // the stream's previous append committed; a writer racing on the same stream blocks on the primary key
+            // reads in version order. An append (a batch of them) takes its id at its insert, after reading the stream's
+            // head, so after the stream's previous append committed; a writer racing on the same stream blocks on the key
             // until the earlier one ends, and fails if that one committed. So no later append to a stream can have been
             // read while an earlier one is pending, and both in one page come in id order.
             await using var command = dataSource.CreateCommand("""
@@ -256,12 +196,4 @@ public sealed class PostgresEventJournal(NpgsqlDataSource dataSource) : IEventJo
     private static FeedEvent ReadFeedEvent(NpgsqlDataReader reader, int first) =>
         new(reader.GetString(first), reader.GetInt64(first + 1),
             new JournalEvent(reader.GetString(first + 2), reader.GetString(first + 3), (byte[])reader[first + 4]));
-
-    private static async Task<long> HeadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string streamId, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(
-            "SELECT version FROM journal_events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1", connection, transaction);
-        command.Parameters.AddWithValue(streamId);
-        return await command.ExecuteScalarAsync(ct) is long head ? head : 0;
-    }
 }
