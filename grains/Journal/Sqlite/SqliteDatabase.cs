@@ -17,7 +17,7 @@ public sealed class SqliteDatabase : IDisposable
 
     private readonly string connectionString;
 
-    // Our own pool of reader connections, each set up once: memory-mapped reads avoid a pread system call per page.
+    // Our own pool of reader connections, each set up once.
     private readonly ConcurrentBag<SqliteConnection> readers = [];
     private readonly Channel<WriteOperation> queue = Channel.CreateUnbounded<WriteOperation>(new() { SingleReader = true });
     private readonly Thread writerThread;
@@ -85,11 +85,17 @@ public sealed class SqliteDatabase : IDisposable
         }
     }
 
-    private SqliteConnection Open()
+    /// <summary>
+    /// Opens a connection. Only the writer maps the file into memory (no pread system call per page it revisits). Each
+    /// reader would map it again and resident memory counts every mapping: 16 readers activating 30,000 grains showed
+    /// 1.6 GB of resident file pages for a 300 MB file. Readers read through the OS page cache instead, with a small
+    /// cache of their own, for 15% fewer activations per second.
+    /// </summary>
+    private SqliteConnection Open(bool writer = false)
     {
         var connection = new SqliteConnection(connectionString);
         connection.Open();
-        Execute(connection, "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384;");
+        Execute(connection, writer ? "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384;" : "PRAGMA cache_size = -2048;");
         return connection;
     }
 
@@ -209,7 +215,7 @@ public sealed class SqliteDatabase : IDisposable
             }
             try
             {
-                context ??= new SqliteWriteContext(Open());
+                context ??= new SqliteWriteContext(Open(writer: true));
                 context.Begin();
                 foreach (var operation in batch)
                 {
