@@ -27,7 +27,7 @@ public sealed class AnalyticsGrain(IEventJournal journal, ILogger<AnalyticsGrain
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Following the feed in the background keeps a read's catch-up short, and keeps the activation alive.
-        this.RegisterGrainTimer(_ => CatchUpAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromMilliseconds(250))
+        this.RegisterGrainTimer(_ => CatchUpAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromMilliseconds(50))
         {
             KeepAlive = true,
         });
