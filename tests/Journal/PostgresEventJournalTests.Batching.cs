@@ -17,16 +17,11 @@ public sealed partial class PostgresEventJournalTests
     {
         var (journal, _) = Open();
         var prefix = NewPrefix();
-        await using var connection = await OpenConnectionAsync(connectionString);
-        await using var gate = await connection.BeginTransactionAsync();
-        await InsertAsync(connection, gate, prefix + "gate", 1, "theirs");
-        var held = journal.TryAppendAsync(prefix + "gate", 0, [Event("ours")]);
-        await WaitUntilAnAppendWaitsOnALockAsync();
+        await using var writer = await HoldTheWriterAsync(journal, prefix);
 
         var queued = Enumerable.Range(0, 40).Select(i => journal.TryAppendAsync(prefix + i, 0, [Event("a"), Event("b")])).ToArray();
-        await gate.RollbackAsync();
+        var gated = await writer.ReleaseAsync();
         var results = await Task.WhenAll(queued);
-        var gated = await held;
 
         Assert.Equal([true], gated.Stored);
         Assert.All(results, r => Assert.Equal(2, r.Version));
@@ -58,11 +53,7 @@ public sealed partial class PostgresEventJournalTests
     {
         var (journal, _) = Open();
         var prefix = NewPrefix();
-        await using var connection = await OpenConnectionAsync(connectionString);
-        await using var gate = await connection.BeginTransactionAsync();
-        await InsertAsync(connection, gate, prefix + "gate", 1, "theirs");
-        var held = journal.TryAppendAsync(prefix + "gate", 0, [Event("ours")]);
-        await WaitUntilAnAppendWaitsOnALockAsync();
+        await using var writer = await HoldTheWriterAsync(journal, prefix);
         // The other silo's append to "m" is under way: the next batch reads m's head as 0 and then collides on its row.
         await using var otherSilo = await OpenConnectionAsync(connectionString);
         await using var racing = await otherSilo.BeginTransactionAsync();
@@ -70,8 +61,7 @@ public sealed partial class PostgresEventJournalTests
 
         var batch = Enumerable.Range(0, 30).Select(i => journal.TryAppendAsync(prefix + i, 0, [Event("a")]))
             .Append(journal.TryAppendAsync(prefix + "m", 0, [Event("a"), Event("b")])).ToArray();
-        await gate.RollbackAsync();
-        await held;
+        await writer.ReleaseAsync();
         await WaitUntilAnAppendWaitsOnALockAsync();
         await racing.CommitAsync();
         var results = await Task.WhenAll(batch);
@@ -89,23 +79,45 @@ public sealed partial class PostgresEventJournalTests
     {
         var (journal, _) = Open();
         var prefix = NewPrefix();
-        await using var connection = await OpenConnectionAsync(connectionString);
-        await using var gate = await connection.BeginTransactionAsync();
-        await InsertAsync(connection, gate, prefix + "gate", 1, "theirs");
-        var held = journal.TryAppendAsync(prefix + "gate", 0, [Event("ours")]);
-        await WaitUntilAnAppendWaitsOnALockAsync();
+        await using var writer = await HoldTheWriterAsync(journal, prefix);
         using var cancel = new CancellationTokenSource();
 
         var cancelled = journal.TryAppendAsync(prefix + "c", 0, [Event("a")], cancel.Token);
         var kept = journal.TryAppendAsync(prefix + "k", 0, [Event("a")]);
         await cancel.CancelAsync();
-        await gate.RollbackAsync();
-        await held;
+        await writer.ReleaseAsync();
         var keptResult = await kept;
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
         Assert.Equal([true], keptResult.Stored);
         Assert.Empty(await journal.ReadStreamAsync(prefix + "c", 0));
+    }
+
+    /// <summary>Holds the writer (see above) until <see cref="HeldWriter.ReleaseAsync"/>.</summary>
+    private async Task<HeldWriter> HoldTheWriterAsync(IEventJournal journal, string prefix)
+    {
+        var connection = await OpenConnectionAsync(connectionString);
+        var gate = await connection.BeginTransactionAsync();
+        await InsertAsync(connection, gate, prefix + "gate", 1, "theirs");
+        var held = journal.TryAppendAsync(prefix + "gate", 0, [Event("ours")]);
+        await WaitUntilAnAppendWaitsOnALockAsync();
+        return new HeldWriter(connection, gate, held);
+    }
+
+    private sealed record HeldWriter(NpgsqlConnection Connection, NpgsqlTransaction Gate, Task<AppendResult> Held) : IAsyncDisposable
+    {
+        /// <summary>Rolls the open row back, so the held append is written, and then what queued up behind it.</summary>
+        public async Task<AppendResult> ReleaseAsync()
+        {
+            await Gate.RollbackAsync();
+            return await Held;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Gate.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
     }
 
     /// <summary>Polls the server until one of its backends waits for a lock: the batch's insert, on our open row.</summary>
