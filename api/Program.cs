@@ -2,7 +2,7 @@ using Collaboration.Api.Extensions;
 
 // Configuration files are read once, not watched: a watch covers the content root and its subfolders, where the
 // embedded store writes by default (api/data), and handled every write to the database (6% of the CPU under load).
-var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
+var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
 builder.AddCollaborationApi();
 
 var app = builder.Build();
