@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Text.Json;
 using Collaboration.Api.Http;
 using Collaboration.Api.Validation;
 using Collaboration.Events;
@@ -54,36 +52,34 @@ public static class EventsApi
         {
             return problem;
         }
-        using var json = RequestBody.ParseJson(body!, out problem);
-        if (json is null)
+        var items = new List<ReadOnlyMemory<byte>>();
+        if (StrictJson.SplitBatch(body, "events", items) is { } shapeError)
         {
-            return problem!;
+            return Problems.Field(StatusCodes.Status400BadRequest, shapeError);
         }
-        if (json.RootElement.ValueKind != JsonValueKind.Object ||
-            !json.RootElement.TryGetProperty("events", out var items) || items.ValueKind != JsonValueKind.Array)
-        {
-            return Problems.BadRequest("events", "is required: the body must be {\"events\":[...]}");
-        }
-        if (items.GetArrayLength() > MaxBatchEvents)
+        if (items.Count > MaxBatchEvents)
         {
             return Problems.Field(StatusCodes.Status413PayloadTooLarge, new FieldError("events", $"must hold at most {MaxBatchEvents} events"));
         }
 
         var now = clock.UtcNow;
         var rejected = new List<RejectedEvent>();
-        var valid = new List<Interaction>(items.GetArrayLength());
-        var validIndexes = new List<int>(items.GetArrayLength());
-        var index = 0;
-        foreach (var item in items.EnumerateArray())
+        var valid = new List<Interaction>(items.Count);
+        var validIndexes = new List<int>(items.Count);
+        for (var index = 0; index < items.Count; index++)
         {
-            var error = JsonMarshal.GetRawUtf8Value(item).Length > MaxEventBytes
+            using var item = StrictJson.Parse(items[index], "event", out var error);
+            Interaction? interaction = null;
+            error ??= items[index].Length > MaxEventBytes
                 ? new FieldError("event", $"must be at most {MaxEventBytes / RequestBody.KiB} KiB")
-                : EventParser.TryParse(item, now, out var interaction) ?? Keep(interaction!);
+                : EventParser.TryParse(item!.RootElement, now, out interaction);
             if (error is not null)
             {
-                rejected.Add(new RejectedEvent(index, EventParser.EventIdOf(item), error.Field, error.ToString()));
+                rejected.Add(new RejectedEvent(index, EventParser.EventIdOf(items[index]), error.Field, error.ToString()));
+                continue;
             }
-            index++;
+            valid.Add(interaction!);
+            validIndexes.Add(index);
         }
 
         var results = valid.Count > 0 ? await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([.. valid])) : [];
@@ -106,13 +102,6 @@ public static class EventsApi
         }
         rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
         return TypedResults.Ok(new BatchReceipt(accepted, duplicates, rejected));
-
-        FieldError? Keep(Interaction interaction)
-        {
-            valid.Add(interaction);
-            validIndexes.Add(index);
-            return null;
-        }
     }
 }
 

@@ -45,26 +45,12 @@ public static class RequestBody
         return (buffer.ToArray(), null);
     }
 
-    /// <summary>Parses JSON, or names where it is malformed.</summary>
+    /// <summary>Parses a JSON body by the API's rules (<see cref="StrictJson"/>), or answers what is wrong with it.</summary>
     public static JsonDocument? ParseJson(byte[] body, out IResult? problem)
     {
-        problem = null;
-        try
-        {
-            // A duplicated property is ambiguous (which eventId did the app mean?), so it is an error, not last-wins.
-            var json = body.AsMemory();
-            if (json.Span.StartsWith("\uFEFF"u8))
-            {
-                json = json[3..];
-            }
-            return JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false });
-        }
-        catch (JsonException ex)
-        {
-            var reason = ex.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0].TrimEnd('.', ' ');
-            problem = Problems.BadRequest("body", $"malformed JSON at line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}: {reason}");
-            return null;
-        }
+        var json = StrictJson.Parse(body, "body", out var error);
+        problem = error is null ? null : Problems.Field(StatusCodes.Status400BadRequest, error);
+        return json;
     }
 
     private static ProblemHttpResult TooLarge(long limit) =>

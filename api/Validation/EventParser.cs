@@ -17,12 +17,36 @@ public static partial class EventParser
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
     public static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>The event id if the element carries a string one, for reporting a rejected event.</summary>
-    public static string? EventIdOf(JsonElement json) =>
-        json.ValueKind == JsonValueKind.Object && json.TryGetProperty("eventId", out var id) &&
-        id.ValueKind == JsonValueKind.String && JsonText.TryGet(id, out var text)
-            ? text
-            : null;
+    /// <summary>
+    /// The event id if the JSON object names a string one, for reporting a rejected event: read without the JSON rules,
+    /// so an event refused for a duplicated property or its depth is still named (the first eventId wins).
+    /// </summary>
+    public static string? EventIdOf(ReadOnlyMemory<byte> json)
+    {
+        var reader = new Utf8JsonReader(json.Span, new JsonReaderOptions { MaxDepth = int.MaxValue });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isEventId = reader.ValueTextEquals("eventId"u8);
+                reader.Read();
+                if (isEventId)
+                {
+                    return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+                reader.Skip();
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // Not readable as an id (broken text): the rejection names no event.
+        }
+        return null;
+    }
 
     /// <summary>Null and the interaction when the event is valid; otherwise the first problem found.</summary>
     public static FieldError? TryParse(JsonElement json, DateTimeOffset now, out Interaction? interaction)

@@ -91,8 +91,20 @@ public abstract class EventsApiTests(ApiFactory factory)
         { Event(e => { e["type"] = "create"; e["title"] = "PLACEHOLDER"; }).Replace("PLACEHOLDER", "a\\udc00b"), "title" },
         { Event(e => { e["type"] = "create"; e["tags"] = new JsonArray("PLACEHOLDER"); }).Replace("PLACEHOLDER", "\\ud800"), "tags[0]" },
         { Event(e => e["occurredAt"] = "2026-11-26T09:30:00Z\n"), "occurredAt" },
-        { Event(_ => { }).Replace("\"type\":\"like\"", "\"type\":\"like\",\"type\":\"view\""), "body" },
+        { Event(_ => { }).Replace("\"type\":\"like\"", "\"type\":\"like\",\"type\":\"view\""), "type" },
+        { Event(e => e["extra"] = Nested(17)), "body" },
     };
+
+    /// <summary>Arrays nested so that an event holding them is <paramref name="levels"/> levels deep.</summary>
+    private static JsonNode Nested(int levels)
+    {
+        JsonNode node = new JsonArray();
+        for (var level = 3; level <= levels; level++)
+        {
+            node = new JsonArray(node);
+        }
+        return node;
+    }
 
     private static string Event(Action<JsonObject> change)
     {
@@ -237,6 +249,75 @@ public abstract class EventsApiTests(ApiFactory factory)
         Assert.NotNull(rejected[0]!["eventId"]);
         var view = await client.GetNodeAsync($"/v1/ideas/{idea}");
         Assert.Equal((1, 1), (view["counts"]!["view"]!.GetValue<int>(), view["counts"]!["comment"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task A_duplicated_property_names_its_path_with_a_complete_message()
+    {
+        var body = Event(e => e["extra"] = new JsonObject { ["a"] = 1 }).Replace("{\"a\":1}", "{\"a\":1,\"a\":2}");
+
+        using var response = await client.PostRawAsync("/v1/events", body);
+
+        await AssertProblem(response, HttpStatusCode.BadRequest, "extra.a");
+        var problem = await response.ReadNodeAsync();
+        Assert.Equal("appears more than once in the same object", problem["errors"]!["extra.a"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Malformed_json_is_located_by_line_and_byte()
+    {
+        using var response = await client.PostRawAsync("/v1/events", "{\n  \"eventId\": tru }");
+
+        await AssertProblem(response, HttpStatusCode.BadRequest, "body");
+        var message = (await response.ReadNodeAsync())["errors"]!["body"]![0]!.GetValue<string>();
+        Assert.Matches("^malformed JSON at line 2, byte [0-9]+: .+", message);
+    }
+
+    [Fact]
+    public async Task An_item_with_a_duplicated_property_or_nested_too_deep_is_rejected_alone_in_a_batch()
+    {
+        var idea = Make.Id("i");
+        var good = Make.Json(Make.Event(View, Make.Id("u"), idea, Now)).ToJson();
+        var duplicated = Make.Json(Make.Event(Like, Make.Id("u"), idea, Now)).ToJson().Replace("\"type\":\"like\"", "\"type\":\"like\",\"type\":\"view\"");
+        var tooDeep = Event(e => { e["ideaId"] = idea; e["extra"] = Nested(17); });
+        var deepest = Event(e => { e["ideaId"] = idea; e["extra"] = Nested(16); });
+        var body = $"{{\"events\":[{good},{duplicated},{tooDeep},{deepest}]}}";
+
+        using var response = await client.PostRawAsync("/v1/events/batch", body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = await response.ReadNodeAsync();
+        Assert.Equal(2, answer["accepted"]!.GetValue<int>());
+        var rejected = answer["rejected"]!.AsArray();
+        Assert.Equal([(1, "type"), (2, "event")], rejected.Select(r => (r!["index"]!.GetValue<int>(), r["field"]!.GetValue<string>())));
+        Assert.All(rejected, r => Assert.NotNull(r!["eventId"]));
+        var counts = (await client.GetNodeAsync($"/v1/ideas/{idea}"))["counts"]!;
+        Assert.Equal((1, 1), (counts["view"]!.GetValue<int>(), counts["like"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task The_nesting_limit_is_the_same_alone_and_in_a_batch()
+    {
+        var deepest = Event(e => e["extra"] = Nested(16));
+        var tooDeep = Event(e => e["extra"] = Nested(17));
+
+        using var alone = await client.PostRawAsync("/v1/events", deepest);
+        using var tooDeepAlone = await client.PostRawAsync("/v1/events", tooDeep);
+        using var batch = await client.PostRawAsync("/v1/events/batch", $"{{\"events\":[{deepest},{tooDeep}]}}");
+
+        Assert.Equal(HttpStatusCode.Accepted, alone.StatusCode);
+        await AssertProblem(tooDeepAlone, HttpStatusCode.BadRequest, "body");
+        var answer = await batch.ReadNodeAsync();
+        Assert.Equal((0, 1), (answer["accepted"]!.GetValue<int>(), answer["duplicates"]!.GetValue<int>()));
+        Assert.Equal(1, answer["rejected"]![0]!["index"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_batch_with_two_events_arrays_is_refused_whole()
+    {
+        using var response = await client.PostRawAsync("/v1/events/batch", "{\"events\":[],\"events\":[]}");
+
+        await AssertProblem(response, HttpStatusCode.BadRequest, "events");
     }
 
     [Fact]
