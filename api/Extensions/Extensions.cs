@@ -31,7 +31,7 @@ public static class Extensions
 
         builder.Services.AddSingleton(new ApiClock(TimeProvider.System));
         builder.Services.AddOptions<AnalyticsOptions>().Bind(builder.Configuration.GetSection("Analytics"));
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Complete);
         builder.Services.AddExceptionHandler<TransientFailureHandler>();
         builder.Services.AddHealthChecks();
         return builder;

@@ -18,8 +18,43 @@ public static class Problems
 
     public static ProblemHttpResult BadRequest(string field, string message) => Field(StatusCodes.Status400BadRequest, new FieldError(field, message));
 
+    /// <summary>An unknown user, idea or thread; the path's id field (userId, ideaId, threadId) is the one at fault.</summary>
     public static ProblemHttpResult NotFound(string what, string id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No {what} '{id}' is known.");
+        Field(StatusCodes.Status404NotFound, new FieldError(what + "Id", $"no {what} '{id}' is known"), "Not found");
+
+    /// <summary>
+    /// Gives every problem an <c>errors</c> object, also those the framework writes (an unknown route, a wrong method,
+    /// 503 from storage): clients read one shape. It names what in the request is at fault, and is empty when nothing is.
+    /// </summary>
+    public static void Complete(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Extensions.ContainsKey("errors"))
+        {
+            return;
+        }
+        var request = context.HttpContext.Request;
+        var errors = new Dictionary<string, string[]>();
+        switch (problem.Status)
+        {
+            case StatusCodes.Status404NotFound when context.HttpContext.GetEndpoint() is null:
+                errors["path"] = [$"no endpoint at {request.Path}"];
+                break;
+            case StatusCodes.Status405MethodNotAllowed:
+                var allowed = context.HttpContext.Response.Headers.Allow.ToString();
+                errors["method"] = [allowed.Length > 0 ? $"{request.Method} is not allowed here; use {allowed}" : $"{request.Method} is not allowed here"];
+                break;
+            case StatusCodes.Status400BadRequest or StatusCodes.Status408RequestTimeout or StatusCodes.Status413PayloadTooLarge
+                when context.Exception is BadHttpRequestException bad:
+                errors["body"] = [bad.Message];
+                break;
+        }
+        problem.Extensions["errors"] = errors;
+        if (problem.Detail is null && errors.Count > 0)
+        {
+            problem.Detail = string.Join("; ", errors.Select(pair => $"{pair.Key}: {pair.Value[0]}"));
+        }
+    }
 
     private static string TitleFor(int status) => status switch
     {

@@ -75,6 +75,8 @@ public class DurabilityTests
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
             Assert.NotNull(refused.Headers.RetryAfter);
             Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            // Nothing in the request is at fault, so the problem's errors object is there and empty.
+            Assert.Equal("{}", (await refused.ReadNodeAsync())["errors"]!.ToJsonString());
             transaction.Rollback();
         }
 
@@ -114,7 +116,9 @@ public class PopularIdeaTests(ApiFactory factory) : IClassFixture<ApiFactory>
                     JsonNode.Parse(JsonSerializer.Serialize(Make.Json(Make.Event(Follow, $"fan-{n:D6}", idea, Make.Noon.AddSeconds(-n)))))).ToArray()),
             };
             using var response = await client.PostRawAsync("/v1/events/batch", batch.ToJsonString());
-            Assert.Equal(1000, (await response.ReadNodeAsync())["accepted"]!.GetValue<int>());
+            var answer = await response.ReadNodeAsync();
+            Assert.True(response.IsSuccessStatusCode, answer.ToJsonString());
+            Assert.Equal(1000, answer["accepted"]!.GetValue<int>());
         }
         await client.PostJsonAsync("/v1/events", Make.Json(Make.Event(Unfollow, "fan-000042", idea, Make.Noon)));
 
