@@ -2,7 +2,8 @@ namespace Collaboration.Api.Analytics;
 
 /// <summary>
 /// Keeps small groups from being singled out: groups with fewer than <c>floor</c> users are summed into one
-/// "(other)" group, which is shown only if it has at least <c>floor</c> users itself. Larger groups come first.
+/// "(other)" group, which is shown only if it has at least <c>floor</c> users itself. Groups come largest first,
+/// "(other)" among them by its size; equal sizes by key in ordinal order.
 /// </summary>
 public static class PrivacyFloor
 {
@@ -17,11 +18,11 @@ public static class PrivacyFloor
         {
             (users(group) >= floor ? shown : small).Add(group);
         }
-        shown.Sort((a, b) => users(b).CompareTo(users(a)) is var bySize && bySize != 0 ? bySize : string.CompareOrdinal(key(a), key(b)));
         if (small.Count > 0 && small.Sum(users) >= floor)
         {
             shown.Add(combineAsOther(small));
         }
+        shown.Sort((a, b) => users(b).CompareTo(users(a)) is var bySize && bySize != 0 ? bySize : string.CompareOrdinal(key(a), key(b)));
         return shown;
     }
 }

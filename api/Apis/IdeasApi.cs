@@ -42,7 +42,8 @@ public static class IdeasApi
         {
             return TypedResults.Ok(view);
         }
-        var reach = await StatsApi.OptionalAsync(analyticsGrain => analyticsGrain.GetIdeaReachAsync(ideaId, readWindow, clock.UtcNow), grains, logger);
+        var through = StatsApi.CountThrough(readWindow, clock.UtcNow, asOfGiven: false);
+        var reach = await StatsApi.OptionalAsync(analyticsGrain => analyticsGrain.GetIdeaReachAsync(ideaId, readWindow, through), grains, logger);
         var withReach = JsonExtras.With(view, "reach", reach is null ? null : StatsApi.ToView(reach, analytics.Value), json.Value.SerializerOptions);
         return TypedResults.Ok(withReach);
     }

@@ -32,7 +32,7 @@ public static class StatsApi
     public static async Task<IResult> GetParticipationAsync(
         string? window, string? by, string? asOf, HttpRequest request, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> options)
     {
-        if (Check(options, window, asOf, clock, out var readWindow, out var end) is { } problem)
+        if (Check(options, window, asOf, clock, out var readWindow, out var end, out var through) is { } problem)
         {
             return problem;
         }
@@ -45,18 +45,19 @@ public static class StatsApi
             }
             dimension = parsed;
         }
-        var stats = await GrainRetry.CallAsync(() => Analytics(grains).GetParticipationAsync(readWindow, end, dimension));
+        var stats = await GrainRetry.CallAsync(() => Analytics(grains).GetParticipationAsync(readWindow, through, dimension));
         var floor = options.Value.PrivacyFloor;
         var groups = stats.Groups is null ? null : PrivacyFloor.Apply(stats.Groups, floor, g => g.Key, g => g.Counts.Users,
             small => new GroupTierCounts(PrivacyFloor.OtherKey, small.Select(g => g.Counts).Aggregate((a, b) => a + b)));
         var t = stats.Total;
         if (CsvTable.IsWanted(request))
         {
-            var csv = new CsvTable("key", "users", "creators", "editors", "audience", "inactive")
-                .Row("(all)", t.Users, t.Creators, t.Editors, t.Audience, t.Inactive);
-            foreach (var g in groups ?? [])
+            var csv = new CsvTable("key", "users", "creators", "editors", "audience", "inactive",
+                "creatorsShare", "editorsShare", "audienceShare", "inactiveShare");
+            foreach (var (key, c) in groups?.Select(g => (g.Key, g.Counts)).Prepend(("(all)", t)) ?? [("(all)", t)])
             {
-                csv.Row(g.Key, g.Counts.Users, g.Counts.Creators, g.Counts.Editors, g.Counts.Audience, g.Counts.Inactive);
+                csv.Row(key, c.Users, c.Creators, c.Editors, c.Audience, c.Inactive,
+                    Share(c.Creators, c.Users), Share(c.Editors, c.Users), Share(c.Audience, c.Users), Share(c.Inactive, c.Users));
             }
             return csv.ToResult();
         }
@@ -69,7 +70,7 @@ public static class StatsApi
     public static async Task<IResult> GetTiesAsync(
         string? window, string? by, string? asOf, HttpRequest request, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> options)
     {
-        if (Check(options, window, asOf, clock, out var readWindow, out var end) is { } problem)
+        if (Check(options, window, asOf, clock, out var readWindow, out var end, out var through) is { } problem)
         {
             return problem;
         }
@@ -78,7 +79,7 @@ public static class StatsApi
         {
             return Problems.BadRequest("by", "must be one of country, site, department, function");
         }
-        var stats = await GrainRetry.CallAsync(() => Analytics(grains).GetTiesAsync(readWindow, end, dimension));
+        var stats = await GrainRetry.CallAsync(() => Analytics(grains).GetTiesAsync(readWindow, through, dimension));
         var external = stats.Groups.Sum(g => g.External);
         var @internal = stats.Groups.Sum(g => g.Internal);
         var groups = PrivacyFloor.Apply(stats.Groups, options.Value.PrivacyFloor, g => g.Key, g => g.Users,
@@ -86,10 +87,12 @@ public static class StatsApi
         double? meanBreadth = stats.TiedUsers > 0 ? (double)stats.BreadthSum / stats.TiedUsers : null;
         if (CsvTable.IsWanted(request))
         {
-            var csv = new CsvTable("key", "external", "internal", "eiIndex").Row("(all)", external, @internal, EiIndex(external, @internal));
+            // The (all) row carries the totals and the mean breadth; a group's ties are its external plus internal ones.
+            var csv = new CsvTable("key", "ties", "external", "internal", "eiIndex", "meanBreadth")
+                .Row("(all)", stats.Ties, external, @internal, EiIndex(external, @internal), meanBreadth);
             foreach (var g in groups)
             {
-                csv.Row(g.Key, g.External, g.Internal, EiIndex(g.External, g.Internal));
+                csv.Row(g.Key, g.External + g.Internal, g.External, g.Internal, EiIndex(g.External, g.Internal), null);
             }
             return csv.ToResult();
         }
@@ -102,7 +105,7 @@ public static class StatsApi
         string? window, string? sort, string? limit, string? asOf, HttpRequest request, IGrainFactory grains, ApiClock clock,
         IOptions<AnalyticsOptions> options)
     {
-        if (Check(options, window, asOf, clock, out var readWindow, out var end) is { } problem)
+        if (Check(options, window, asOf, clock, out var readWindow, out var end, out var through) is { } problem)
         {
             return problem;
         }
@@ -122,7 +125,7 @@ public static class StatsApi
         {
             return Problems.BadRequest("limit", $"must be a whole number from 1 to {MaxTopIdeas}");
         }
-        var ranked = await GrainRetry.CallAsync(() => Analytics(grains).GetTopIdeasAsync(readWindow, end, ranking.Value, count));
+        var ranked = await GrainRetry.CallAsync(() => Analytics(grains).GetTopIdeasAsync(readWindow, through, ranking.Value, count));
         var ideas = ranked.Select(idea => new TopIdea(idea.IdeaId, idea.Title, idea.OwnerId, idea.Views, ToView(idea.Reach, options.Value))).ToList();
         if (CsvTable.IsWanted(request))
         {
@@ -130,7 +133,7 @@ public static class StatsApi
                 "crossBorderShare", "criticalMass");
             foreach (var i in ideas)
             {
-                csv.Row(i.IdeaId, i.Title, i.OwnerId, i.Views, i.Reach.Contributors, i.Reach.Countries, i.Reach.Departments,
+                csv.Row(new CsvTable.Id(i.IdeaId), i.Title, new CsvTable.Id(i.OwnerId), i.Views, i.Reach.Contributors, i.Reach.Countries, i.Reach.Departments,
                     i.Reach.Functions, i.Reach.CrossBorderShare, i.Reach.CriticalMass ? "true" : "false");
             }
             return csv.ToResult();
@@ -141,7 +144,7 @@ public static class StatsApi
     public static async Task<IResult> GetDailyAsync(
         string? days, string? asOf, HttpRequest request, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> options)
     {
-        if (Check(options, null, asOf, clock, out _, out var end) is { } problem)
+        if (Check(options, null, asOf, clock, out _, out var end, out var through) is { } problem)
         {
             return problem;
         }
@@ -150,7 +153,7 @@ public static class StatsApi
         {
             return Problems.BadRequest("days", $"must be a whole number from 1 to {MaxDays}");
         }
-        var daily = await GrainRetry.CallAsync(() => Analytics(grains).GetDailyAsync(count, end));
+        var daily = await GrainRetry.CallAsync(() => Analytics(grains).GetDailyAsync(count, through));
         var rows = daily.Select(d => new DayTiers(d.Day, d.Creators + d.Editors + d.Audience, d.Creators, d.Editors, d.Audience)).ToList();
         if (CsvTable.IsWanted(request))
         {
@@ -167,7 +170,7 @@ public static class StatsApi
     public static async Task<IResult> GetFunnelAsync(
         string? window, string? asOf, HttpRequest request, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> options)
     {
-        if (Check(options, window, asOf, clock, out var readWindow, out var end) is { } problem)
+        if (Check(options, window, asOf, clock, out var readWindow, out var end, out var through) is { } problem)
         {
             return problem;
         }
@@ -175,7 +178,7 @@ public static class StatsApi
         {
             return Problems.BadRequest("window", "must be one of 7d, 28d, 90d (all time has no previous window)");
         }
-        var funnel = await GrainRetry.CallAsync(() => Analytics(grains).GetFunnelAsync(readWindow, end));
+        var funnel = await GrainRetry.CallAsync(() => Analytics(grains).GetFunnelAsync(readWindow, through));
         if (CsvTable.IsWanted(request))
         {
             var csv = new CsvTable(["from", .. TierNames]);
@@ -221,12 +224,17 @@ public static class StatsApi
         }
     }
 
-    /// <summary>The window (28d by default) and its end: asOf when given, else now. asOf may not lie in the future.</summary>
+    /// <summary>
+    /// The window (28d by default), its end (asOf when given, else now; asOf may not lie in the future), and the moment
+    /// the answer counts through (see <see cref="CountThrough"/>).
+    /// </summary>
     public static IResult? Check(
-        IOptions<AnalyticsOptions> options, string? window, string? asOf, ApiClock clock, out ReadWindow readWindow, out DateTimeOffset end)
+        IOptions<AnalyticsOptions> options, string? window, string? asOf, ApiClock clock, out ReadWindow readWindow,
+        out DateTimeOffset end, out DateTimeOffset through)
     {
         readWindow = ReadWindow.Parse(window)!;
         end = clock.UtcNow;
+        through = end;
         if (!options.Value.Enabled)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Analytics is turned off",
@@ -246,10 +254,24 @@ public static class StatsApi
             {
                 return Problems.BadRequest("asOf", "must not be in the future");
             }
+            if (parsed < EventParser.Earliest)
+            {
+                // No event can be dated earlier, and day arithmetic near year 1 would leave the calendar.
+                return Problems.BadRequest("asOf", "must not be before 2000-01-01T00:00:00Z");
+            }
             end = parsed;
         }
+        through = CountThrough(readWindow, end, asOfGiven: asOf is not null);
         return null;
     }
+
+    /// <summary>
+    /// Where an answer counts up to. A bounded window, or any window with asOf, counts events dated up to its end, so
+    /// an event dated ahead waits for its time. All time without asOf counts every acknowledged event, whatever its
+    /// date, as totals and follow state do: none can be dated later than the clock plus the allowed skew.
+    /// </summary>
+    public static DateTimeOffset CountThrough(ReadWindow window, DateTimeOffset end, bool asOfGiven) =>
+        window.Length is null && !asOfGiven ? end + EventParser.MaxClockSkew : end;
 
     private static double? Share(long part, long whole) => whole == 0 ? null : (double)part / whole;
 

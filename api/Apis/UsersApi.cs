@@ -109,7 +109,8 @@ public static class UsersApi
         {
             return TypedResults.Ok(view);
         }
-        var breadth = await StatsApi.OptionalAsync(analyticsGrain => analyticsGrain.GetBreadthAsync(userId, readWindow, now), grains, logger);
+        var through = StatsApi.CountThrough(readWindow, now, asOfGiven: false);
+        var breadth = await StatsApi.OptionalAsync(analyticsGrain => analyticsGrain.GetBreadthAsync(userId, readWindow, through), grains, logger);
         var perDimension = breadth is null ? null : new BreadthView(breadth[0], breadth[1], breadth[2], breadth[3]);
         return TypedResults.Ok(JsonExtras.With(view, "breadth", perDimension, json.Value.SerializerOptions));
     }

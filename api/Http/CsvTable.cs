@@ -4,11 +4,15 @@ using System.Text;
 namespace Collaboration.Api.Http;
 
 /// <summary>
-/// An RFC 4180 table answered as text/csv. Text cells that a spreadsheet would run as a formula (=, +, -, @) get a
-/// leading apostrophe, since group names come from the directory.
+/// An RFC 4180 table answered as text/csv. Free text (titles, group names from the directory) that a spreadsheet would
+/// run as a formula (starting with =, +, -, @, tab or CR) gets a leading apostrophe; ids go out exactly as they are,
+/// wrapped in <see cref="Id"/>, since a rewritten id names something that does not exist.
 /// </summary>
 public sealed class CsvTable(params string[] header)
 {
+    /// <summary>A cell written verbatim (quoted only where RFC 4180 needs it).</summary>
+    public readonly record struct Id(string? Value);
+
     private readonly StringBuilder text = new StringBuilder().AppendJoin(',', header).Append("\r\n");
 
     public CsvTable Row(params object?[] cells)
@@ -39,6 +43,7 @@ public sealed class CsvTable(params string[] header)
     private static string Cell(object? value) => value switch
     {
         null => "",
+        Id id => Quote(id.Value ?? ""),
         string s => Quote(s.Length > 0 && s[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + s : s),
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),

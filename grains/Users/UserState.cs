@@ -59,7 +59,9 @@ public sealed class UserState : IFold<UserState>
     public UserView ToView(string userId, ReadWindow window, DateTimeOffset now)
     {
         Span<long> counts = stackalloc long[InteractionTypes.Count];
-        var end = now.UtcTicks;
+        // A bounded window ends now, so an event dated ahead counts once its time comes; all time counts every
+        // stored event, as totals and follow state do.
+        var end = window.Length is null ? long.MaxValue : now.UtcTicks;
         var start = window.Length is { } length ? end - length.Ticks : long.MinValue;
         // Events in (start, end]: everything after the last event at or before start, up to the last at or before end.
         for (var i = FirstAfter(start); i < timeline.Count && timeline[i].Ticks <= end; i++)

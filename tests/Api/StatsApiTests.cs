@@ -103,7 +103,8 @@ public sealed class StatsApiTests
         Assert.Equal(("28d", Now), (stats["window"]!.GetValue<string>(), stats["asOf"]!.GetValue<DateTimeOffset>()));
         Assert.Equal(2.0 / 17, D(stats["shares"]!["creators"]), 12);
         Assert.Equal(10.0 / 17, D(stats["shares"]!["inactive"]), 12);
-        Assert.Equal(["FI", "IN", "(other)"], Keys(stats));
+        // (other) is sorted by its size like any group: 6 users, equal to FI, and "(" sorts before letters.
+        Assert.Equal(["(other)", "FI", "IN"], Keys(stats));
         Assert.Equal((6L, 1L, 1L, 1L, 3L), Tiers(Group(stats, "FI")));
         Assert.Equal((5L, 1L, 1L, 0L, 3L), Tiers(Group(stats, "IN")));
         // SE, DK and unknown (x1 and the ghost) are each below the floor of 5; together they reach it.
@@ -137,6 +138,47 @@ public sealed class StatsApiTests
 
         Assert.Equal(["(other)"], Keys(stats));
         Assert.Equal((17L, 2L, 3L, 2L, 10L), Tiers(Group(stats, "(other)")));
+    }
+
+    [Fact]
+    public async Task An_other_group_larger_than_a_shown_group_comes_before_it()
+    {
+        await using var service = await CompanyAsync(new Dictionary<string, string> { ["Analytics:PrivacyFloor"] = "6" });
+
+        var stats = await service.GetAsync("/v1/stats/participation?by=country");
+
+        // FI (6) is shown; IN (5), SE, DK and unknown fold into an (other) of 11, which therefore comes first.
+        Assert.Equal(["(other)", "FI"], Keys(stats));
+        Assert.Equal(11L, N(Group(stats, "(other)")["users"]));
+    }
+
+    [Fact]
+    public async Task An_event_dated_ahead_counts_at_once_in_all_time_answers_and_in_windows_when_its_time_comes()
+    {
+        await using var service = new Service();
+        await service.PostAsync(
+            Make.Event(Follow, "fan", "idea", Now.AddDays(-1)),
+            Make.Event(Unfollow, "fan", "idea", Now.AddSeconds(20)),
+            Make.Event(Create, "early", "other-idea", Now.AddMinutes(4)));
+
+        // All time, without asOf: every acknowledged event, whatever its date.
+        var fanAllTime = await service.GetAsync("/v1/users/fan?window=all");
+        Assert.Equal((1L, 0L), (N(fanAllTime["counts"]!["unfollow"]), N(fanAllTime["following"])));
+        Assert.Equal(0L, N((await service.GetAsync("/v1/ideas/idea"))["followers"]));
+        var earlyAllTime = await service.GetAsync("/v1/users/early?window=all");
+        Assert.Equal(("creator", 1L, 1L), (earlyAllTime["tier"]!.GetValue<string>(), N(earlyAllTime["counts"]!["create"]), N(earlyAllTime["totals"]!["create"])));
+        Assert.Equal(Now.AddMinutes(4), earlyAllTime["lastActiveAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(1L, N((await service.GetAsync("/v1/stats/participation?window=all"))["creators"]));
+
+        // A window that ends now, or any window with asOf, counts the events dated up to its end.
+        var earlyWeek = await service.GetAsync("/v1/users/early?window=7d");
+        Assert.Equal(("inactive", 0L, 1L), (earlyWeek["tier"]!.GetValue<string>(), N(earlyWeek["counts"]!["create"]), N(earlyWeek["totals"]!["create"])));
+        Assert.Equal(0L, N((await service.GetAsync("/v1/stats/participation?window=28d"))["creators"]));
+        Assert.Equal(0L, N((await service.GetAsync("/v1/stats/participation?window=all&asOf=2026-11-26T12:00:00Z"))["creators"]));
+
+        service.Factory.Clock.Advance(TimeSpan.FromMinutes(4));
+        Assert.Equal("creator", (await service.GetAsync("/v1/users/early?window=7d"))["tier"]!.GetValue<string>());
+        Assert.Equal(1L, N((await service.GetAsync("/v1/stats/participation?window=28d"))["creators"]));
     }
 
     [Fact]
@@ -416,6 +458,13 @@ public sealed class StatsApiTests
     [InlineData("/v1/stats/participation?asOf=yesterday", "asOf")]
     [InlineData("/v1/stats/participation?asOf=2026-11-26T12:00:00", "asOf")]
     [InlineData("/v1/stats/participation?asOf=2030-01-01T00:00:00Z", "asOf")]
+    [InlineData("/v1/stats/participation?asOf=1999-12-31T23:59:59Z", "asOf")]
+    [InlineData("/v1/stats/participation?asOf=0001-01-01T00:00:00Z", "asOf")]
+    [InlineData("/v1/stats/ties?asOf=0001-03-01T00:00:00Z", "asOf")]
+    [InlineData("/v1/stats/ideas/top?asOf=0001-01-01T00:00:00Z", "asOf")]
+    [InlineData("/v1/stats/participation/daily?asOf=0001-01-01T00:00:00Z", "asOf")]
+    [InlineData("/v1/stats/participation/daily?asOf=0001-03-01T00:00:00Z", "asOf")]
+    [InlineData("/v1/stats/funnel?window=7d&asOf=0001-01-01T00:00:00Z", "asOf")]
     [InlineData("/v1/stats/ties?by=team", "by")]
     [InlineData("/v1/stats/ideas/top?sort=best", "sort")]
     [InlineData("/v1/stats/ideas/top?limit=0", "limit")]
@@ -449,17 +498,26 @@ public sealed class StatsApiTests
         }
 
         var participation = await CsvAsync("/v1/stats/participation?by=country");
-        Assert.Equal("key,users,creators,editors,audience,inactive", participation[0]);
-        Assert.Equal("(all),17,2,3,2,10", participation[1]);
-        Assert.Equal("FI,6,1,1,1,3", participation[2]);
+        Assert.Equal("key,users,creators,editors,audience,inactive,creatorsShare,editorsShare,audienceShare,inactiveShare", participation[0]);
+        Assert.Equal("(all),17,2,3,2,10,0.11764705882352941,0.17647058823529413,0.11764705882352941,0.5882352941176471", participation[1]);
+        Assert.Equal("FI,6,1,1,1,3,0.16666666666666666,0.16666666666666666,0.16666666666666666,0.5", participation[2]);
         await service.ImportAsync("userId,department\nf1,=SUM(A1)\n");
-        Assert.Contains("'=SUM(A1),1,1,0,0,0", await CsvAsync("/v1/stats/participation?by=department"));
-        Assert.Equal("key,external,internal,eiIndex", (await CsvAsync("/v1/stats/ties"))[0]);
+        Assert.Contains("'=SUM(A1),1,1,0,0,0,1,0,0,0", await CsvAsync("/v1/stats/participation?by=department"));
+        // The (all) row of ties carries the totals and the mean breadth, as the JSON does.
+        var ties = await CsvAsync("/v1/stats/ties");
+        var tiesJson = await service.GetAsync("/v1/stats/ties");
+        Assert.Equal("key,ties,external,internal,eiIndex,meanBreadth", ties[0]);
+        Assert.Equal($"(all),{tiesJson["ties"]},{tiesJson["external"]},{tiesJson["internal"]},{tiesJson["eiIndex"]},{tiesJson["meanBreadth"]}", ties[1]);
         Assert.Equal("from,inactive,audience,editor,creator", (await CsvAsync("/v1/stats/funnel?window=7d"))[0]);
         Assert.StartsWith("ideaId,title,ownerId,views", (await CsvAsync("/v1/stats/ideas/top"))[0]);
         Assert.Equal(8, (await CsvAsync("/v1/stats/participation/daily?days=7")).Length);
         // f1 lost its country in the last import, so the ghost (unknown) is no longer abroad: 3 of 4.
         Assert.Equal("idea-a,Idea A,f1,2,4,3,1,1,0.75,false", (await CsvAsync("/v1/stats/ideas/top"))[1]);
+
+        // Ids come out exactly as they are (a rewritten id names nothing); free text such as a title is defused.
+        await service.PostAsync([Make.Event(Create, "@owner", "-idea", Now.AddHours(-1), title: "=HYPERLINK(1)"),
+            .. Enumerable.Range(0, 5).Select(i => Make.Event(Comment, $"f{i + 2}", "-idea", Now.AddMinutes(-i - 1)))]);
+        Assert.StartsWith("-idea,'=HYPERLINK(1),@owner,", (await CsvAsync("/v1/stats/ideas/top?sort=contributors"))[1]);
     }
 
     [Fact]
