@@ -93,15 +93,23 @@ internal sealed partial class AnalyticsModel
         return moves;
     }
 
+    /// <summary>Whole UTC days, except the last one, which counts only up to <paramref name="end"/>.</summary>
     public DayTierCounts[] Daily(int days, DateTimeOffset end)
     {
-        var last = DayTotals.DayOf(end.UtcTicks);
+        var at = end.UtcTicks;
+        var last = DayTotals.DayOf(at);
         var result = new DayTierCounts[days];
+        var present = new long[LevelCount];
         for (var i = 0; i < days; i++)
         {
             var day = last - days + 1 + i;
-            var counts = daily.GetValueOrDefault(day) ?? new long[4];
-            result[i] = new DayTierCounts(DateOnly.FromDayNumber(day), counts[3], counts[2], counts[1]);
+            var through = day == last ? at : DayStart(day + 1) - 1;
+            for (var level = 0; level < LevelCount; level++)
+            {
+                present[level] = dailyFirsts.CountThrough(day, level, through);
+            }
+            // Levels nest (a create is a contribution is an interaction), so each tier is a difference.
+            result[i] = new DayTierCounts(DateOnly.FromDayNumber(day), present[2], present[1] - present[2], present[0] - present[1]);
         }
         return result;
     }

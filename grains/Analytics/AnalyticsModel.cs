@@ -51,12 +51,13 @@ internal sealed partial class AnalyticsModel
     /// <summary>Per dimension and window, the sum over users of the other groups they have ties to.</summary>
     private readonly InstantCounter[,] breadth = New(Dimensions.Count, WindowCount, () => new InstantCounter());
 
-    /// <summary>UTC day -> users active that day by their highest tier (index = <see cref="ParticipationLevel"/>).</summary>
-    private readonly Dictionary<int, long[]> daily = [];
+    /// <summary>Each active user's first instant per day and level, so that the last day of an answer can stop at its end.</summary>
+    private readonly DailyFirstInstants dailyFirsts = new(LevelCount);
 
     // Marks of one change are summed here first, so that what a change leaves alone costs nothing.
     private Dictionary<(InstantCounter Counter, long At, int Tag), int> pendingMarks = [];
     private Dictionary<(DayTotals Totals, int Day), long> pendingDays = [];
+    private Dictionary<(int Level, long At), int> pendingFirsts = [];
     private readonly List<Run> runs = [];
     private readonly List<Run> shifted = [];
     private readonly List<Run> joint = [];
@@ -226,18 +227,27 @@ internal sealed partial class AnalyticsModel
                 totals.Add(day, delta);
             }
         }
+        foreach (var ((level, at), delta) in pendingFirsts)
+        {
+            if (delta != 0)
+            {
+                dailyFirsts.Add(level, at, delta);
+            }
+        }
         // Clear costs a dictionary's capacity, so one large change (a group move) must not slow every later one.
         pendingMarks = pendingMarks.Count > 1024 ? [] : pendingMarks;
         pendingDays = pendingDays.Count > 1024 ? [] : pendingDays;
+        pendingFirsts = pendingFirsts.Count > 1024 ? [] : pendingFirsts;
         pendingMarks.Clear();
         pendingDays.Clear();
+        pendingFirsts.Clear();
     }
 
     private void Emit(UserData user, Scope scope, int sign)
     {
         EmitTiers(user, scope, sign);
         EmitFunnel(user, scope, sign);
-        EmitDaily(user, scope.From, sign);
+        EmitDaily(user, scope, sign);
         if (scope.AllTies || scope.TieOwner is not null)
         {
             EmitTies(user, scope, sign);
@@ -297,39 +307,36 @@ internal sealed partial class AnalyticsModel
         }
     }
 
-    private void EmitDaily(UserData user, long from, int sign)
+    /// <summary>
+    /// The user's first instant at each level on each day of the scope: a new event only moves the firsts of its own
+    /// day, and only at the levels it reaches.
+    /// </summary>
+    private void EmitDaily(UserData user, Scope scope, int sign)
     {
         if (user.Levels[0] is not { } any)
         {
             return;
         }
-        var start = from == long.MinValue ? 0 : Coverage.LowerBound(any, from - from % TimeSpan.TicksPerDay);
-        var last = from == long.MinValue ? int.MaxValue : DayTotals.DayOf(from);
-        var previous = -1;
-        for (var i = start; i < any.Count && DayTotals.DayOf(any[i]) <= last; i++)
+        var from = scope.From;
+        var lastDay = from == long.MinValue ? int.MaxValue : DayTotals.DayOf(from);
+        var i = from == long.MinValue ? 0 : Coverage.LowerBound(any, DayStart(lastDay));
+        while (i < any.Count && DayTotals.DayOf(any[i]) <= lastDay)
         {
-            var day = DayTotals.DayOf(any[i]);
-            if (day == previous)
+            var dayStart = DayStart(DayTotals.DayOf(any[i]));
+            var nextDay = dayStart + TimeSpan.TicksPerDay;
+            for (var level = 0; level <= scope.TopLevel; level++)
             {
-                continue;
-            }
-            previous = day;
-            var tier = 1;
-            for (var level = 2; level >= 1 && tier == 1; level--)
-            {
-                if (user.Levels[level] is { } instants && Coverage.LowerBound(instants, (long)day * TimeSpan.TicksPerDay) is var j
-                    && j < instants.Count && DayTotals.DayOf(instants[j]) == day)
+                if (user.Levels[level] is { } instants && Coverage.LowerBound(instants, dayStart) is var j
+                    && j < instants.Count && instants[j] < nextDay)
                 {
-                    tier = level + 1;
+                    CollectionsMarshal.GetValueRefOrAddDefault(pendingFirsts, (level, instants[j]), out _) += sign;
                 }
             }
-            if (!daily.TryGetValue(day, out var counts))
-            {
-                daily[day] = counts = new long[4];
-            }
-            counts[tier] += sign;
+            i = Coverage.LowerBound(any, nextDay);
         }
     }
+
+    private static long DayStart(int day) => day * TimeSpan.TicksPerDay;
 
     /// <summary>
     /// The user's contribution ties: each (user, owner) pair, the user's presence in any tie, and per dimension the

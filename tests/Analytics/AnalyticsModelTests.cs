@@ -27,13 +27,19 @@ public class AnalyticsModelTests
         var history = RandomHistory(random, events: 600);
         var model = new AnalyticsModel();
         var reference = new Reference();
-        foreach (var (userId, streamEvent) in history)
+        var instants = history.Select(h => h.Event).OfType<Interaction>().Select(i => i.OccurredAt).ToList();
+        foreach (var (index, (userId, streamEvent)) in history.Index())
         {
             model.Apply(userId, streamEvent);
             reference.Apply(userId, streamEvent);
+            if (index % 50 == 49)
+            {
+                // Reads between changes: later events must still move what an earlier read has settled.
+                var end = DailyEnd(random, instants);
+                Assert.Equal(reference.Daily(30, end), model.Daily(30, end));
+            }
         }
 
-        var instants = history.Select(h => h.Event).OfType<Interaction>().Select(i => i.OccurredAt).ToList();
         for (var q = 0; q < 60; q++)
         {
             var window = Windows[random.Next(Windows.Length)];
@@ -66,6 +72,10 @@ public class AnalyticsModelTests
             var ranking = (IdeaRanking)random.Next(3);
             var limit = random.Next(1, 5);
             Assert.Equal(reference.Top(window, end, ranking, limit), model.TopIdeas(window, end, ranking, limit));
+
+            var days = random.Next(1, 40);
+            var dailyEnd = DailyEnd(random, instants);
+            Assert.Equal(reference.Daily(days, dailyEnd), model.Daily(days, dailyEnd));
         }
         var lastDay = instants.Max();
         Assert.Equal(reference.Daily(200, lastDay), model.Daily(200, lastDay));
@@ -83,6 +93,21 @@ public class AnalyticsModelTests
             2 => at + length,
             3 => at + length - TimeSpan.FromTicks(1),
             4 => at + 2 * length,
+            _ => Start.AddMinutes(random.Next(0, 200 * 24 * 60)),
+        };
+    }
+
+    /// <summary>Ends on and just before event instants, on the first and last tick of their day, plus random ones.</summary>
+    private static DateTimeOffset DailyEnd(Random random, List<DateTimeOffset> instants)
+    {
+        var at = instants[random.Next(instants.Count)];
+        var dayStart = new DateTimeOffset(at.UtcDateTime.Date, TimeSpan.Zero);
+        return random.Next(5) switch
+        {
+            0 => at,
+            1 => at.AddTicks(-1),
+            2 => dayStart,
+            3 => dayStart.AddDays(1).AddTicks(-1),
             _ => Start.AddMinutes(random.Next(0, 200 * 24 * 60)),
         };
     }
@@ -239,7 +264,8 @@ public class AnalyticsModelTests
             return [.. Enumerable.Range(0, days).Select(i =>
             {
                 var day = last.AddDays(i - days + 1);
-                var tiers = interactions.Where(e => DateOnly.FromDateTime(e.OccurredAt.UtcDateTime) == day)
+                // Earlier days end before `end` anyway; the last one stops at it.
+                var tiers = interactions.Where(e => DateOnly.FromDateTime(e.OccurredAt.UtcDateTime) == day && e.OccurredAt <= end)
                     .GroupBy(e => e.UserId).Select(g => g.Max(e => (int)e.Type.Level())).ToList();
                 return new DayTierCounts(day, tiers.Count(t => t == 3), tiers.Count(t => t == 2), tiers.Count(t => t == 1));
             })];

@@ -430,6 +430,29 @@ public sealed class StatsApiTests
     }
 
     [Fact]
+    public async Task The_last_day_counts_only_the_events_up_to_asOf_or_now()
+    {
+        await using var service = new Service();
+        await service.PostAsync(Make.Event(Create, "creator", "idea", Now));
+        async Task<(long Active, long Creators, long Audience)> TodayAsync(string query = "")
+        {
+            var today = (await service.GetAsync("/v1/stats/participation/daily?days=1" + query))["days"]!.AsArray().Single()!;
+            return (N(today["active"]), N(today["creators"]), N(today["audience"]));
+        }
+
+        Assert.Equal((0L, 0L, 0L), await TodayAsync("&asOf=2026-11-26T06:00:00Z"));
+        Assert.Equal((1L, 1L, 0L), await TodayAsync("&asOf=2026-11-26T12:00:00Z"));
+
+        // An event dated ahead of now (within the allowed clock skew) counts once the clock reaches it.
+        await service.PostAsync(Make.Event(View, "viewer", "idea", Now.AddMinutes(4)));
+        Assert.Equal((1L, 1L, 0L), await TodayAsync());
+        service.Factory.Clock.Advance(TimeSpan.FromMinutes(4) - TimeSpan.FromTicks(1));
+        Assert.Equal((1L, 1L, 0L), await TodayAsync());
+        service.Factory.Clock.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal((2L, 1L, 1L), await TodayAsync());
+    }
+
+    [Fact]
     public async Task The_counts_survive_a_restart_because_they_are_rebuilt_from_the_journal()
     {
         using var directory = new TempDirectory();

@@ -1,0 +1,118 @@
+namespace Collaboration.Analytics;
+
+/// <summary>
+/// For each UTC day and presence level, the first instant that day of every user who reached the level that day.
+/// The users at a level on a day, up to an end in it, are then the instants at or before the end: the whole day is
+/// the count, and a day cut at asOf is a binary search. Each (user, day, level reached) costs one long in an exact-size
+/// sorted array; changes wait in a tail that is merged on read or once it outgrows the array, so a day filled in any
+/// order costs O(n log n), not O(n^2).
+/// </summary>
+internal sealed class DailyFirstInstants(int levelCount)
+{
+    private readonly Dictionary<int, Instants[]> days = [];
+
+    /// <summary>Adds (delta &gt; 0) or removes (delta &lt; 0) |delta| users whose first instant at the level is <paramref name="at"/>.</summary>
+    public void Add(int level, long at, int delta)
+    {
+        var day = DayTotals.DayOf(at);
+        if (!days.TryGetValue(day, out var levels))
+        {
+            days[day] = levels = new Instants[levelCount];
+            for (var l = 0; l < levelCount; l++)
+            {
+                levels[l] = new Instants();
+            }
+        }
+        levels[level].Add(at, delta);
+    }
+
+    /// <summary>The users whose first instant at the level on <paramref name="day"/> is at or before <paramref name="end"/>.</summary>
+    public long CountThrough(int day, int level, long end) =>
+        days.TryGetValue(day, out var levels) ? levels[level].CountThrough(end) : 0;
+
+    /// <summary>A sorted multiset of instants (users may share one).</summary>
+    private sealed class Instants
+    {
+        private long[] sorted = [];
+
+        /// <summary>Pending changes: an instant to add, or its complement (~at, negative as ticks are not) to remove one.</summary>
+        private List<long>? tail;
+
+        public void Add(long at, int delta)
+        {
+            tail ??= [];
+            for (; delta > 0; delta--)
+            {
+                tail.Add(at);
+            }
+            for (; delta < 0; delta++)
+            {
+                tail.Add(~at);
+            }
+            if (tail.Count > Math.Max(16, sorted.Length))
+            {
+                Compact();
+            }
+        }
+
+        public long CountThrough(long end)
+        {
+            if (tail is not null)
+            {
+                Compact();
+            }
+            if (sorted.Length == 0 || sorted[^1] <= end)
+            {
+                return sorted.Length;
+            }
+            int low = 0, high = sorted.Length;
+            while (low < high)
+            {
+                var middle = (low + high) >>> 1;
+                if (sorted[middle] <= end)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle;
+                }
+            }
+            return low;
+        }
+
+        /// <summary>Merges the tail into the sorted array, each instant kept as often as it was added minus removed.</summary>
+        private void Compact()
+        {
+            var pending = tail!;
+            pending.Sort((a, b) => Instant(a).CompareTo(Instant(b)));
+            var merged = new long[sorted.Length + pending.Count];
+            int count = 0, i = 0, j = 0;
+            while (i < sorted.Length || j < pending.Count)
+            {
+                var at = j == pending.Count || (i < sorted.Length && sorted[i] <= Instant(pending[j])) ? sorted[i] : Instant(pending[j]);
+                var copies = 0;
+                for (; i < sorted.Length && sorted[i] == at; i++)
+                {
+                    copies++;
+                }
+                for (; j < pending.Count && Instant(pending[j]) == at; j++)
+                {
+                    copies += pending[j] < 0 ? -1 : 1;
+                }
+                if (copies < 0)
+                {
+                    throw new InvalidOperationException($"Removed a first instant ({at}) that was never added.");
+                }
+                for (; copies > 0; copies--)
+                {
+                    merged[count++] = at;
+                }
+            }
+            sorted = count == merged.Length ? merged : merged[..count];
+            tail = null; // a settled day keeps no spare capacity
+        }
+
+        private static long Instant(long entry) => entry < 0 ? ~entry : entry;
+    }
+}
