@@ -13,18 +13,22 @@ public static class DirectoryReader
 {
     public static FieldError? ReadCsv(byte[] body, List<DirectoryRow> rows, List<RejectedLine> rejected)
     {
-        using var records = CsvRecords.Read(Encoding.UTF8.GetString(body)).GetEnumerator();
-        if (!records.MoveNext() || records.Current.Fields is not { } header)
+        using var records = CsvRecords.Read(body).GetEnumerator();
+        if (!records.MoveNext())
         {
             return new FieldError("body", "is empty; expected a header line userId,displayName,country,site,department,function");
         }
-        var userColumn = header.FindIndex(name => name.Trim().Equals("userId", StringComparison.OrdinalIgnoreCase));
+        if (records.Current.Fields is not { } header)
+        {
+            return new FieldError("body", "the header line opens a quoted field that is never closed");
+        }
+        var userColumn = Array.FindIndex(header, name => name.Trim().Equals("userId", StringComparison.OrdinalIgnoreCase));
         if (userColumn < 0)
         {
             return new FieldError("userId", "the CSV header must name a userId column");
         }
         var profileColumns = ProfileParser.Fields
-            .Select(field => header.FindIndex(name => name.Trim().Equals(field, StringComparison.OrdinalIgnoreCase)))
+            .Select(field => Array.FindIndex(header, name => name.Trim().Equals(field, StringComparison.OrdinalIgnoreCase)))
             .ToArray();
         while (records.MoveNext())
         {
@@ -34,13 +38,13 @@ public static class DirectoryReader
                 rejected.Add(new RejectedLine(line, "a quoted field is never closed"));
                 continue;
             }
-            if (fields.Count == 1 && string.IsNullOrWhiteSpace(fields[0]))
+            if (fields.Length == 1 && string.IsNullOrWhiteSpace(fields[0]))
             {
                 continue;
             }
-            if (fields.Count != header.Count)
+            if (fields.Length != header.Length)
             {
-                rejected.Add(new RejectedLine(line, $"has {fields.Count} fields; the header has {header.Count}"));
+                rejected.Add(new RejectedLine(line, $"has {fields.Length} fields; the header has {header.Length}"));
                 continue;
             }
             var values = profileColumns.Select(column => column < 0 ? null : fields[column]).ToArray();
