@@ -67,6 +67,45 @@ public abstract partial class UsersApiTests
     }
 
     [Fact]
+    public async Task A_csv_naming_some_columns_changes_only_those_and_an_empty_cell_clears()
+    {
+        var user = Make.Id("u");
+        await ImportOkAsync($"{FullHeader}\n{user},Aino,FI,Helsinki,R&D,Engineering\n");
+
+        var body = await ImportOkAsync($"Country,SITE,userId\nSE,,{user}\n");
+
+        Assert.Equal(1, body["imported"]!.GetValue<int>());
+        Assert.Equal(new UserProfile("Aino", "SE", null, "R&D", "Engineering"), await ProfileAsync(user));
+    }
+
+    [Fact]
+    public async Task An_ndjson_line_changes_the_fields_it_names_and_null_or_empty_clears()
+    {
+        var user = Make.Id("u");
+        await ImportOkAsync($"{FullHeader}\n{user},Aino,FI,Helsinki,R&D,Engineering\n");
+
+        await ImportOkAsync($$"""{"userId":"{{user}}","country":"se","site":null,"department":""}""", "application/x-ndjson");
+
+        Assert.Equal(new UserProfile("Aino", "SE", null, null, "Engineering"), await ProfileAsync(user));
+    }
+
+    [Fact]
+    public async Task Imported_counts_valid_lines_and_a_user_listed_twice_takes_the_later_value_of_each_field()
+    {
+        var (twice, once) = (Make.Id("u"), Make.Id("u"));
+        var ndjson = $$"""
+            {"userId":"{{twice}}","displayName":"Aino","country":"FI"}
+            {"userId":"{{once}}","displayName":"Mika"}
+            {"userId":"{{twice}}","country":"SE","site":"Lund"}
+            """;
+
+        var body = await ImportOkAsync(ndjson, "application/x-ndjson");
+
+        Assert.Equal(3, body["imported"]!.GetValue<int>());
+        Assert.Equal(new UserProfile("Aino", "SE", "Lund", null, null), await ProfileAsync(twice));
+    }
+
+    [Fact]
     public async Task A_csv_user_listed_twice_takes_the_later_line()
     {
         var user = Make.Id("u");
@@ -90,5 +129,16 @@ public abstract partial class UsersApiTests
         Assert.Equal([2, 5], rejected.Select(r => r.Item1));
         Assert.StartsWith("country:", rejected[0].Item2);
         Assert.Equal("has 4 fields; the header has 3", rejected[1].Item2);
+    }
+
+    [Fact]
+    public async Task A_csv_whose_header_never_closes_a_quote_is_refused_whole()
+    {
+        var user = Make.Id("u");
+
+        using var response = await ImportAsync($"\"userId,country\n{user},FI\n", "text/csv");
+
+        await EventsApiTests.AssertProblem(response, HttpStatusCode.BadRequest, "body");
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/v1/users/{user}")).StatusCode);
     }
 }
