@@ -42,13 +42,14 @@ public static class UsersApi
         {
             return problem!;
         }
-        if (ProfileParser.TryParse(json.RootElement, out var profile) is { } error)
+        if (ProfileParser.TryParse(json.RootElement, out var patch) is { } error)
         {
             return Problems.Field(StatusCodes.Status400BadRequest, error, "Invalid profile");
         }
         var now = clock.UtcNow;
         var user = grains.GetGrain<IUserGrain>(userId);
-        await GrainRetry.CallAsync(() => user.UpdateProfileAsync(profile!, now));
+        // A PUT replaces the whole profile: the fields it leaves out are cleared.
+        await GrainRetry.CallAsync(() => user.UpdateProfileAsync(patch!.Values, now));
         return TypedResults.Ok(await GrainRetry.CallAsync(() => user.GetAsync(ReadWindow.Days28, now)));
     }
 
@@ -74,15 +75,15 @@ public static class UsersApi
             DirectoryReader.ReadNdjson(body!, rows, rejected);
         }
 
-        // A user listed twice takes the later line; every distinct user is one grain call.
-        var latest = new Dictionary<string, DirectoryRow>(StringComparer.Ordinal);
+        // Every distinct user is one grain call; a user listed twice gets the lines in order, the later winning each field it names.
+        var patches = new Dictionary<string, ProfilePatch>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
-            latest[row.UserId] = row;
+            patches[row.UserId] = patches.TryGetValue(row.UserId, out var earlier) ? earlier.Then(row.Patch) : row.Patch;
         }
         var now = clock.UtcNow;
-        await Parallel.ForEachAsync(latest.Values, new ParallelOptions { MaxDegreeOfParallelism = ImportParallelism },
-            async (row, _) => await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(row.UserId).UpdateProfileAsync(row.Profile, now)));
+        await Parallel.ForEachAsync(patches, new ParallelOptions { MaxDegreeOfParallelism = ImportParallelism },
+            async (user, _) => await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(user.Key).PatchProfileAsync(user.Value, now)));
         return TypedResults.Ok(new ImportReceipt(rows.Count, rejected));
     }
 

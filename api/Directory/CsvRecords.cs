@@ -1,90 +1,66 @@
-using System.Text;
+using CsvHelper;
 
 namespace Collaboration.Api.Directory;
 
-/// <summary>One CSV record: the line it starts on, and its fields (null when a quote opened on that line never closes).</summary>
-public sealed record CsvRecord(int Line, List<string>? Fields);
+/// <summary>One CSV record: the line it starts on, and its fields (null when a quote opened in it never closes).</summary>
+public sealed record CsvRecord(int Line, string[]? Fields);
 
-/// <summary>RFC 4180 records: comma separated, fields optionally in double quotes ("" escapes a quote, newlines allowed inside).</summary>
+/// <summary>
+/// The records of a UTF-8 CSV body (a byte-order mark is skipped), read by CsvHelper as RFC 4180: comma separated,
+/// fields optionally in double quotes ("" escapes a quote; line breaks inside quotes are kept as they are). Completely
+/// empty lines are skipped; line numbers still count them.
+/// </summary>
 public static class CsvRecords
 {
-    public static IEnumerable<CsvRecord> Read(string text)
+    private static readonly CsvReaderOptions Options = CsvReaderOptions.Default with
     {
-        var lines = text.Split('\n').Select(line => line.TrimEnd('\r')).ToArray();
-        if (lines.Length > 0 && lines[^1].Length == 0)
+        // The header is a record like the others: the caller matches its names, and a restart has none.
+        HasHeader = false,
+        Separator = ',',
+        TrackLineNumbers = true,
+    };
+
+    public static IEnumerable<CsvRecord> Read(byte[] body)
+    {
+        var start = 0;
+        var linesBefore = 0;
+        while (true)
         {
-            lines = lines[..^1];
-        }
-        var next = 0;
-        while (next < lines.Length)
-        {
-            var start = next;
-            var fields = Parse(lines, ref next);
-            // An unclosed quote would swallow every later line: report it alone and go on with the next line.
-            yield return new CsvRecord(start + 1, fields);
-            if (fields is null)
+            var unclosedQuote = false;
+            using var reader = CsvReader.Create(body.AsMemory(start), Options with
             {
-                next = start + 1;
+                OnMalformedRecord = record => unclosedQuote |= record.Reason == CsvMalformedReason.UnterminatedQuote,
+            });
+            while (reader.Read())
+            {
+                var line = linesBefore + (int)reader.LineNumber;
+                if (!unclosedQuote)
+                {
+                    yield return new CsvRecord(line, reader.Current.ToArray());
+                    continue;
+                }
+                // The unclosed quote swallowed every later line: report its record alone and read again from the next line.
+                yield return new CsvRecord(line, null);
+                start = NextLineStart(body, start + (int)reader.ByteOffset);
+                linesBefore = line;
+                break;
+            }
+            if (!unclosedQuote)
+            {
+                yield break;
             }
         }
     }
 
-    private static List<string>? Parse(string[] lines, ref int next)
+    /// <summary>Where the line after the one at <paramref name="position"/> starts; CR, LF and CR LF each end a line.</summary>
+    private static int NextLineStart(byte[] body, int position)
     {
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        var text = lines[next++];
-        var position = 0;
-        while (true)
+        var end = body.AsSpan(position).IndexOfAny((byte)'\r', (byte)'\n');
+        if (end < 0)
         {
-            if (position == text.Length)
-            {
-                if (!quoted)
-                {
-                    break;
-                }
-                if (next == lines.Length)
-                {
-                    return null;
-                }
-                field.Append('\n');
-                text = lines[next++];
-                position = 0;
-                continue;
-            }
-            var c = text[position++];
-            if (quoted)
-            {
-                if (c != '"')
-                {
-                    field.Append(c);
-                }
-                else if (position < text.Length && text[position] == '"')
-                {
-                    field.Append('"');
-                    position++;
-                }
-                else
-                {
-                    quoted = false;
-                }
-            }
-            else if (c == '"' && field.Length == 0)
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
-            else
-            {
-                field.Append(c);
-            }
+            return body.Length;
         }
-        fields.Add(field.ToString());
-        return fields;
+        end += position;
+        return body[end] == '\r' && end + 1 < body.Length && body[end + 1] == '\n' ? end + 2 : end + 1;
     }
 }

@@ -6,25 +6,29 @@ namespace Collaboration.Api.Directory;
 
 /// <summary>
 /// Parses an HR directory: CSV with a header naming the columns (userId required; displayName, country, site,
-/// department and function optional, in any order) or NDJSON with one object per line. Line numbers count from 1, the
-/// CSV header being line 1; blank lines are skipped.
+/// department and function optional, in any order) or NDJSON with one object per line. Each row is a patch of the
+/// fields its header or object names. Line numbers count from 1, the CSV header being line 1; blank lines are skipped.
 /// </summary>
 public static class DirectoryReader
 {
     public static FieldError? ReadCsv(byte[] body, List<DirectoryRow> rows, List<RejectedLine> rejected)
     {
-        using var records = CsvRecords.Read(Encoding.UTF8.GetString(body)).GetEnumerator();
-        if (!records.MoveNext() || records.Current.Fields is not { } header)
+        using var records = CsvRecords.Read(body).GetEnumerator();
+        if (!records.MoveNext())
         {
             return new FieldError("body", "is empty; expected a header line userId,displayName,country,site,department,function");
         }
-        var userColumn = header.FindIndex(name => name.Trim().Equals("userId", StringComparison.OrdinalIgnoreCase));
+        if (records.Current.Fields is not { } header)
+        {
+            return new FieldError("body", "the header line opens a quoted field that is never closed");
+        }
+        var userColumn = Array.FindIndex(header, name => name.Trim().Equals("userId", StringComparison.OrdinalIgnoreCase));
         if (userColumn < 0)
         {
             return new FieldError("userId", "the CSV header must name a userId column");
         }
         var profileColumns = ProfileParser.Fields
-            .Select(field => header.FindIndex(name => name.Trim().Equals(field, StringComparison.OrdinalIgnoreCase)))
+            .Select(field => Array.FindIndex(header, name => name.Trim().Equals(field, StringComparison.OrdinalIgnoreCase)))
             .ToArray();
         while (records.MoveNext())
         {
@@ -34,15 +38,16 @@ public static class DirectoryReader
                 rejected.Add(new RejectedLine(line, "a quoted field is never closed"));
                 continue;
             }
-            if (fields.Count == 1 && string.IsNullOrWhiteSpace(fields[0]))
+            if (fields.Length == 1 && string.IsNullOrWhiteSpace(fields[0]))
             {
                 continue;
             }
-            if (fields.Count != header.Count)
+            if (fields.Length != header.Length)
             {
-                rejected.Add(new RejectedLine(line, $"has {fields.Count} fields; the header has {header.Count}"));
+                rejected.Add(new RejectedLine(line, $"has {fields.Length} fields; the header has {header.Length}"));
                 continue;
             }
+            // A column the header does not name stays null: the row leaves that field as the user has it.
             var values = profileColumns.Select(column => column < 0 ? null : fields[column]).ToArray();
             Add(line, fields[userColumn].Trim(), values, rows, rejected);
         }
@@ -74,12 +79,12 @@ public static class DirectoryReader
                     rejected.Add(new RejectedLine(line, "userId: is required and must be a string"));
                     continue;
                 }
-                if (ProfileParser.TryParse(json.RootElement, out var profile) is { } error)
+                if (ProfileParser.TryParse(json.RootElement, out var patch) is { } error)
                 {
                     rejected.Add(new RejectedLine(line, error.ToString()));
                     continue;
                 }
-                Add(line, userId, profile!, rows, rejected);
+                Add(line, userId, patch!, rows, rejected);
             }
             catch (JsonException)
             {
@@ -90,21 +95,21 @@ public static class DirectoryReader
 
     private static void Add(int line, string userId, string?[] values, List<DirectoryRow> rows, List<RejectedLine> rejected)
     {
-        if (ProfileParser.TryCreate(values, out var profile) is { } error)
+        if (ProfileParser.TryCreate(values, out var patch) is { } error)
         {
             rejected.Add(new RejectedLine(line, error.ToString()));
             return;
         }
-        Add(line, userId, profile!, rows, rejected);
+        Add(line, userId, patch!, rows, rejected);
     }
 
-    private static void Add(int line, string userId, Users.UserProfile profile, List<DirectoryRow> rows, List<RejectedLine> rejected)
+    private static void Add(int line, string userId, Users.ProfilePatch patch, List<DirectoryRow> rows, List<RejectedLine> rejected)
     {
         if (Ids.CheckEntityId("userId", userId) is { } error)
         {
             rejected.Add(new RejectedLine(line, error.ToString()));
             return;
         }
-        rows.Add(new DirectoryRow(line, userId, profile));
+        rows.Add(new DirectoryRow(line, userId, patch));
     }
 }

@@ -7,12 +7,17 @@ namespace Collaboration.Api.Validation;
 public static class ProfileParser
 {
     public const int MaxFieldLength = 100;
+
+    /// <summary>The field names in the order of <see cref="UserProfile"/>'s members and <see cref="ProfileFields"/>' bits.</summary>
     public static readonly string[] Fields = ["displayName", "country", "site", "department", "function"];
 
-    /// <summary>Reads the profile fields of a JSON object; unknown fields are ignored.</summary>
-    public static FieldError? TryParse(JsonElement json, out UserProfile? profile)
+    /// <summary>
+    /// Reads the profile fields of a JSON object: the patch names the fields present (null or "" clears one) and
+    /// leaves out the absent ones; unknown fields are ignored.
+    /// </summary>
+    public static FieldError? TryParse(JsonElement json, out ProfilePatch? patch)
     {
-        profile = null;
+        patch = null;
         if (json.ValueKind != JsonValueKind.Object)
         {
             return new FieldError("body", "must be a JSON object");
@@ -20,8 +25,13 @@ public static class ProfileParser
         var values = new string?[Fields.Length];
         for (var i = 0; i < Fields.Length; i++)
         {
-            if (!json.TryGetProperty(Fields[i], out var property) || property.ValueKind == JsonValueKind.Null)
+            if (!json.TryGetProperty(Fields[i], out var property))
             {
+                continue;
+            }
+            if (property.ValueKind == JsonValueKind.Null)
+            {
+                values[i] = "";
                 continue;
             }
             if (property.ValueKind != JsonValueKind.String)
@@ -34,22 +44,30 @@ public static class ProfileParser
             }
             values[i] = text;
         }
-        return TryCreate(values, out profile);
+        return TryCreate(values, out patch);
     }
 
-    /// <summary>Checks values given in the order of <see cref="Fields"/>; empty strings mean "not set".</summary>
-    public static FieldError? TryCreate(IReadOnlyList<string?> values, out UserProfile? profile)
+    /// <summary>
+    /// Checks values given in the order of <see cref="Fields"/>: null leaves a field out of the patch, a value is
+    /// trimmed and an empty one clears the field.
+    /// </summary>
+    public static FieldError? TryCreate(IReadOnlyList<string?> values, out ProfilePatch? patch)
     {
-        profile = null;
+        patch = null;
+        var named = ProfileFields.None;
         var clean = new string?[Fields.Length];
         for (var i = 0; i < Fields.Length; i++)
         {
-            var value = values[i]?.Trim();
-            if (value is not null && JsonText.Length(value) > MaxFieldLength)
+            if (values[i]?.Trim() is not { } value)
+            {
+                continue;
+            }
+            if (JsonText.Length(value) > MaxFieldLength)
             {
                 return new FieldError(Fields[i], $"must be at most {MaxFieldLength} characters");
             }
-            clean[i] = string.IsNullOrEmpty(value) ? null : value;
+            named |= (ProfileFields)(1 << i);
+            clean[i] = value.Length == 0 ? null : value;
         }
         if (clean[1] is { } country)
         {
@@ -59,7 +77,7 @@ public static class ProfileParser
             }
             clean[1] = country.ToUpperInvariant();
         }
-        profile = new UserProfile(clean[0], clean[1], clean[2], clean[3], clean[4]);
+        patch = new ProfilePatch(named, new UserProfile(clean[0], clean[1], clean[2], clean[3], clean[4]));
         return null;
     }
 }

@@ -12,8 +12,14 @@ public interface IUserGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task RecordAsync(Interaction[] events);
 
-    /// <summary>Stores a profile change unless the profile is already the current one; returns whether it changed.</summary>
+    /// <summary>Replaces the whole profile unless it is already the current one; returns whether it changed.</summary>
     Task<bool> UpdateProfileAsync(UserProfile profile, DateTimeOffset updatedAt);
+
+    /// <summary>
+    /// Changes the fields <paramref name="patch"/> names, keeping the others, unless that leaves the profile as it is;
+    /// returns whether it changed. The merged profile is stored whole, so replaying the stream needs no patches.
+    /// </summary>
+    Task<bool> PatchProfileAsync(ProfilePatch patch, DateTimeOffset updatedAt);
 
     /// <summary>The participation view over <paramref name="window"/> ending at <paramref name="now"/>; null when the user was neither registered nor seen.</summary>
     Task<UserView?> GetAsync(ReadWindow window, DateTimeOffset now);

@@ -14,8 +14,14 @@ public sealed class UserGrain(IEventJournal journal, IOptions<JournalOptions> op
 
     public Task RecordAsync(Interaction[] events) => AppendAsync(events);
 
-    public async Task<bool> UpdateProfileAsync(UserProfile profile, DateTimeOffset updatedAt)
+    public Task<bool> UpdateProfileAsync(UserProfile profile, DateTimeOffset updatedAt) =>
+        PatchProfileAsync(ProfilePatch.ReplaceAll(profile), updatedAt);
+
+    public async Task<bool> PatchProfileAsync(ProfilePatch patch, DateTimeOffset updatedAt)
     {
+        // Merged here, where the profile lives: profile calls take turns in this grain, so two imports naming
+        // different columns cannot undo each other.
+        var profile = patch.ApplyTo(State.Profile);
         if (profile == State.Profile)
         {
             return false;

@@ -7,7 +7,7 @@ using static Collaboration.Events.InteractionType;
 namespace Collaboration.Tests.Api;
 
 /// <summary>Runs against the embedded default and against cluster mode (see the two classes at the end).</summary>
-public abstract class UsersApiTests(ApiFactory factory)
+public abstract partial class UsersApiTests(ApiFactory factory)
 {
     private readonly HttpClient client = factory.CreateClient();
 
@@ -87,11 +87,14 @@ public abstract class UsersApiTests(ApiFactory factory)
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/v1/users/{b}")).StatusCode);
     }
 
-    [Fact]
-    public async Task An_unclosed_quote_rejects_its_own_line_only()
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    public async Task An_unclosed_quote_rejects_its_own_line_only(string newline)
     {
         var (a, b, c) = (Make.Id("u"), Make.Id("u"), Make.Id("u"));
-        var csv = $"userId,displayName,country,site,department,function\n{a},\"Unclosed,FI,x,y,z\n{b},B,FI,x,y,z\n   \n{c},C,SE,x,y,z\n";
+        var csv = $"userId,displayName,country,site,department,function\n{a},\"Unclosed,FI,x,y,z\n{b},B,FI,x,y,z\n   \n{c},C,SE,x,y,z\n"
+            .Replace("\n", newline);
 
         using var response = await ImportAsync(csv, "text/csv");
 
@@ -119,10 +122,13 @@ public abstract class UsersApiTests(ApiFactory factory)
         Assert.Equal("Design", (await client.GetNodeAsync($"/v1/users/{a}"))["function"]!.GetValue<string>());
     }
 
-    [Fact]
-    public async Task An_import_without_a_userId_column_is_refused_whole()
+    [Theory]
+    [InlineData("name,country\nA,FI\n")]
+    [InlineData("userId;country\nu-1;FI\n")]
+    [InlineData("sep=;\nuserId;country\nu-1;FI\n")]
+    public async Task An_import_without_a_userId_column_is_refused_whole(string csv)
     {
-        using var response = await ImportAsync("name,country\nA,FI\n", "text/csv");
+        using var response = await ImportAsync(csv, "text/csv");
 
         await EventsApiTests.AssertProblem(response, HttpStatusCode.BadRequest, "userId");
     }
