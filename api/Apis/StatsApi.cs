@@ -46,9 +46,7 @@ public static class StatsApi
             dimension = parsed;
         }
         var stats = await GrainRetry.CallAsync(() => Analytics(grains).GetParticipationAsync(readWindow, through, dimension));
-        var floor = options.Value.PrivacyFloor;
-        var groups = stats.Groups is null ? null : PrivacyFloor.Apply(stats.Groups, floor, g => g.Key, g => g.Counts.Users,
-            small => new GroupTierCounts(PrivacyFloor.OtherKey, small.Select(g => g.Counts).Aggregate((a, b) => a + b)));
+        var groups = stats.Groups;
         var t = stats.Total;
         if (CsvTable.IsWanted(request))
         {
@@ -80,10 +78,7 @@ public static class StatsApi
             return Problems.BadRequest("by", "must be one of country, site, department, function");
         }
         var stats = await GrainRetry.CallAsync(() => Analytics(grains).GetTiesAsync(readWindow, through, dimension));
-        var external = stats.Groups.Sum(g => g.External);
-        var @internal = stats.Groups.Sum(g => g.Internal);
-        var groups = PrivacyFloor.Apply(stats.Groups, options.Value.PrivacyFloor, g => g.Key, g => g.Users,
-            small => new GroupTieCounts(PrivacyFloor.OtherKey, small.Sum(g => g.Users), small.Sum(g => g.External), small.Sum(g => g.Internal)));
+        var (groups, external, @internal) = (stats.Groups, stats.External, stats.Internal);
         double? meanBreadth = stats.TiedUsers > 0 ? (double)stats.BreadthSum / stats.TiedUsers : null;
         if (CsvTable.IsWanted(request))
         {

@@ -1,4 +1,4 @@
-using Collaboration.Api.Analytics;
+using Collaboration.Analytics;
 using Collaboration.Api.Apis;
 using Collaboration.Api.Http;
 using Collaboration.Hosting;

@@ -18,7 +18,7 @@ public sealed record TierCounts(
 [GenerateSerializer, Immutable]
 public sealed record GroupTierCounts([property: Id(0)] string Key, [property: Id(1)] TierCounts Counts);
 
-/// <summary>Tiers over all users and, when asked, per group of one dimension (every group, before any privacy floor).</summary>
+/// <summary>Tiers over all users and, when asked, per group of one dimension after the privacy floor (see PrivacyFloor).</summary>
 [GenerateSerializer, Immutable]
 public sealed record ParticipationStats(
     [property: Id(0)] TierCounts Total,

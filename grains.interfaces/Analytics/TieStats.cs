@@ -9,12 +9,14 @@ public sealed record GroupTieCounts(
     [property: Id(3)] long Internal);
 
 /// <summary>
-/// Distinct (contributor, idea owner) pairs with a contribution in the window, for one dimension; every group, before
-/// any privacy floor. <see cref="BreadthSum"/> / <see cref="TiedUsers"/> is the mean breadth.
+/// Distinct (contributor, idea owner) pairs with a contribution in the window, for one dimension; the groups after the
+/// privacy floor (see PrivacyFloor), the totals over everyone. <see cref="BreadthSum"/> / <see cref="TiedUsers"/> is the mean breadth.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record TieStats(
     [property: Id(0)] long Ties,
     [property: Id(1)] IReadOnlyList<GroupTieCounts> Groups,
     [property: Id(2)] long BreadthSum,
-    [property: Id(3)] long TiedUsers);
+    [property: Id(3)] long TiedUsers,
+    [property: Id(4)] long External,
+    [property: Id(5)] long Internal);

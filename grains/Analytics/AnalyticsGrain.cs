@@ -4,6 +4,7 @@ using Collaboration.EventSourcing;
 using Collaboration.Journal;
 using Collaboration.Reads;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Collaboration.Analytics;
 
@@ -13,7 +14,8 @@ namespace Collaboration.Analytics;
 /// user stream holds each event once, and the feed yields each row once in commit order, so a redelivered event is
 /// never counted twice and the model is always the fold of what the journal holds.
 /// </summary>
-public sealed class AnalyticsGrain(IEventJournal journal, ILogger<AnalyticsGrain> logger) : Grain, IAnalyticsGrain
+public sealed class AnalyticsGrain(IEventJournal journal, IOptions<AnalyticsOptions> options, ILogger<AnalyticsGrain> logger)
+    : Grain, IAnalyticsGrain
 {
     private const string UserStreams = "user/";
     private const int PageSize = 5_000;
@@ -72,13 +74,23 @@ public sealed class AnalyticsGrain(IEventJournal journal, ILogger<AnalyticsGrain
     public async Task<ParticipationStats> GetParticipationAsync(ReadWindow window, DateTimeOffset end, Dimension? by)
     {
         await CatchUpAsync();
-        return model.Participation(window, end, by);
+        var stats = model.Participation(window, end, by);
+        return stats.Groups is null ? stats : stats with
+        {
+            Groups = PrivacyFloor.Apply(stats.Groups, options.Value.PrivacyFloor, g => g.Key, g => g.Counts.Users,
+                hidden => new GroupTierCounts(PrivacyFloor.OtherKey, hidden.Select(g => g.Counts).Aggregate((a, b) => a + b))),
+        };
     }
 
     public async Task<TieStats> GetTiesAsync(ReadWindow window, DateTimeOffset end, Dimension by)
     {
         await CatchUpAsync();
-        return model.Ties(window, end, by);
+        var stats = model.Ties(window, end, by);
+        return stats with
+        {
+            Groups = PrivacyFloor.Apply(stats.Groups, options.Value.PrivacyFloor, g => g.Key, g => g.Users,
+                hidden => new GroupTieCounts(PrivacyFloor.OtherKey, hidden.Sum(g => g.Users), hidden.Sum(g => g.External), hidden.Sum(g => g.Internal))),
+        };
     }
 
     public async Task<long[][]> GetFunnelAsync(ReadWindow window, DateTimeOffset end)

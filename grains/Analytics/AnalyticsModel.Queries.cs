@@ -57,7 +57,7 @@ internal sealed partial class AnalyticsModel
             }
         }
         return new TieStats(tieCounts[w].Exact.CountAt(at), grouped,
-            breadth[d, w].CountAt(at), tiedUsers[0, w].CountAt(at));
+            breadth[d, w].CountAt(at), tiedUsers[0, w].CountAt(at), grouped.Sum(g => g.External), grouped.Sum(g => g.Internal));
     }
 
     public long[][] Funnel(ReadWindow window, DateTimeOffset end)

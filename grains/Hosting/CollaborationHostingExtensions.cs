@@ -39,6 +39,8 @@ public static class CollaborationHostingExtensions
                 }
             });
         services.TryAddSingleton(TimeProvider.System);
+        // The silos hold the privacy floor, so every api replica answers by the same one.
+        services.AddOptions<AnalyticsOptions>().Bind(configuration.GetSection("Analytics"));
         if (configuration.GetValue("Analytics:Enabled", true))
         {
             // Start the participation read model's replay with the silo, without waiting for it: the first dashboard

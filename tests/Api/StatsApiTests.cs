@@ -122,11 +122,13 @@ public sealed class StatsApiTests
 
         var bySite = await service.GetAsync("/v1/stats/participation?by=site");
 
-        // Helsinki 6, Pune 5, unknown 5 (s2, d1, d2, x1, ghost); Stockholm alone (1) is folded and not shown.
-        Assert.Equal(["Helsinki", "Pune", "unknown"], Keys(bySite));
-        Assert.Equal((5L, 0L, 1L, 0L, 4L), Tiers(Group(bySite, "unknown")));
+        // Helsinki 6, Pune 5, unknown 5 (s2, d1, d2, x1, ghost), Stockholm 1 (s1). Stockholm alone would be the users
+        // total minus the shown groups, so the smallest shown group (unknown, the later key of the two fives) is
+        // hidden with it, and the two show as (other).
+        Assert.Equal(["(other)", "Helsinki", "Pune"], Keys(bySite));
+        Assert.Equal((6L, 0L, 1L, 1L, 4L), Tiers(Group(bySite, "(other)")));
         Assert.Equal(17L, N(bySite["users"]));
-        Assert.Equal(16L, bySite["groups"]!.AsArray().Sum(g => N(g!["users"])));
+        Assert.Equal(17L, bySite["groups"]!.AsArray().Sum(g => N(g!["users"])));
     }
 
     [Fact]
@@ -138,6 +140,26 @@ public sealed class StatsApiTests
 
         Assert.Equal(["(other)"], Keys(stats));
         Assert.Equal((17L, 2L, 3L, 2L, 10L), Tiers(Group(stats, "(other)")));
+    }
+
+    [Fact]
+    public async Task A_group_under_the_floor_cannot_be_recovered_by_subtracting_the_shown_groups_from_the_totals()
+    {
+        await using var service = new Service();
+        // Groups of 20, 20 and 3 users: hiding only the 3 would leave users - 20 - 20 = 3 for anyone to see.
+        await service.ImportAsync("userId,country\n" + string.Join("\n",
+            Enumerable.Range(0, 43).Select(i => $"p{i},{(i < 20 ? "FI" : i < 40 ? "IN" : "SE")}")) + "\n");
+        await service.PostAsync([.. Enumerable.Range(0, 43).Select(i => Make.Event(View, $"p{i}", "idea", Now.AddHours(-1)))]);
+
+        foreach (var path in new[] { "/v1/stats/participation?by=country", "/v1/stats/ties?by=country" })
+        {
+            var stats = await service.GetAsync(path);
+            var shown = stats["groups"]!.AsArray().Where(g => g!["key"]!.GetValue<string>() != "(other)").ToList();
+            Assert.Equal(["FI"], shown.Select(g => g!["key"]!.GetValue<string>()));
+        }
+        var participation = await service.GetAsync("/v1/stats/participation?by=country");
+        Assert.Equal(23L, N(participation["users"]) - N(Group(participation, "FI")["users"]));
+        Assert.Equal(23L, N(Group(participation, "(other)")["users"]));
     }
 
     [Fact]
@@ -534,7 +556,8 @@ public sealed class StatsApiTests
         Assert.Equal("from,inactive,audience,editor,creator", (await CsvAsync("/v1/stats/funnel?window=7d"))[0]);
         Assert.StartsWith("ideaId,title,ownerId,views", (await CsvAsync("/v1/stats/ideas/top"))[0]);
         Assert.Equal(8, (await CsvAsync("/v1/stats/participation/daily?days=7")).Length);
-        // f1 lost its country in the last import, so the ghost (unknown) is no longer abroad: 3 of 4.
+        // Contributors f2 (FI), n1 and n2 (IN) and the ghost (unknown): 3 countries, 3 of 4 abroad from f1 (FI), whose
+        // country the department-only import above left alone.
         Assert.Equal("idea-a,Idea A,f1,2,4,3,1,1,0.75,false", (await CsvAsync("/v1/stats/ideas/top"))[1]);
 
         // Ids come out exactly as they are (a rewritten id names nothing); free text such as a title is defused.

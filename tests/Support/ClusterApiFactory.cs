@@ -4,7 +4,7 @@ namespace Collaboration.Tests.Support;
 /// Cluster mode in one process: a fresh database on the shared PostgreSQL server, two silos joined through the
 /// membership table, and the api as their gateway client on real Kestrel.
 /// </summary>
-public sealed class ClusterApiFactory : ApiFactory, IAsyncLifetime
+public class ClusterApiFactory : ApiFactory, IAsyncLifetime
 {
     public List<ClusterSilo> Silos { get; } = [];
 

@@ -44,14 +44,24 @@ public sealed partial class Verifier
         }
     }
 
-    /// <summary>The README's privacy floor: groups under it are summed into "(other)", shown only if that reaches it.</summary>
+    /// <summary>
+    /// The README's privacy floor: groups under it are hidden; if what is hidden adds up to more than zero but less
+    /// than the floor, the smallest shown group (the later key among equals) is hidden too; the hidden ones are summed
+    /// into "(other)", shown only if that reaches the floor.
+    /// </summary>
     private List<GroupTieAnswer> AfterPrivacyFloor(IReadOnlyList<GroupTieAnswer> groups)
     {
-        var shown = groups.Where(g => g.Users >= privacyFloor).ToList();
-        var small = groups.Where(g => g.Users < privacyFloor).ToList();
-        if (small.Sum(g => g.Users) >= privacyFloor)
+        var shown = groups.Where(g => g.Users >= privacyFloor)
+            .OrderByDescending(g => g.Users).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var hidden = groups.Where(g => g.Users < privacyFloor).ToList();
+        if (hidden.Sum(g => g.Users) is > 0 and var hiddenUsers && hiddenUsers < privacyFloor && shown.Count > 0)
         {
-            shown.Add(new GroupTieAnswer(OtherGroup, small.Sum(g => g.Users), small.Sum(g => g.External), small.Sum(g => g.Internal)));
+            hidden.Add(shown[^1]);
+            shown.RemoveAt(shown.Count - 1);
+        }
+        if (hidden.Sum(g => g.Users) >= privacyFloor)
+        {
+            shown.Add(new GroupTieAnswer(OtherGroup, hidden.Sum(g => g.Users), hidden.Sum(g => g.External), hidden.Sum(g => g.Internal)));
         }
         return shown;
     }

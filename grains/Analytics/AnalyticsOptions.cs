@@ -1,4 +1,4 @@
-namespace Collaboration.Api.Analytics;
+namespace Collaboration.Analytics;
 
 /// <summary>The "Analytics" configuration section.</summary>
 public sealed class AnalyticsOptions
