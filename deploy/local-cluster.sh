@@ -8,13 +8,18 @@
 #   deploy/local-cluster.sh status           processes and membership
 #   deploy/local-cluster.sh stop             stop the api, every silo and PostgreSQL
 #
-# State (PostgreSQL data, logs, pids) lives in .local-cluster/ at the repository root. PGPORT (default 5433) and
-# API_URL (default http://localhost:5080) can be set. Local trust authentication on loopback only: no secret needed.
+# State (PostgreSQL data, logs, pids) lives in LOCAL_CLUSTER_STATE (default .local-cluster/ at the repository root).
+# PGPORT (default 5433), API_URL (default http://localhost:5080), SILO_PORT_BASE and GATEWAY_PORT_BASE (silo K listens
+# on base + K; defaults 11110 and 30000) can be set; LOCAL_CLUSTER_NO_BUILD=1 makes `start` use the existing Release
+# build. Give every command the same settings. Local trust authentication on loopback only: no secret needed.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-state="$root/.local-cluster"
+state="${LOCAL_CLUSTER_STATE:-$root/.local-cluster}"
+case "$state" in /*) ;; *) state="$PWD/$state" ;; esac
 pgport="${PGPORT:-5433}"
 api_url="${API_URL:-http://localhost:5080}"
+silo_port_base="${SILO_PORT_BASE:-11110}"
+gateway_port_base="${GATEWAY_PORT_BASE:-30000}"
 connection="Host=127.0.0.1;Port=$pgport;Username=postgres;Database=collaboration"
 bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 
@@ -42,10 +47,10 @@ start_postgres() {
 start_silo() {
   local index=$1
   cluster_env
-  Orleans__SiloPort=$((11110 + index)) Orleans__GatewayPort=$((30000 + index)) \
+  Orleans__SiloPort=$((silo_port_base + index)) Orleans__GatewayPort=$((gateway_port_base + index)) \
     nohup dotnet "$root/silo/bin/Release/net10.0/Collaboration.Silo.dll" >"$state/silo-$index.log" 2>&1 &
   echo $! >"$state/silo-$index.pid"
-  echo "silo $index: pid $!, silo port $((11110 + index)), gateway port $((30000 + index))"
+  echo "silo $index: pid $!, silo port $((silo_port_base + index)), gateway port $((gateway_port_base + index))"
 }
 
 signal_silo() {
@@ -59,7 +64,8 @@ case "${1:-}" in
     count="${2:-3}"
     mkdir -p "$state"
     # No build servers: they would outlive the script and hold its output open.
-    dotnet build "$root/Collaboration.sln" -c Release -nologo -v quiet --disable-build-servers
+    [ "${LOCAL_CLUSTER_NO_BUILD:-}" = 1 ] ||
+      dotnet build "$root/Collaboration.sln" -c Release -nologo -v quiet --disable-build-servers
     start_postgres
     cluster_env
     dotnet "$root/silo/bin/Release/net10.0/Collaboration.Silo.dll" migrate
@@ -89,5 +95,5 @@ case "${1:-}" in
     [ -f "$state/pg/data/postmaster.pid" ] && as_postgres "$bin/pg_ctl" -D "$state/pg/data" -m fast -w stop >/dev/null
     echo "stopped"
     ;;
-  *) sed -n '2,12p' "$0"; exit 2 ;;
+  *) sed -n '2,14p' "$0"; exit 2 ;;
 esac
