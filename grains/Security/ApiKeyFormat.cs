@@ -26,8 +26,14 @@ public static class ApiKeyFormat
     {
         var id = RandomNumberGenerator.GetString(IdAlphabet, IdLength);
         var secret = RandomNumberGenerator.GetString(Base62, SecretLength);
+        return (Format(id, secret), id, secret);
+    }
+
+    /// <summary>The key for an id and secret, its checksum appended.</summary>
+    public static string Format(string id, string secret)
+    {
         var body = Prefix + id + "_" + secret;
-        return (body + Checksum(body), id, secret);
+        return body + Checksum(body);
     }
 
     /// <summary>Splits a key into id and secret when its shape and checksum hold; says nothing about whether it exists.</summary>
