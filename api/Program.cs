@@ -5,7 +5,7 @@ using Collaboration.Api.Security;
 // `keys ...` manages API keys and exits (Keys/KeysCommand.cs); anything else runs the service.
 if (args is ["keys", ..])
 {
-    return await KeysCommand.RunAsync(args[1..]);
+    return await KeysCommand.RunAsync(args);
 }
 
 // Configuration files are read once, not watched: a watch covers the content root and its subfolders, where the

@@ -16,6 +16,7 @@ public static class KeysCommand
     public static Task<int> RunAsync(string[] args) =>
         RunAsync(args, new KeysConsole(Console.In, Console.Out, Console.Error), KeysConsole.ServiceConfiguration());
 
+    /// <summary>Runs <paramref name="args"/>, which start with "keys"; returns the exit code.</summary>
     public static async Task<int> RunAsync(string[] args, KeysConsole console, IConfiguration configuration)
     {
         var keys = new KeyOperations(configuration, console);
@@ -46,12 +47,14 @@ public static class KeysCommand
         var generate = new Command("generate", "Print a new key without storing it, e.g. to put in a deployment's secret for keys import");
         generate.SetAction(_ => keys.Generate());
 
-        var root = new RootCommand("Manage the API keys of the Collaboration service") { create, list, revoke, rotate, import, generate };
-        root.SetAction(parse =>
+        var keysCommand = new Command("keys", "Manage the API keys of the Collaboration service") { create, list, revoke, rotate, import, generate };
+        keysCommand.SetAction(parse =>
         {
             console.Error.WriteLine("Name a keys command: create, list, revoke, rotate, import or generate (--help tells more).");
             return 1;
         });
+        // The service's own options (--urls ...) never reach this parser: Program.cs sends only `keys ...` here.
+        var root = new RootCommand("Collaboration") { keysCommand };
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = console.Error, Error = console.Error });
     }
 

@@ -160,7 +160,13 @@ public static class CollaborationHostingExtensions
         if (configuration.Mode() == DeploymentMode.Cluster)
         {
             await PrepareStorageAsync(configuration, ct);
-            var dataSource = NpgsqlDataSource.Create(PostgresConnectionString(configuration));
+            // An operator's command may wait for a busy server longer than Npgsql's defaults (15 s to connect, 30 s
+            // per command), which suit requests.
+            var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(PostgresConnectionString(configuration))
+            {
+                Timeout = 60,
+                CommandTimeout = 120,
+            }.ConnectionString);
             return (new PostgresApiKeyStore(dataSource), dataSource);
         }
         var options = new JournalOptions();

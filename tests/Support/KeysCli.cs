@@ -14,7 +14,7 @@ public static class KeysCli
             .Build();
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exit = await KeysCommand.RunAsync(args, new KeysConsole(new StringReader(input), output, error), configuration);
+        var exit = await KeysCommand.RunAsync(["keys", .. args], new KeysConsole(new StringReader(input), output, error), configuration);
         return (exit, output.ToString(), error.ToString());
     }
 
