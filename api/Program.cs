@@ -1,4 +1,12 @@
 using Collaboration.Api.Extensions;
+using Collaboration.Api.Keys;
+using Collaboration.Api.Security;
+
+// `keys ...` manages API keys and exits (Keys/KeysCommand.cs); anything else runs the service.
+if (args is ["keys", ..])
+{
+    return await KeysCommand.RunAsync(args);
+}
 
 // Configuration files are read once, not watched: a watch covers the content root and its subfolders, where the
 // embedded store writes by default (api/data), and handled every write to the database (6% of the CPU under load).
@@ -7,4 +15,4 @@ builder.AddCollaborationApi();
 
 var app = builder.Build();
 app.MapCollaborationApi();
-app.Run();
+return await app.RunCollaborationAsync();

@@ -96,7 +96,7 @@ public sealed class GrainIngestionBenchmark(Settings settings)
             var clock = Stopwatch.StartNew();
             await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = InFlight }, async (batch, _) =>
             {
-                var results = await ingest.IngestAsync(batch);
+                var results = await ingest.IngestAsync(batch, postedBy: null);
                 if (results.FirstOrDefault(result => result.Status == IngestStatus.Conflict) is { } conflict)
                 {
                     throw new InvalidOperationException($"an event was refused: {conflict.Field}: {conflict.Error}");

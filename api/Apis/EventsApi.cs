@@ -1,7 +1,10 @@
+using System.Security.Claims;
 using Collaboration.Api.Http;
+using Collaboration.Api.Security;
 using Collaboration.Api.Validation;
 using Collaboration.Events;
 using Collaboration.Ingestion;
+using Collaboration.Security;
 
 namespace Collaboration.Api.Apis;
 
@@ -14,14 +17,15 @@ public static class EventsApi
 
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
-        var events = app.MapGroup("/v1/events").WithTags("Events");
+        var events = app.MapGroup("/v1/events").WithTags("Events").RequireScope(ApiKeyScopes.EventsWrite);
         events.MapPost("/", PostEventAsync);
         events.MapPost("/batch", PostBatchAsync);
         return app;
     }
 
-    public static async Task<IResult> PostEventAsync(HttpRequest request, IGrainFactory grains, ApiClock clock)
+    public static async Task<IResult> PostEventAsync(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, ApiClock clock)
     {
+        var postedBy = ApiKeyClaims.KeyIdOf(user);
         var (body, problem) = await RequestBody.ReadAsync(request, MaxEventBytes, "application/json");
         if (problem is not null)
         {
@@ -36,7 +40,7 @@ public static class EventsApi
         {
             return Problems.Field(StatusCodes.Status400BadRequest, error, "Invalid event");
         }
-        var result = (await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([interaction!])))[0];
+        var result = (await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([interaction!], postedBy)))[0];
         return result.Status switch
         {
             IngestStatus.Accepted => TypedResults.Json(new EventReceipt(interaction!.EventId, "accepted"), statusCode: StatusCodes.Status202Accepted),
@@ -45,8 +49,9 @@ public static class EventsApi
         };
     }
 
-    public static async Task<IResult> PostBatchAsync(HttpRequest request, IGrainFactory grains, ApiClock clock)
+    public static async Task<IResult> PostBatchAsync(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, ApiClock clock)
     {
+        var postedBy = ApiKeyClaims.KeyIdOf(user);
         var (body, problem) = await RequestBody.ReadAsync(request, MaxBatchBytes, "application/json");
         if (problem is not null)
         {
@@ -82,7 +87,7 @@ public static class EventsApi
             validIndexes.Add(index);
         }
 
-        var results = valid.Count > 0 ? await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([.. valid])) : [];
+        var results = valid.Count > 0 ? await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([.. valid], postedBy)) : [];
         int accepted = 0, duplicates = 0;
         for (var i = 0; i < results.Length; i++)
         {

@@ -1,9 +1,11 @@
 using Collaboration.Analytics;
 using Collaboration.Api.Analytics;
 using Collaboration.Api.Http;
+using Collaboration.Api.Security;
 using Collaboration.Api.Validation;
 using Collaboration.Ideas;
 using Collaboration.Reads;
+using Collaboration.Security;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +16,7 @@ public static class IdeasApi
 {
     public static IEndpointRouteBuilder MapIdeasApi(this IEndpointRouteBuilder app)
     {
-        var ideas = app.MapGroup("/v1/ideas").WithTags("Ideas");
+        var ideas = app.MapGroup("/v1/ideas").WithTags("Ideas").RequireScope(ApiKeyScopes.StatsRead);
         ideas.MapGet("/{ideaId}", GetIdeaAsync);
         ideas.MapGet("/{ideaId}/followers", GetFollowersAsync);
         return app;

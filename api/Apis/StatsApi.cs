@@ -2,9 +2,11 @@ using System.Globalization;
 using Collaboration.Analytics;
 using Collaboration.Api.Analytics;
 using Collaboration.Api.Http;
+using Collaboration.Api.Security;
 using Collaboration.Api.Validation;
 using Collaboration.Events;
 using Collaboration.Reads;
+using Collaboration.Security;
 using Microsoft.Extensions.Options;
 
 namespace Collaboration.Api.Apis;
@@ -20,7 +22,7 @@ public static class StatsApi
 
     public static IEndpointRouteBuilder MapStatsApi(this IEndpointRouteBuilder app)
     {
-        var stats = app.MapGroup("/v1/stats").WithTags("Stats");
+        var stats = app.MapGroup("/v1/stats").WithTags("Stats").RequireScope(ApiKeyScopes.StatsRead);
         stats.MapGet("/participation", GetParticipationAsync);
         stats.MapGet("/participation/daily", GetDailyAsync);
         stats.MapGet("/ties", GetTiesAsync);

@@ -1,6 +1,8 @@
 using Collaboration.Api.Http;
+using Collaboration.Api.Security;
 using Collaboration.Api.Validation;
 using Collaboration.Threads;
+using Collaboration.Security;
 
 namespace Collaboration.Api.Apis;
 
@@ -9,7 +11,7 @@ public static class ThreadsApi
 {
     public static IEndpointRouteBuilder MapThreadsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/v1/threads").WithTags("Threads").MapGet("/{threadId}", GetThreadAsync);
+        app.MapGroup("/v1/threads").WithTags("Threads").RequireScope(ApiKeyScopes.StatsRead).MapGet("/{threadId}", GetThreadAsync);
         return app;
     }
 

@@ -2,9 +2,11 @@ using Collaboration.Analytics;
 using Collaboration.Api.Analytics;
 using Collaboration.Api.Directory;
 using Collaboration.Api.Http;
+using Collaboration.Api.Security;
 using Collaboration.Api.Validation;
 using Collaboration.Reads;
 using Collaboration.Users;
+using Collaboration.Security;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -18,11 +20,14 @@ public static class UsersApi
 
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
+        // Changing the directory is a write, reading users a read: one group per scope under the same prefix.
         var users = app.MapGroup("/v1/users").WithTags("Users");
-        users.MapPut("/{userId}", PutUserAsync);
-        users.MapPost("/import", ImportAsync);
-        users.MapGet("/{userId}", GetUserAsync);
-        users.MapGet("/{userId}/following", GetFollowingAsync);
+        var writes = users.MapGroup("").RequireScope(ApiKeyScopes.EventsWrite);
+        writes.MapPut("/{userId}", PutUserAsync);
+        writes.MapPost("/import", ImportAsync);
+        var reads = users.MapGroup("").RequireScope(ApiKeyScopes.StatsRead);
+        reads.MapGet("/{userId}", GetUserAsync);
+        reads.MapGet("/{userId}/following", GetFollowingAsync);
         return app;
     }
 

@@ -1,6 +1,7 @@
 using Collaboration.Analytics;
 using Collaboration.Api.Apis;
 using Collaboration.Api.Http;
+using Collaboration.Api.Security;
 using Collaboration.Hosting;
 
 namespace Collaboration.Api.Extensions;
@@ -34,6 +35,7 @@ public static class Extensions
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Complete);
         builder.Services.AddExceptionHandler<TransientFailureHandler>();
         builder.Services.AddHealthChecks();
+        builder.AddApiKeySecurity();
         return builder;
     }
 
@@ -41,7 +43,9 @@ public static class Extensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapHealthChecks("/health");
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthChecks("/health").AllowAnonymous();
         app.MapEventsApi();
         app.MapUsersApi();
         app.MapIdeasApi();

@@ -8,6 +8,10 @@ namespace Collaboration.Ingestion;
 /// </summary>
 public interface IIngestGrain : IGrainWithIntegerKey
 {
-    /// <summary>Results in the order of <paramref name="events"/>. Throws when storage is unavailable: retry then.</summary>
-    Task<IngestResult[]> IngestAsync(Interaction[] events);
+    /// <summary>
+    /// Results in the order of <paramref name="events"/>. Throws when storage is unavailable: retry then.
+    /// <paramref name="postedBy"/> is the id of the API key that posted them (null in keyless mode); it is recorded
+    /// with each new event id, and is not part of the event or of the duplicate check.
+    /// </summary>
+    Task<IngestResult[]> IngestAsync(Interaction[] events, string? postedBy);
 }

@@ -3,6 +3,7 @@ using Collaboration.Analytics;
 using Collaboration.Journal;
 using Collaboration.Journal.Postgres;
 using Collaboration.Journal.Sqlite;
+using Collaboration.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,13 +32,7 @@ public static class CollaborationHostingExtensions
         var services = silo.Services;
         services.AddOptions<JournalOptions>()
             .Bind(configuration.GetSection("Journal"))
-            .Configure(options =>
-            {
-                if (configuration["COLLAB_DATA_DIR"] is { Length: > 0 } dataDirectory)
-                {
-                    options.DataDirectory = dataDirectory;
-                }
-            });
+            .Configure(options => ApplyDataDirectory(options, configuration));
         services.TryAddSingleton(TimeProvider.System);
         // The silos hold the privacy floor, so every api replica answers by the same one.
         services.AddOptions<AnalyticsOptions>().Bind(configuration.GetSection("Analytics"));
@@ -64,6 +59,7 @@ public static class CollaborationHostingExtensions
             });
             services.AddSingleton<IEventJournal, SqliteEventJournal>();
             services.AddSingleton<IEventLedger, SqliteEventLedger>();
+            services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
             // Open the store (and create or check its schema) when the silo starts, not on the first request.
             silo.AddStartupTask((provider, _) =>
             {
@@ -109,6 +105,7 @@ public static class CollaborationHostingExtensions
         }.ConnectionString));
         services.AddSingleton<IEventJournal, PostgresEventJournal>();
         services.AddSingleton<IEventLedger, PostgresEventLedger>();
+        services.AddSingleton<IApiKeyStore, PostgresApiKeyStore>();
         return silo;
     }
 
@@ -153,6 +150,40 @@ public static class CollaborationHostingExtensions
         }
         await using var dataSource = NpgsqlDataSource.Create(PostgresConnectionString(configuration));
         return await PostgresSchema.ApplyAsync(dataSource, ct);
+    }
+
+    /// <summary>
+    /// The key store for the `keys` command, outside any silo: the embedded SQLite file (which a running service may
+    /// hold open: WAL and the busy timeout let both write), or PostgreSQL in Cluster mode, whose schema is brought up
+    /// to date first as a silo would. Dispose the owner when done.
+    /// </summary>
+    public static async Task<(IApiKeyStore Store, IDisposable Owner)> OpenApiKeyStoreAsync(IConfiguration configuration, CancellationToken ct = default)
+    {
+        if (configuration.Mode() == DeploymentMode.Cluster)
+        {
+            await PrepareStorageAsync(configuration, ct);
+            // An operator's command may wait for a busy server longer than Npgsql's defaults (15 s to connect, 30 s
+            // per command), which suit requests.
+            var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(PostgresConnectionString(configuration))
+            {
+                Timeout = 60,
+                CommandTimeout = 120,
+            }.ConnectionString);
+            return (new PostgresApiKeyStore(dataSource), dataSource);
+        }
+        var options = new JournalOptions();
+        configuration.GetSection("Journal").Bind(options);
+        ApplyDataDirectory(options, configuration);
+        var database = new SqliteDatabase(Path.Combine(options.DataDirectory, "collaboration.db"), options.BusyTimeout);
+        return (new SqliteApiKeyStore(database), database);
+    }
+
+    private static void ApplyDataDirectory(JournalOptions options, IConfiguration configuration)
+    {
+        if (configuration["COLLAB_DATA_DIR"] is { Length: > 0 } dataDirectory)
+        {
+            options.DataDirectory = dataDirectory;
+        }
     }
 
     private static string PostgresConnectionString(IConfiguration configuration) =>

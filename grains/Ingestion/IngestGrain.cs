@@ -23,11 +23,11 @@ namespace Collaboration.Ingestion;
 [Reentrant]
 public sealed class IngestGrain(IEventLedger ledger) : Grain, IIngestGrain
 {
-    public async Task<IngestResult[]> IngestAsync(Interaction[] events)
+    public async Task<IngestResult[]> IngestAsync(Interaction[] events, string? postedBy)
     {
         var results = new IngestResult?[events.Length];
         var hashes = events.Select(ContentHash.Of).ToArray();
-        var (toDeliver, copies) = await ClaimAsync(events, hashes, results);
+        var (toDeliver, copies) = await ClaimAsync(events, hashes, postedBy, results);
 
         var delivered = toDeliver.Where(i => events[i].ThreadId is null).ToList();
         var refused = new List<EventClaim>();
@@ -75,7 +75,7 @@ public sealed class IngestGrain(IEventLedger ledger) : Grain, IIngestGrain
     /// repeated with the same content in this request; conflicts are filled into <paramref name="results"/>.
     /// </summary>
     private async Task<(List<int> ToDeliver, List<(int Copy, int First)> Copies)> ClaimAsync(
-        Interaction[] events, byte[][] hashes, IngestResult?[] results)
+        Interaction[] events, byte[][] hashes, string? postedBy, IngestResult?[] results)
     {
         var firstIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         var copies = new List<(int, int)>();
@@ -96,7 +96,7 @@ public sealed class IngestGrain(IEventLedger ledger) : Grain, IIngestGrain
                 continue;
             }
             firstIndex.Add(events[i].EventId, i);
-            claims.Add(new EventClaim(events[i].EventId, hashes[i]));
+            claims.Add(new EventClaim(events[i].EventId, hashes[i], postedBy));
             claimIndexes.Add(i);
         }
         var outcomes = await ledger.ClaimAsync(claims);

@@ -65,7 +65,7 @@ public class DurabilityTests
         {
             await blocker.OpenAsync();
             using var transaction = blocker.BeginTransaction(System.Data.IsolationLevel.Serializable);
-            using (var command = new SqliteCommand("INSERT INTO event_ledger VALUES ('blocker', x'00', 0)", blocker, transaction))
+            using (var command = new SqliteCommand("INSERT INTO event_ledger (event_id, content_hash, recorded_at) VALUES ('blocker', x'00', 0)", blocker, transaction))
             {
                 await command.ExecuteNonQueryAsync();
             }

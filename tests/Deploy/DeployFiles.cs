@@ -13,6 +13,10 @@ internal sealed record Manifest(string File, YamlMappingNode Root)
     public IEnumerable<YamlMappingNode> Containers =>
         Root.Child("spec", "template", "spec", "containers").Items().OfType<YamlMappingNode>();
 
+    /// <summary>The init containers of a pod template, which run to completion before its containers start.</summary>
+    public IEnumerable<YamlMappingNode> InitContainers =>
+        Root.Child("spec", "template", "spec", "initContainers").Items().OfType<YamlMappingNode>();
+
     public override string ToString() => $"{Kind}/{Name} ({File})";
 }
 

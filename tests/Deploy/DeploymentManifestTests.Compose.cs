@@ -26,7 +26,7 @@ public partial class DeploymentManifestTests
             Assert.All(dockerfile.Projects, project =>
                 Assert.True(File.Exists(Path.Combine(context, project)), $"{name}: project {project} does not exist"));
         }
-        Assert.Equal(3, built);
+        Assert.Equal(4, built);
     }
 
     [Fact]

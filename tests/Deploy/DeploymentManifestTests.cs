@@ -24,7 +24,8 @@ public partial class DeploymentManifestTests
         }
         foreach (var manifest in DeployFiles.Kubernetes)
         {
-            foreach (var container in manifest.Containers.Where(c => c.Text("image")?.StartsWith("collaboration-", StringComparison.Ordinal) == true))
+            foreach (var container in manifest.Containers.Concat(manifest.InitContainers)
+                .Where(c => c.Text("image")?.StartsWith("collaboration-", StringComparison.Ordinal) == true))
             {
                 yield return ($"{manifest} container {container.Text("name")}", container.KubernetesEnv().Keys);
             }

@@ -25,6 +25,8 @@ internal static class ServiceSettings
         // ASP.NET Core maps ASPNETCORE_URLS to "urls"; the api replaces its localhost default only when that is set.
         ["ASPNETCORE_URLS"] = ("api/Extensions/Extensions.cs", "Configuration[\"urls\"]"),
         ["ASPNETCORE_HTTP_PORTS"] = ("api/Extensions/Extensions.cs", "Configuration[\"urls\"]"),
+        // The key `keys import --from-env COLLAB_API_KEY` stores (DeploymentManifestTests.ApiKeys.cs checks the flag).
+        ["COLLAB_API_KEY"] = ("api/Keys/KeyOperations.cs", "Environment.GetEnvironmentVariable(fromEnv)"),
         // Read by Orleans.Hosting.Kubernetes (KubernetesHostingOptions), which only the silo uses.
         ["POD_NAME"] = (SiloProgram, "UseKubernetesHosting"),
         ["POD_NAMESPACE"] = (SiloProgram, "UseKubernetesHosting"),

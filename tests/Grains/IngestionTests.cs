@@ -28,7 +28,7 @@ public class IngestionTests(ClusterFixture fixture) : IClassFixture<ClusterFixtu
     {
         var (user, idea, thread) = (Make.Id("u"), Make.Id("i"), Make.Id("t"));
 
-        var results = await Ingest.IngestAsync([Make.Event(Comment, user, idea, At, threadId: thread)]);
+        var results = await Ingest.IngestAsync([Make.Event(Comment, user, idea, At, threadId: thread)], postedBy: null);
 
         Assert.Equal(IngestStatus.Accepted, results[0].Status);
         Assert.Equal(1, (await User(user))!.Totals.Comment);
@@ -41,10 +41,10 @@ public class IngestionTests(ClusterFixture fixture) : IClassFixture<ClusterFixtu
     public async Task A_reused_id_with_other_content_is_refused_before_any_grain_stores_it()
     {
         var original = Make.Event(Like, Make.Id("u"), Make.Id("i"), At);
-        await Ingest.IngestAsync([original]);
+        await Ingest.IngestAsync([original], postedBy: null);
         var reuse = Make.Event(View, Make.Id("u"), Make.Id("i"), At, eventId: original.EventId);
 
-        var result = (await Ingest.IngestAsync([reuse]))[0];
+        var result = (await Ingest.IngestAsync([reuse], postedBy: null))[0];
 
         Assert.Equal((IngestStatus.Conflict, "eventId"), (result.Status, result.Field));
         Assert.Null(await User(reuse.UserId));
@@ -56,8 +56,8 @@ public class IngestionTests(ClusterFixture fixture) : IClassFixture<ClusterFixtu
     {
         var like = Make.Event(Like, Make.Id("u"), Make.Id("i"), At);
 
-        var first = await Ingest.IngestAsync([like]);
-        var again = await Ingest.IngestAsync([like with { OccurredAt = like.OccurredAt.ToOffset(TimeSpan.FromHours(5)) }]);
+        var first = await Ingest.IngestAsync([like], postedBy: null);
+        var again = await Ingest.IngestAsync([like with { OccurredAt = like.OccurredAt.ToOffset(TimeSpan.FromHours(5)) }], postedBy: null);
 
         Assert.Equal(IngestStatus.Accepted, first[0].Status);
         Assert.Equal(IngestStatus.Duplicate, again[0].Status);
@@ -73,7 +73,7 @@ public class IngestionTests(ClusterFixture fixture) : IClassFixture<ClusterFixtu
         await fixture.SiloService<IEventLedger>().ClaimAsync([new EventClaim(like.EventId, ContentHash.Of(like))]);
         await fixture.Client.GetGrain<IUserGrain>(like.UserId).RecordAsync([like]);
 
-        var retry = await Ingest.IngestAsync([like]);
+        var retry = await Ingest.IngestAsync([like], postedBy: null);
 
         // The first attempt claimed the id, so the retry reports a duplicate; what matters is that it completed it.
         Assert.Equal(IngestStatus.Duplicate, retry[0].Status);
@@ -89,7 +89,7 @@ public class IngestionTests(ClusterFixture fixture) : IClassFixture<ClusterFixtu
         var results = await Ingest.IngestAsync([
             Make.Event(Create, user, ideaA, At, threadId: thread),
             Make.Event(Comment, user, ideaB, At, threadId: thread),
-        ]);
+        ], postedBy: null);
 
         Assert.Equal(IngestStatus.Accepted, results[0].Status);
         Assert.Equal((IngestStatus.Conflict, "threadId"), (results[1].Status, results[1].Field));
@@ -103,7 +103,7 @@ public class IngestionTests(ClusterFixture fixture) : IClassFixture<ClusterFixtu
     {
         var like = Make.Event(Like, Make.Id("u"), Make.Id("i"), At);
 
-        var results = await Ingest.IngestAsync([like, like, like with { Type = View }]);
+        var results = await Ingest.IngestAsync([like, like, like with { Type = View }], postedBy: null);
 
         Assert.Equal([IngestStatus.Accepted, IngestStatus.Duplicate, IngestStatus.Conflict], results.Select(r => r.Status));
         Assert.Equal(1, (await Idea(like.IdeaId))!.Counts.Like);
@@ -148,7 +148,7 @@ public class IngestionTests(ClusterFixture fixture) : IClassFixture<ClusterFixtu
                 return Make.Event(type, users[random.Next(users.Length)], idea, At.AddMinutes(-random.Next(600)),
                     threadId: onThread ? thread : null, title: type == Create ? "t" : null);
             }).ToArray();
-            await Ingest.IngestAsync(events);
+            await Ingest.IngestAsync(events, postedBy: null);
         }
         await fixture.Client.GetGrain<IUserGrain>(users[0]).UpdateProfileAsync(new UserProfile("A", "FI", null, null, null), At);
 

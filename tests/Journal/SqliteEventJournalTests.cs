@@ -1,5 +1,6 @@
 using Collaboration.Journal;
 using Collaboration.Journal.Sqlite;
+using Collaboration.Security;
 using Collaboration.Tests.Support;
 using Microsoft.Data.Sqlite;
 
@@ -79,6 +80,62 @@ public sealed class SqliteEventJournalTests : EventJournalContract
         using var check = new SqliteConnection($"Data Source={path};Pooling=False");
         check.Open();
         using var version = new SqliteCommand("PRAGMA user_version;", check);
-        Assert.Equal(3L, version.ExecuteScalar());
+        Assert.Equal(4L, version.ExecuteScalar());
+    }
+
+    [Fact]
+    public async Task A_version_3_database_gains_api_keys_and_the_posting_key_of_new_event_ids()
+    {
+        var path = Path.Combine(directory.Path, "v3.db");
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            // The version 3 schema as it shipped, with one ledger row.
+            using var create = new SqliteCommand("""
+                PRAGMA journal_mode=WAL;
+                CREATE TABLE journal_events (
+                    position   INTEGER PRIMARY KEY,
+                    stream_id  TEXT    NOT NULL,
+                    version    INTEGER NOT NULL,
+                    event_id   TEXT    NOT NULL,
+                    event_type TEXT    NOT NULL,
+                    data       BLOB    NOT NULL,
+                    stored_at  INTEGER NOT NULL
+                );
+                CREATE UNIQUE INDEX journal_events_stream ON journal_events (stream_id, version);
+                CREATE UNIQUE INDEX journal_events_event_id ON journal_events (event_id, stream_id);
+                CREATE TABLE journal_snapshots (
+                    stream_id TEXT    NOT NULL PRIMARY KEY,
+                    version   INTEGER NOT NULL,
+                    data      BLOB    NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE event_ledger (
+                    event_id     TEXT    NOT NULL PRIMARY KEY,
+                    content_hash BLOB    NOT NULL,
+                    recorded_at  INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                INSERT INTO event_ledger VALUES ('old', x'01', 100);
+                PRAGMA user_version = 3;
+                """, connection);
+            create.ExecuteNonQuery();
+        }
+        var database = new SqliteDatabase(path, TimeSpan.FromSeconds(10));
+        databases.Add(database);
+        var ledger = new SqliteEventLedger(database, TimeProvider.System);
+        var keys = new SqliteApiKeyStore(database);
+
+        var outcomes = await ledger.ClaimAsync([new EventClaim("old", [1], "k-late"), new EventClaim("new", [2], "k-1")]);
+        var (_, id, secret) = ApiKeyFormat.Generate();
+        var salt = ApiKeyFormat.NewSalt();
+        await keys.CreateAsync(new ApiKeyRecord(id, "app", ["stats:read"], salt, ApiKeyFormat.Hash(secret, salt), 5, DateTimeOffset.UtcNow, null));
+
+        Assert.Equal([ClaimOutcome.Duplicate, ClaimOutcome.New], outcomes);
+        using var check = new SqliteConnection($"Data Source={path};Pooling=False");
+        check.Open();
+        using var version = new SqliteCommand("PRAGMA user_version;", check);
+        Assert.Equal(4L, version.ExecuteScalar());
+        using var postedBy = new SqliteCommand("SELECT group_concat(event_id || '=' || coalesce(posted_by, 'null'), ',') FROM (SELECT * FROM event_ledger ORDER BY event_id)", check);
+        Assert.Equal("new=k-1,old=null", postedBy.ExecuteScalar());
+        Assert.True(ApiKeyFormat.Matches((await keys.FindAsync(id))!, secret));
     }
 }

@@ -47,15 +47,14 @@ public sealed class ServiceProcess : IDisposable
         }
     }
 
-    /// <summary>Starts the api with <paramref name="environment"/> and returns once it answers its health check.</summary>
-    public static async Task<ServiceProcess> StartApiAsync(string workingDirectory, IDictionary<string, string> environment)
+    /// <summary>
+    /// Starts the api with <paramref name="environment"/>, listening on <paramref name="host"/> (reached through
+    /// 127.0.0.1), and returns once it answers its health check.
+    /// </summary>
+    public static async Task<ServiceProcess> StartApiAsync(string workingDirectory, IDictionary<string, string> environment, string host = "127.0.0.1")
     {
-        var baseAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        var api = new ServiceProcess(Repository.Output("api", "Collaboration.Api.dll"), [],
-            new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = baseAddress.ToString() }, workingDirectory)
-        {
-            BaseAddress = baseAddress,
-        };
+        var api = StartApi(workingDirectory, environment, host);
+        var baseAddress = api.BaseAddress!;
         using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
         await api.WaitUntilAsync(async () =>
         {
@@ -71,6 +70,38 @@ public sealed class ServiceProcess : IDisposable
             }
         }, "answer its health check");
         return api;
+    }
+
+    /// <summary>Starts the api listening on <paramref name="host"/> without waiting for it (it may refuse to start).</summary>
+    public static ServiceProcess StartApi(string workingDirectory, IDictionary<string, string> environment, string host = "127.0.0.1")
+    {
+        var port = FreePort.Next();
+        return new ServiceProcess(Repository.Output("api", "Collaboration.Api.dll"), [],
+            new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://{host}:{port}" }, workingDirectory)
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+        };
+    }
+
+    /// <summary>Runs the api's command line (e.g. keys create) to its end: exit code, standard output, and all output.</summary>
+    public static async Task<(int Exit, string Output, string All)> RunApiCommandAsync(
+        string workingDirectory, IDictionary<string, string> environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet", [Repository.Output("api", "Collaboration.Api.dll"), .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        return (process.ExitCode, await output, await output + await error);
     }
 
     /// <summary>Starts a silo with <paramref name="environment"/>; use <see cref="WaitUntilAsync"/> to see it join.</summary>

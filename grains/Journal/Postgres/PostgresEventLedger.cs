@@ -28,13 +28,14 @@ public sealed class PostgresEventLedger(NpgsqlDataSource dataSource) : IEventLed
         var ids = indexes.Select(i => claims[i].EventId).ToArray();
         var inserted = new HashSet<string>(StringComparer.Ordinal);
         await using (var insert = dataSource.CreateCommand("""
-            INSERT INTO event_ledger (event_id, content_hash)
-            SELECT * FROM unnest($1::text[], $2::bytea[]) ON CONFLICT (event_id) DO NOTHING
+            INSERT INTO event_ledger (event_id, content_hash, posted_by)
+            SELECT * FROM unnest($1::text[], $2::bytea[], $3::text[]) ON CONFLICT (event_id) DO NOTHING
             RETURNING event_id
             """))
         {
             insert.Parameters.AddWithValue(ids);
             insert.Parameters.AddWithValue(indexes.Select(i => claims[i].ContentHash).ToArray());
+            insert.Parameters.AddWithValue(indexes.Select(i => claims[i].PostedBy).ToArray());
             await using var reader = await insert.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {

@@ -12,7 +12,7 @@ namespace Collaboration.Journal.Sqlite;
 /// </summary>
 public sealed class SqliteDatabase : IDisposable
 {
-    private const int SchemaVersion = 3;
+    private const int SchemaVersion = 4;
     private const int MaxOperationsPerCommit = 1024;
 
     private readonly string connectionString;
@@ -114,15 +114,7 @@ public sealed class SqliteDatabase : IDisposable
         {
             throw new InvalidOperationException($"The database schema is version {version}; this build knows up to {SchemaVersion}.");
         }
-        if (version == 1)
-        {
-            AddFeedPositions(connection, transaction);
-        }
-        if (version is 1 or 2)
-        {
-            MoveEventsIntoPositionOrder(connection, transaction);
-        }
-        else if (version == 0)
+        if (version == 0)
         {
             Execute(connection, EventsTable("journal_events") + EventsIndexes + """
                 CREATE TABLE IF NOT EXISTS journal_snapshots (
@@ -133,9 +125,25 @@ public sealed class SqliteDatabase : IDisposable
                 CREATE TABLE IF NOT EXISTS event_ledger (
                     event_id     TEXT    NOT NULL PRIMARY KEY,
                     content_hash BLOB    NOT NULL,
-                    recorded_at  INTEGER NOT NULL
+                    recorded_at  INTEGER NOT NULL,
+                    posted_by    TEXT
                 ) WITHOUT ROWID;
-                """, transaction);
+                """ + ApiKeysTable, transaction);
+        }
+        else
+        {
+            if (version == 1)
+            {
+                AddFeedPositions(connection, transaction);
+            }
+            if (version <= 2)
+            {
+                MoveEventsIntoPositionOrder(connection, transaction);
+            }
+            if (version <= 3)
+            {
+                AddApiKeys(connection, transaction);
+            }
         }
         Execute(connection, $"PRAGMA user_version = {SchemaVersion};", transaction);
         transaction.Commit();
@@ -189,6 +197,30 @@ public sealed class SqliteDatabase : IDisposable
             DROP TABLE journal_events;
             ALTER TABLE journal_events_by_position RENAME TO journal_events;
             """ + EventsIndexes, transaction);
+
+    /// <summary>
+    /// The API keys of schema 4 (see Security/SqliteApiKeyStore.cs): one row per key, kept after revocation. Times are
+    /// Unix milliseconds; a revocation time in the future is a rotation's grace.
+    /// </summary>
+    private const string ApiKeysTable = """
+        CREATE TABLE api_keys (
+            key_id            TEXT    NOT NULL PRIMARY KEY,
+            name              TEXT    NOT NULL,
+            scopes            TEXT    NOT NULL,
+            salt              BLOB    NOT NULL,
+            hash              BLOB    NOT NULL,
+            events_per_second INTEGER,
+            created_at        INTEGER NOT NULL,
+            revoked_at        INTEGER
+        ) WITHOUT ROWID;
+        """;
+
+    /// <summary>
+    /// Version 3 to 4: the API keys table, and which key posted each event id (stored metadata beside the ledger row,
+    /// outside the content hash; null for events stored before, or in keyless mode).
+    /// </summary>
+    private static void AddApiKeys(SqliteConnection connection, SqliteTransaction transaction) =>
+        Execute(connection, ApiKeysTable + "ALTER TABLE event_ledger ADD COLUMN posted_by TEXT;", transaction);
 
     private static int ReadSchemaVersion(SqliteConnection connection, SqliteTransaction? transaction)
     {

@@ -7,9 +7,9 @@ public sealed class SqliteEventLedger(SqliteDatabase database, TimeProvider cloc
         database.WriteAsync(context =>
         {
             var insert = context.Command("""
-                INSERT INTO event_ledger (event_id, content_hash, recorded_at) VALUES ($id, $hash, $at)
+                INSERT INTO event_ledger (event_id, content_hash, recorded_at, posted_by) VALUES ($id, $hash, $at, $by)
                 ON CONFLICT (event_id) DO NOTHING
-                """, "$id", "$hash", "$at");
+                """, "$id", "$hash", "$at", "$by");
             var existing = context.Command("SELECT content_hash FROM event_ledger WHERE event_id = $id", "$id");
             var recordedAt = clock.GetUtcNow().ToUnixTimeMilliseconds();
             var outcomes = new ClaimOutcome[claims.Count];
@@ -18,6 +18,7 @@ public sealed class SqliteEventLedger(SqliteDatabase database, TimeProvider cloc
                 insert.Parameters[0].Value = claims[i].EventId;
                 insert.Parameters[1].Value = claims[i].ContentHash;
                 insert.Parameters[2].Value = recordedAt;
+                insert.Parameters[3].Value = (object?)claims[i].PostedBy ?? DBNull.Value;
                 if (insert.ExecuteNonQuery() == 1)
                 {
                     outcomes[i] = ClaimOutcome.New;
