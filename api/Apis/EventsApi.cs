@@ -66,6 +66,10 @@ public static class EventsApi
         {
             return Problems.Field(StatusCodes.Status413PayloadTooLarge, new FieldError("events", $"must hold at most {MaxBatchEvents} events"));
         }
+        if (EventQuotas.Charge(request.HttpContext, items.Count) is { } overBudget)
+        {
+            return overBudget;
+        }
 
         var now = clock.UtcNow;
         var rejected = new List<RejectedEvent>();

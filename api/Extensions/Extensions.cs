@@ -36,6 +36,7 @@ public static class Extensions
         builder.Services.AddExceptionHandler<TransientFailureHandler>();
         builder.Services.AddHealthChecks();
         builder.AddApiKeySecurity();
+        builder.AddEventQuotas();
         return builder;
     }
 
@@ -45,6 +46,7 @@ public static class Extensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapEventsApi();
         app.MapUsersApi();

@@ -62,6 +62,7 @@ public static class Problems
         StatusCodes.Status409Conflict => "Conflict",
         StatusCodes.Status413PayloadTooLarge => "Request too large",
         StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
+        StatusCodes.Status429TooManyRequests => "Too many requests",
         _ => "Request failed",
     };
 }
