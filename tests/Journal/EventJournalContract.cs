@@ -14,6 +14,9 @@ public abstract partial class EventJournalContract : IDisposable
 
     public abstract void Dispose();
 
+    /// <summary>The posted_by column of the ledger row of <paramref name="eventId"/>, read straight from the database.</summary>
+    protected abstract Task<string?> PostedByAsync(string eventId);
+
     private static JournalEvent Event(string id) => new(id, "test", Encoding.UTF8.GetBytes($"{{\"id\":\"{id}\"}}"));
 
     private static string NewStream() => "test/" + Guid.NewGuid().ToString("N");
@@ -194,5 +197,22 @@ public abstract partial class EventJournalContract : IDisposable
         var all = outcomes.Select(o => o[0]).ToList();
         Assert.Equal(1, all.Count(o => o == ClaimOutcome.New));
         Assert.Equal(7, all.Count(o => o != ClaimOutcome.New));
+    }
+
+    [Fact]
+    public async Task The_ledger_keeps_the_key_of_the_first_claim_and_a_duplicate_or_release_does_not_change_it()
+    {
+        var (_, ledger) = Open();
+        var (id, keyless, released) = (Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"));
+
+        await ledger.ClaimAsync([new EventClaim(id, [1], "key-a"), new EventClaim(keyless, [1]), new EventClaim(released, [1], "key-a")]);
+        var again = await ledger.ClaimAsync([new EventClaim(id, [1], "key-b")]);
+        await ledger.ReleaseAsync([new EventClaim(released, [1])]);
+        await ledger.ClaimAsync([new EventClaim(released, [2], "key-b")]);
+
+        Assert.Equal([ClaimOutcome.Duplicate], again);
+        Assert.Equal("key-a", await PostedByAsync(id));
+        Assert.Null(await PostedByAsync(keyless));
+        Assert.Equal("key-b", await PostedByAsync(released));
     }
 }

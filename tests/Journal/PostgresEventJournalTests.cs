@@ -28,6 +28,14 @@ public sealed partial class PostgresEventJournalTests : EventJournalContract, IA
 
     public override void Dispose() => dataSources.ForEach(dataSource => dataSource.Dispose());
 
+    protected override async Task<string?> PostedByAsync(string eventId)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var select = dataSource.CreateCommand("SELECT posted_by FROM event_ledger WHERE event_id = $1");
+        select.Parameters.AddWithValue(eventId);
+        return await select.ExecuteScalarAsync() as string;
+    }
+
     [Fact]
     public async Task The_schema_scripts_apply_once_in_order()
     {

@@ -18,6 +18,15 @@ public sealed class SqliteEventJournalTests : EventJournalContract
         return (new SqliteEventJournal(database, TimeProvider.System), new SqliteEventLedger(database, TimeProvider.System));
     }
 
+    protected override Task<string?> PostedByAsync(string eventId)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(directory.Path, "journal.db")};Pooling=False;Mode=ReadOnly");
+        connection.Open();
+        using var select = new SqliteCommand("SELECT posted_by FROM event_ledger WHERE event_id = $id", connection);
+        select.Parameters.AddWithValue("$id", eventId);
+        return Task.FromResult(select.ExecuteScalar() as string);
+    }
+
     public override void Dispose()
     {
         databases.ForEach(database => database.Dispose());
