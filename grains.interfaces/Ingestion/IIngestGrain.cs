@@ -8,6 +8,15 @@ namespace Collaboration.Ingestion;
 /// </summary>
 public interface IIngestGrain : IGrainWithIntegerKey
 {
-    /// <summary>Results in the order of <paramref name="events"/>. Throws when storage is unavailable: retry then.</summary>
+    /// <summary>
+    /// Results in the order of <paramref name="events"/>. Throws when storage is unavailable: retry then. Throws
+    /// <see cref="Errors.StorageBusyException"/>, having stored nothing, when writes are queued past the silo's limit.
+    /// </summary>
     Task<IngestResult[]> IngestAsync(Interaction[] events);
+
+    /// <summary>
+    /// Throws <see cref="Errors.StorageBusyException"/> when writes are queued past the silo's limit. Asked before a
+    /// directory import, whose writes then count against the limit but are not refused, so an import is never cut halfway.
+    /// </summary>
+    Task EnsureRoomAsync();
 }

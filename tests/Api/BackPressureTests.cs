@@ -1,0 +1,117 @@
+using System.Net;
+using System.Text;
+using Collaboration.Ingestion;
+using Collaboration.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using static Collaboration.Events.InteractionType;
+
+namespace Collaboration.Tests.Api;
+
+/// <summary>
+/// The bounded queue in front of storage. Another connection holds SQLite's write lock, so admitted writes wait for
+/// it (the busy timeout is long) and the backlog is known exactly; then the next write must be refused at once.
+/// </summary>
+public class BackPressureTests
+{
+    private const int Limit = 3;
+
+    [Fact]
+    public async Task Past_the_queue_limit_writes_answer_503_with_Retry_After_at_once_and_store_nothing()
+    {
+        await using var factory = ApiFactory.With(new Dictionary<string, string>
+        {
+            ["Journal:MaxQueuedEvents"] = Limit.ToString(),
+            ["Journal:BusyTimeout"] = "00:02:00",
+        });
+        var client = factory.CreateClient();
+        var backlog = factory.Services.GetRequiredService<WriteBacklog>();
+        var waiting = Enumerable.Range(0, Limit).Select(_ => Make.Json(Make.Event(Like, Make.Id("u"), Make.Id("i"), Make.Noon))).ToArray();
+        var refusedEvent = Make.Json(Make.Event(Like, Make.Id("u"), Make.Id("i"), Make.Noon));
+        var (putUser, importedUser) = (Make.Id("u"), Make.Id("u"));
+        using (var warmUp = await client.PostJsonAsync("/v1/events", Make.Json(Make.Event(View, Make.Id("u"), Make.Id("i"), Make.Noon))))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, warmUp.StatusCode);
+        }
+
+        Task<HttpResponseMessage>[] admitted;
+        await using (var blocker = await HoldTheWriteLockAsync(factory))
+        {
+            admitted = waiting.Select(json => client.PostJsonAsync("/v1/events", json)).ToArray();
+            await WaitUntilAsync(() => backlog.Pending == Limit);
+
+            using var refused = await client.PostJsonAsync("/v1/events", refusedEvent).WaitAsync(TimeSpan.FromSeconds(30));
+            using var refusedPut = await client.PutAsync($"/v1/users/{putUser}", Content("""{"country":"FI"}""", "application/json")).WaitAsync(TimeSpan.FromSeconds(30));
+            using var refusedImport = await client.PostAsync("/v1/users/import", Content($"userId,country\n{importedUser},FI\n", "text/csv")).WaitAsync(TimeSpan.FromSeconds(30));
+
+            foreach (var response in new[] { refused, refusedPut, refusedImport })
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                Assert.True(response.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.ToString());
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                Assert.Equal("{}", (await response.ReadNodeAsync())["errors"]!.ToJsonString());
+            }
+            Assert.All(admitted, request => Assert.False(request.IsCompleted));
+            Assert.Equal(Limit, backlog.Pending);
+        }
+
+        foreach (var response in await Task.WhenAll(admitted))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            response.Dispose();
+        }
+        Assert.Equal(0, backlog.Pending);
+        foreach (var json in waiting)
+        {
+            // Once in the user's stream and once in the idea's.
+            Assert.Equal(2L, await CountAsync(factory, "SELECT count(*) FROM journal_events WHERE event_id = $id", json["eventId"]!));
+        }
+        Assert.Equal(0L, await CountAsync(factory, "SELECT count(*) FROM journal_events WHERE event_id = $id", refusedEvent["eventId"]!));
+        Assert.Equal(0L, await CountAsync(factory, "SELECT count(*) FROM event_ledger WHERE event_id = $id", refusedEvent["eventId"]!));
+        Assert.Equal(0L, await CountAsync(factory, "SELECT count(*) FROM journal_events WHERE stream_id IN ('user/' || $id, 'user/' || $other)", putUser, importedUser));
+
+        // The refused event was never claimed, so sending it again is its first acceptance; the others pass now too.
+        using var retried = await client.PostJsonAsync("/v1/events", refusedEvent);
+        Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
+        using var put = await client.PutAsync($"/v1/users/{putUser}", Content("""{"country":"FI"}""", "application/json"));
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        using var import = await client.PostAsync("/v1/users/import", Content($"userId,country\n{importedUser},FI\n", "text/csv"));
+        Assert.Equal(HttpStatusCode.OK, import.StatusCode);
+        Assert.Equal("FI", (await client.GetNodeAsync($"/v1/users/{importedUser}"))["country"]!.GetValue<string>());
+    }
+
+    /// <summary>A transaction of another connection that has written, and so holds the write lock until disposed.</summary>
+    private static async Task<SqliteConnection> HoldTheWriteLockAsync(ApiFactory factory)
+    {
+        var blocker = new SqliteConnection($"Data Source={Path.Combine(factory.DataDirectory, "collaboration.db")};Pooling=False");
+        await blocker.OpenAsync();
+        using var command = new SqliteCommand("BEGIN IMMEDIATE; INSERT INTO event_ledger VALUES ('blocker', x'00', 0);", blocker);
+        await command.ExecuteNonQueryAsync();
+        return blocker;
+    }
+
+    private static async Task<long> CountAsync(ApiFactory factory, string sql, object id, object? other = null)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(factory.DataDirectory, "collaboration.db")};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        using var command = new SqliteCommand(sql, connection);
+        command.Parameters.AddWithValue("$id", id.ToString());
+        if (other is not null)
+        {
+            command.Parameters.AddWithValue("$other", other.ToString());
+        }
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static StringContent Content(string body, string mediaType) => new(body, Encoding.UTF8, mediaType);
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 30 s");
+            await Task.Delay(10);
+        }
+    }
+}
