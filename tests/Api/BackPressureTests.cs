@@ -4,6 +4,7 @@ using Collaboration.Ingestion;
 using Collaboration.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using static Collaboration.Events.InteractionType;
 
 namespace Collaboration.Tests.Api;
@@ -105,7 +106,7 @@ public class BackPressureTests
 
     private static StringContent Content(string body, string mediaType) => new(body, Encoding.UTF8, mediaType);
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    internal static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!condition())
@@ -113,5 +114,79 @@ public class BackPressureTests
             Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 30 s");
             await Task.Delay(10);
         }
+    }
+}
+
+/// <summary>
+/// The same bound in Cluster mode: two silos on PostgreSQL, each with a limit of one queued event. A transaction
+/// holding a SHARE lock on the ledger stops every claim, so admitted requests wait there; which silo takes each
+/// request is the client's choice, so requests go one at a time until one is refused.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public class ClusterBackPressureTests(ClusterBackPressureTests.Cluster factory) : IClassFixture<ClusterBackPressureTests.Cluster>
+{
+    public sealed class Cluster : ClusterApiFactory
+    {
+        public Cluster() => ClusterSettings["Journal:MaxQueuedEvents"] = "1";
+    }
+
+    [Fact]
+    public async Task Past_the_queue_limit_of_every_silo_writes_answer_503_at_once_and_store_nothing()
+    {
+        var client = factory.CreateClient();
+        var backlogs = factory.Silos.Select(silo => silo.Services.GetRequiredService<WriteBacklog>()).ToArray();
+        long Pending() => backlogs.Sum(backlog => backlog.Pending);
+        using (var warmUp = await client.PostJsonAsync("/v1/events", Make.Json(Make.Event(View, Make.Id("u"), Make.Id("i"), Make.Noon))))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, warmUp.StatusCode);
+        }
+
+        var admitted = new List<(Dictionary<string, object?> Json, Task<HttpResponseMessage> Answer)>();
+        Dictionary<string, object?> refusedEvent;
+        HttpResponseMessage refused;
+        await using (var blocker = new NpgsqlConnection(factory.ConnectionString))
+        {
+            await blocker.OpenAsync();
+            await using var transaction = await blocker.BeginTransactionAsync();
+            await new NpgsqlCommand("LOCK TABLE event_ledger IN SHARE MODE", blocker, transaction).ExecuteNonQueryAsync();
+            while (true)
+            {
+                var json = Make.Json(Make.Event(Like, Make.Id("u"), Make.Id("i"), Make.Noon));
+                var answer = client.PostJsonAsync("/v1/events", json);
+                var expected = admitted.Count + 1;
+                await BackPressureTests.WaitUntilAsync(() => Pending() == expected || answer.IsCompleted);
+                if (answer.IsCompleted)
+                {
+                    (refusedEvent, refused) = (json, await answer);
+                    break;
+                }
+                admitted.Add((json, answer));
+                Assert.True(admitted.Count <= backlogs.Length, "more requests were admitted than the silos' limits allow");
+            }
+            Assert.All(admitted, request => Assert.False(request.Answer.IsCompleted));
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.ToString());
+        Assert.Equal("{}", (await refused.ReadNodeAsync())["errors"]!.ToJsonString());
+        foreach (var (json, answer) in admitted)
+        {
+            using var response = await answer;
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            Assert.Equal(2L, await CountAsync("SELECT count(*) FROM journal_events WHERE event_id = $1", json["eventId"]!));
+        }
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM journal_events WHERE event_id = $1", refusedEvent["eventId"]!));
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM event_ledger WHERE event_id = $1", refusedEvent["eventId"]!));
+        using var retried = await client.PostJsonAsync("/v1/events", refusedEvent);
+        Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
+    }
+
+    private async Task<long> CountAsync(string sql, object id)
+    {
+        await using var connection = new NpgsqlConnection(factory.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue(id.ToString()!);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 }
