@@ -23,6 +23,8 @@ public class BackPressureTests
         await using var factory = ApiFactory.With(new Dictionary<string, string>
         {
             ["Journal:MaxQueuedEvents"] = Limit.ToString(),
+            // One event a second, so Retry-After shows the queue's depth: the limit, in seconds.
+            ["Journal:DrainRate"] = "1",
             ["Journal:BusyTimeout"] = "00:02:00",
         });
         var client = factory.CreateClient();
@@ -48,25 +50,20 @@ public class BackPressureTests
             foreach (var response in new[] { refused, refusedPut, refusedImport })
             {
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-                Assert.True(response.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.ToString());
+                Assert.Equal(TimeSpan.FromSeconds(Limit), response.Headers.RetryAfter?.Delta);
                 Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
                 Assert.Equal("{}", (await response.ReadNodeAsync())["errors"]!.ToJsonString());
             }
-            Assert.All(admitted, request => Assert.False(request.IsCompleted));
             Assert.Equal(Limit, backlog.Pending);
         }
 
-        foreach (var response in await Task.WhenAll(admitted))
+        for (var i = 0; i < Limit; i++)
         {
-            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-            response.Dispose();
+            await AcknowledgedAsync(client, waiting[i], admitted[i]);
+            // Once in the user's stream and once in the idea's.
+            Assert.Equal(2L, await CountAsync(factory, "SELECT count(*) FROM journal_events WHERE event_id = $id", waiting[i]["eventId"]!));
         }
         Assert.Equal(0, backlog.Pending);
-        foreach (var json in waiting)
-        {
-            // Once in the user's stream and once in the idea's.
-            Assert.Equal(2L, await CountAsync(factory, "SELECT count(*) FROM journal_events WHERE event_id = $id", json["eventId"]!));
-        }
         Assert.Equal(0L, await CountAsync(factory, "SELECT count(*) FROM journal_events WHERE event_id = $id", refusedEvent["eventId"]!));
         Assert.Equal(0L, await CountAsync(factory, "SELECT count(*) FROM event_ledger WHERE event_id = $id", refusedEvent["eventId"]!));
         Assert.Equal(0L, await CountAsync(factory, "SELECT count(*) FROM journal_events WHERE stream_id IN ('user/' || $id, 'user/' || $other)", putUser, importedUser));
@@ -79,6 +76,22 @@ public class BackPressureTests
         using var import = await client.PostAsync("/v1/users/import", Content($"userId,country\n{importedUser},FI\n", "text/csv"));
         Assert.Equal(HttpStatusCode.OK, import.StatusCode);
         Assert.Equal("FI", (await client.GetNodeAsync($"/v1/users/{importedUser}"))["country"]!.GetValue<string>());
+    }
+
+    /// <summary>
+    /// An admitted request's answer: 202 once storage is released. On a machine so loaded that its wait outlives the
+    /// grain call's timeout, the api answers 503 instead (nothing acknowledged); then the client's retry completes it.
+    /// </summary>
+    internal static async Task AcknowledgedAsync(HttpClient client, Dictionary<string, object?> json, Task<HttpResponseMessage> answer)
+    {
+        using var response = await answer;
+        if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+        {
+            using var retried = await client.PostJsonAsync("/v1/events", json);
+            Assert.True(retried.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted, retried.StatusCode.ToString());
+            return;
+        }
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 
     /// <summary>A transaction of another connection that has written, and so holds the write lock until disposed.</summary>
@@ -118,16 +131,22 @@ public class BackPressureTests
 }
 
 /// <summary>
-/// The same bound in Cluster mode: two silos on PostgreSQL, each with a limit of one queued event. A transaction
+/// The same bound in Cluster mode: two silos on PostgreSQL, each with a limit of two queued events. A transaction
 /// holding a SHARE lock on the ledger stops every claim, so admitted requests wait there; which silo takes each
 /// request is the client's choice, so requests go one at a time until one is refused.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public class ClusterBackPressureTests(ClusterBackPressureTests.Cluster factory) : IClassFixture<ClusterBackPressureTests.Cluster>
 {
+    private const int Limit = 2;
+
     public sealed class Cluster : ClusterApiFactory
     {
-        public Cluster() => ClusterSettings["Journal:MaxQueuedEvents"] = "1";
+        public Cluster()
+        {
+            ClusterSettings["Journal:MaxQueuedEvents"] = Limit.ToString();
+            ClusterSettings["Journal:DrainRate"] = "1";
+        }
     }
 
     [Fact]
@@ -161,18 +180,17 @@ public class ClusterBackPressureTests(ClusterBackPressureTests.Cluster factory) 
                     break;
                 }
                 admitted.Add((json, answer));
-                Assert.True(admitted.Count <= backlogs.Length, "more requests were admitted than the silos' limits allow");
+                Assert.True(admitted.Count <= Limit * backlogs.Length, "more requests were admitted than the silos' limits allow");
             }
-            Assert.All(admitted, request => Assert.False(request.Answer.IsCompleted));
         }
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-        Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.ToString());
+        // The refusing silo held its limit of events, draining at one a second; the delay crossed from silo to api.
+        Assert.Equal(TimeSpan.FromSeconds(Limit), refused.Headers.RetryAfter?.Delta);
         Assert.Equal("{}", (await refused.ReadNodeAsync())["errors"]!.ToJsonString());
         foreach (var (json, answer) in admitted)
         {
-            using var response = await answer;
-            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            await BackPressureTests.AcknowledgedAsync(client, json, answer);
             Assert.Equal(2L, await CountAsync("SELECT count(*) FROM journal_events WHERE event_id = $1", json["eventId"]!));
         }
         Assert.Equal(0L, await CountAsync("SELECT count(*) FROM journal_events WHERE event_id = $1", refusedEvent["eventId"]!));
