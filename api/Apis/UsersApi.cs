@@ -4,6 +4,7 @@ using Collaboration.Api.Directory;
 using Collaboration.Api.Http;
 using Collaboration.Api.Security;
 using Collaboration.Api.Validation;
+using Collaboration.Ingestion;
 using Collaboration.Reads;
 using Collaboration.Users;
 using Collaboration.Security;
@@ -86,6 +87,12 @@ public static class UsersApi
         {
             patches[row.UserId] = patches.TryGetValue(row.UserId, out var earlier) ? earlier.Then(row.Patch) : row.Patch;
         }
+        // Refused now or never: once admitted, the import's writes count against the queue limit but are not refused.
+        await GrainRetry.CallAsync(async () =>
+        {
+            await grains.GetGrain<IIngestGrain>(0).EnsureRoomAsync();
+            return true;
+        });
         var now = clock.UtcNow;
         await Parallel.ForEachAsync(patches, new ParallelOptions { MaxDegreeOfParallelism = ImportParallelism },
             async (user, _) => await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(user.Key).PatchProfileAsync(user.Value, now)));

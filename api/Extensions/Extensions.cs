@@ -3,6 +3,8 @@ using Collaboration.Api.Apis;
 using Collaboration.Api.Http;
 using Collaboration.Api.Security;
 using Collaboration.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace Collaboration.Api.Extensions;
 
@@ -30,6 +32,8 @@ public static class Extensions
             builder.UseOrleansClient(client => client.AddCollaborationClient(builder.Configuration));
         }
 
+        builder.Services.AddOptions<HttpOptions>().BindConfiguration("Http");
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<HttpOptions>>((kestrel, http) => http.Value.ApplyTo(kestrel.Limits));
         builder.Services.AddSingleton(new ApiClock(TimeProvider.System));
         builder.Services.AddOptions<AnalyticsOptions>().Bind(builder.Configuration.GetSection("Analytics"));
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Complete);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Collaboration.Api.Validation;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace Collaboration.Api.Http;
@@ -31,16 +32,30 @@ public static class RequestBody
             // Our own limit applies; Kestrel's default (30 MB) must not cut the larger imports short.
             sizeFeature.MaxRequestBodySize = limit + 1;
         }
+        // Kestrel's minimum rate lets a body trickle just above it for hours; this bounds the whole upload.
+        var timeout = request.HttpContext.RequestServices.GetRequiredService<IOptions<HttpOptions>>().Value.BodyReadTimeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(request.HttpContext.RequestAborted);
+        deadline.CancelAfter(timeout);
         using var buffer = new MemoryStream();
         var chunk = new byte[64 * KiB];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        try
         {
-            if (buffer.Length + read > limit)
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, deadline.Token)) > 0)
             {
-                return (null, TooLarge(limit));
+                if (buffer.Length + read > limit)
+                {
+                    return (null, TooLarge(limit));
+                }
+                buffer.Write(chunk, 0, read);
             }
-            buffer.Write(chunk, 0, read);
+        }
+        catch (OperationCanceledException) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The rest of the body is not worth waiting for: close the connection after the answer instead of draining it.
+            request.HttpContext.Response.Headers.Connection = "close";
+            return (null, Problems.Field(StatusCodes.Status408RequestTimeout,
+                new FieldError("body", $"must arrive within {timeout.TotalSeconds:0.###} s")));
         }
         return (buffer.ToArray(), null);
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Collaboration.Errors;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -17,6 +18,13 @@ public sealed class TransientFailureHandler(IProblemDetailsService problemDetail
         {
             status = badRequest.StatusCode;
         }
+        else if (Find<StorageBusyException>(exception) is { } busy)
+        {
+            // Expected under overload, once per refused request: one line each, no stack trace.
+            logger.LogInformation("Refused {Path}: {Reason}", context.Request.Path, busy.Message);
+            status = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = busy.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        }
         else if (IsTransient(exception))
         {
             logger.LogWarning(exception, "Transient failure on {Path}", context.Request.Path);
@@ -35,6 +43,14 @@ public sealed class TransientFailureHandler(IProblemDetailsService problemDetail
             Exception = exception,
         });
     }
+
+    private static T? Find<T>(Exception? exception) where T : Exception => exception switch
+    {
+        null => null,
+        T found => found,
+        AggregateException aggregate => aggregate.InnerExceptions.Select(Find<T>).FirstOrDefault(found => found is not null),
+        _ => Find<T>(exception.InnerException),
+    };
 
     private static bool IsTransient(Exception exception) => exception switch
     {

@@ -5,7 +5,7 @@ namespace Collaboration.Errors;
 /// database's message as text, never the driver's exception (which Orleans cannot serialize).
 /// </summary>
 [GenerateSerializer]
-public sealed class StorageUnavailableException : Exception
+public class StorageUnavailableException : Exception
 {
     public StorageUnavailableException() { }
 

@@ -12,7 +12,10 @@ public interface IUserGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task RecordAsync(Interaction[] events);
 
-    /// <summary>Replaces the whole profile unless it is already the current one; returns whether it changed.</summary>
+    /// <summary>
+    /// Replaces the whole profile unless it is already the current one; returns whether it changed. Throws
+    /// <see cref="Errors.StorageBusyException"/>, storing nothing, when writes are queued past the silo's limit.
+    /// </summary>
     Task<bool> UpdateProfileAsync(UserProfile profile, DateTimeOffset updatedAt);
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using Collaboration.Analytics;
+using Collaboration.Ingestion;
 using Collaboration.Journal;
 using Collaboration.Journal.Postgres;
 using Collaboration.Journal.Sqlite;
@@ -34,6 +35,7 @@ public static class CollaborationHostingExtensions
             .Bind(configuration.GetSection("Journal"))
             .Configure(options => ApplyDataDirectory(options, configuration));
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<WriteBacklog>();
         // The silos hold the privacy floor, so every api replica answers by the same one.
         services.AddOptions<AnalyticsOptions>().Bind(configuration.GetSection("Analytics"));
         if (configuration.GetValue("Analytics:Enabled", true))

@@ -9,6 +9,7 @@ namespace Collaboration.Ingestion;
 
 /// <summary>
 /// Settles and fans out posted events, on whichever silo takes the call. Order of work:
+/// 0. the silo's <see cref="WriteBacklog"/> admits the request, or refuses it (503) with nothing stored;
 /// 1. the ledger settles every event id (new, duplicate, or conflict: a reused id with other content stops here,
 ///    before any grain has it);
 /// 2. thread grains store their events and refuse those naming another idea than the thread's (a refused event is
@@ -21,10 +22,17 @@ namespace Collaboration.Ingestion;
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-public sealed class IngestGrain(IEventLedger ledger) : Grain, IIngestGrain
+public sealed class IngestGrain(IEventLedger ledger, WriteBacklog backlog) : Grain, IIngestGrain
 {
+    public Task EnsureRoomAsync()
+    {
+        backlog.EnsureRoom();
+        return Task.CompletedTask;
+    }
+
     public async Task<IngestResult[]> IngestAsync(Interaction[] events, string? postedBy)
     {
+        using var admitted = backlog.Admit(events.Length);
         var results = new IngestResult?[events.Length];
         var hashes = events.Select(ContentHash.Of).ToArray();
         var (toDeliver, copies) = await ClaimAsync(events, hashes, postedBy, results);

@@ -17,4 +17,17 @@ public sealed class JournalOptions
 
     /// <summary>A stream is snapshotted when this many events, or a quarter of its length if more, follow its last snapshot.</summary>
     public int SnapshotEvery { get; set; } = 200;
+
+    /// <summary>
+    /// Events a silo lets wait for storage at once; past it, new writes answer 503 at the entrance. The default is
+    /// <see cref="DrainRate"/> times 2 s, the longest wait we accept before an answer: well inside the gateway
+    /// client's 10 s response timeout, and far above the 4,000 events that 8 batches of 500 keep in flight.
+    /// </summary>
+    public int MaxQueuedEvents { get; set; } = 18_000;
+
+    /// <summary>
+    /// Events per second the store commits under load, as measured (embedded SQLite 9,168 and PostgreSQL 7,098 in
+    /// bench/results/benchmarks-2026-11-27.md). A refused request is told to retry once the queue has drained at this rate.
+    /// </summary>
+    public int DrainRate { get; set; } = 9_000;
 }
