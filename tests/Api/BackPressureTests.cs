@@ -99,7 +99,7 @@ public class BackPressureTests
     {
         var blocker = new SqliteConnection($"Data Source={Path.Combine(factory.DataDirectory, "collaboration.db")};Pooling=False");
         await blocker.OpenAsync();
-        using var command = new SqliteCommand("BEGIN IMMEDIATE; INSERT INTO event_ledger VALUES ('blocker', x'00', 0);", blocker);
+        using var command = new SqliteCommand("BEGIN IMMEDIATE; INSERT INTO event_ledger (event_id, content_hash, recorded_at) VALUES ('blocker', x'00', 0);", blocker);
         await command.ExecuteNonQueryAsync();
         return blocker;
     }
