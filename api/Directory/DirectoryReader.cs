@@ -20,7 +20,7 @@ public static class DirectoryReader
         }
         if (records.Current.Fields is not { } header)
         {
-            return new FieldError("body", "the header line opens a quoted field that is never closed");
+            return new FieldError("body", $"the header line is broken: {records.Current.BrokenQuote}");
         }
         var userColumn = Array.FindIndex(header, name => name.Trim().Equals("userId", StringComparison.OrdinalIgnoreCase));
         if (userColumn < 0)
@@ -32,10 +32,10 @@ public static class DirectoryReader
             .ToArray();
         while (records.MoveNext())
         {
-            var (line, fields) = records.Current;
+            var (line, fields, _) = records.Current;
             if (fields is null)
             {
-                rejected.Add(new RejectedLine(line, "a quoted field is never closed"));
+                rejected.Add(new RejectedLine(line, records.Current.BrokenQuote!));
                 continue;
             }
             if (fields.Length == 1 && string.IsNullOrWhiteSpace(fields[0]))

@@ -105,6 +105,23 @@ public abstract partial class UsersApiTests(ApiFactory factory)
     }
 
     [Fact]
+    public async Task A_stray_quote_closed_on_a_later_line_rejects_its_own_line_and_swallows_none()
+    {
+        var (a, b, c) = (Make.Id("u"), Make.Id("u"), Make.Id("u"));
+        var csv = $"userId,displayName,country\n{a},\"Stray,FI\n{b},B,FI\n\"{c}\",C,SE\n";
+
+        using var response = await ImportAsync(csv, "text/csv");
+
+        var body = await response.ReadNodeAsync();
+        Assert.Equal(2, body["imported"]!.GetValue<int>());
+        var rejected = Assert.Single(body["rejected"]!.AsArray());
+        Assert.Equal(2, rejected!["line"]!.GetValue<int>());
+        Assert.Contains("closing quote", rejected["error"]!.GetValue<string>());
+        Assert.Equal("SE", (await client.GetNodeAsync($"/v1/users/{c}"))["country"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/v1/users/{a}")).StatusCode);
+    }
+
+    [Fact]
     public async Task An_ndjson_import_loads_valid_lines_and_reports_bad_ones()
     {
         var (a, b) = (Make.Id("u"), Make.Id("u"));
