@@ -20,7 +20,7 @@ public static class DirectoryReader
         }
         if (records.Current.Fields is not { } header)
         {
-            return new FieldError("body", "the header line opens a quoted field that is never closed");
+            return new FieldError("body", $"the header line is broken: {records.Current.BrokenQuote}");
         }
         var userColumn = Array.FindIndex(header, name => name.Trim().Equals("userId", StringComparison.OrdinalIgnoreCase));
         if (userColumn < 0)
@@ -32,10 +32,10 @@ public static class DirectoryReader
             .ToArray();
         while (records.MoveNext())
         {
-            var (line, fields) = records.Current;
+            var (line, fields, _) = records.Current;
             if (fields is null)
             {
-                rejected.Add(new RejectedLine(line, "a quoted field is never closed"));
+                rejected.Add(new RejectedLine(line, records.Current.BrokenQuote!));
                 continue;
             }
             if (fields.Length == 1 && string.IsNullOrWhiteSpace(fields[0]))
@@ -65,31 +65,30 @@ public static class DirectoryReader
             {
                 continue;
             }
-            try
+            // A line is read by the API's JSON rules: a property named twice (which userId was meant?) or nesting past the limit rejects it.
+            using var json = StrictJson.Parse(Encoding.UTF8.GetBytes(text), "line", out var jsonError);
+            if (json is null)
             {
-                using var json = JsonDocument.Parse(text);
-                if (json.RootElement.ValueKind != JsonValueKind.Object)
-                {
-                    rejected.Add(new RejectedLine(line, "must be a JSON object"));
-                    continue;
-                }
-                if (!json.RootElement.TryGetProperty("userId", out var id) || id.ValueKind != JsonValueKind.String ||
-                    !JsonText.TryGet(id, out var userId))
-                {
-                    rejected.Add(new RejectedLine(line, "userId: is required and must be a string"));
-                    continue;
-                }
-                if (ProfileParser.TryParse(json.RootElement, out var patch) is { } error)
-                {
-                    rejected.Add(new RejectedLine(line, error.ToString()));
-                    continue;
-                }
-                Add(line, userId, patch!, rows, rejected);
+                rejected.Add(new RejectedLine(line, jsonError!.ToString()));
+                continue;
             }
-            catch (JsonException)
+            if (json.RootElement.ValueKind != JsonValueKind.Object)
             {
-                rejected.Add(new RejectedLine(line, "malformed JSON"));
+                rejected.Add(new RejectedLine(line, "must be a JSON object"));
+                continue;
             }
+            if (!json.RootElement.TryGetProperty("userId", out var id) || id.ValueKind != JsonValueKind.String ||
+                !JsonText.TryGet(id, out var userId))
+            {
+                rejected.Add(new RejectedLine(line, "userId: is required and must be a string"));
+                continue;
+            }
+            if (ProfileParser.TryParse(json.RootElement, out var patch) is { } error)
+            {
+                rejected.Add(new RejectedLine(line, error.ToString()));
+                continue;
+            }
+            Add(line, userId, patch!, rows, rejected);
         }
     }
 

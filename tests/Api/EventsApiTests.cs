@@ -313,6 +313,22 @@ public abstract class EventsApiTests(ApiFactory factory)
     }
 
     [Fact]
+    public async Task An_item_nested_100000_levels_deep_is_rejected_alone_without_being_built_as_a_document()
+    {
+        var idea = Make.Id("i");
+        var good = Make.Json(Make.Event(View, Make.Id("u"), idea, Now)).ToJson();
+        var deep = new string('[', 100_000) + new string(']', 100_000);
+
+        using var batch = await client.PostRawAsync("/v1/events/batch", $"{{\"events\":[{good},{deep}]}}");
+        using var single = await client.PostRawAsync("/v1/events", Event(e => e["ideaId"] = idea)[..^1] + ",\"extra\":" + deep[..15_000] + deep[^15_000..] + "}");
+
+        var answer = await batch.ReadNodeAsync();
+        Assert.Equal(1, answer["accepted"]!.GetValue<int>());
+        Assert.Equal((1, "event"), (answer["rejected"]![0]!["index"]!.GetValue<int>(), answer["rejected"]![0]!["field"]!.GetValue<string>()));
+        await AssertProblem(single, HttpStatusCode.BadRequest, "body");
+    }
+
+    [Fact]
     public async Task A_batch_with_two_events_arrays_is_refused_whole()
     {
         using var response = await client.PostRawAsync("/v1/events/batch", "{\"events\":[],\"events\":[]}");

@@ -105,6 +105,39 @@ public abstract partial class UsersApiTests(ApiFactory factory)
     }
 
     [Fact]
+    public async Task A_stray_quote_closed_on_a_later_line_rejects_its_own_line_and_swallows_none()
+    {
+        var (a, b, c) = (Make.Id("u"), Make.Id("u"), Make.Id("u"));
+        var csv = $"userId,displayName,country\n{a},\"Stray,FI\n{b},B,FI\n\"{c}\",C,SE\n";
+
+        using var response = await ImportAsync(csv, "text/csv");
+
+        var body = await response.ReadNodeAsync();
+        Assert.Equal(2, body["imported"]!.GetValue<int>());
+        var rejected = Assert.Single(body["rejected"]!.AsArray());
+        Assert.Equal(2, rejected!["line"]!.GetValue<int>());
+        Assert.Contains("closing quote", rejected["error"]!.GetValue<string>());
+        Assert.Equal("SE", (await client.GetNodeAsync($"/v1/users/{c}"))["country"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/v1/users/{a}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_ndjson_line_naming_a_property_twice_or_nested_too_deep_is_rejected()
+    {
+        var (a, b, c) = (Make.Id("u"), Make.Id("u"), Make.Id("u"));
+        var ndjson = $"{{\"userId\":\"{a}\",\"userId\":\"{b}\"}}\n{{\"userId\":\"{c}\",\"x\":{new string('[', 16)}{new string(']', 16)}}}\n";
+
+        using var response = await ImportAsync(ndjson, "application/x-ndjson");
+
+        var body = await response.ReadNodeAsync();
+        Assert.Equal(0, body["imported"]!.GetValue<int>());
+        Assert.Equal(["userId: appears more than once in the same object", "line: nests objects and arrays more than 16 levels deep"],
+            body["rejected"]!.AsArray().Select(r => r!["error"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/v1/users/{a}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/v1/users/{b}")).StatusCode);
+    }
+
+    [Fact]
     public async Task An_ndjson_import_loads_valid_lines_and_reports_bad_ones()
     {
         var (a, b) = (Make.Id("u"), Make.Id("u"));
