@@ -85,6 +85,7 @@ public static class ImportGens
         var text = new StringBuilder(string.Join(",", columns.Select(c => header.Loose ? " " + c.ToUpperInvariant() + " " : c)) + newline);
         var lineNumber = 2;
         var rows = new List<ImportRow>();
+        var records = new List<string>();
         var quoteOpen = false;
         foreach (var line in lines)
         {
@@ -100,8 +101,18 @@ public static class ImportGens
             var expect = quoteOpen ? Expect.Either : ExpectFor(line, named);
             quoteOpen |= line.Raw?.Contains("\"never closed") == true;
             rows.Add(Row(lineNumber, line, expect, named));
+            records.Add(record);
             text.Append(record).Append(newline);
             lineNumber += 1 + CountLineBreaks(record);
+        }
+        // A quote "never closed" is closed after all by a quote on a later line, and what it opened may then be a valid
+        // record spanning those lines: its own line may be imported too.
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (lines[i].Raw?.Contains("\"never closed") == true && records.Skip(i + 1).Any(later => later.Contains('"')))
+            {
+                rows[i] = rows[i] with { Expect = Expect.Either };
+            }
         }
         var body = Encode(text.ToString(), lines);
         return new HostileRequest(Endpoint.Import, ns, $"csv of {lines.Length}", bom ? [0xEF, 0xBB, 0xBF, .. body] : body, "text/csv",
