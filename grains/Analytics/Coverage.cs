@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 namespace Collaboration.Analytics;
 
 /// <summary>A half-open span of window ends [Start, End); End = <see cref="long.MaxValue"/> means it never closes.</summary>
@@ -90,9 +91,11 @@ internal static class Coverage
     }
 
     /// <summary>The index of the first instant at or after <paramref name="at"/>.</summary>
-    public static int LowerBound(List<long> instants, long at)
+    public static int LowerBound(List<long> instants, long at) => LowerBound(CollectionsMarshal.AsSpan(instants), at);
+
+    public static int LowerBound(ReadOnlySpan<long> instants, long at)
     {
-        int low = 0, high = instants.Count;
+        int low = 0, high = instants.Length;
         while (low < high)
         {
             var middle = (low + high) >>> 1;
@@ -107,6 +110,10 @@ internal static class Coverage
         }
         return low;
     }
+
+    /// <summary>How many of the sorted <paramref name="instants"/> are at or before <paramref name="at"/>.</summary>
+    public static int CountThrough(ReadOnlySpan<long> instants, long at) =>
+        at == long.MaxValue ? instants.Length : LowerBound(instants, at + 1);
 
     /// <summary>The index of the first instant after <paramref name="at"/>.</summary>
     private static int UpperBound(List<long> instants, long at) =>

@@ -61,24 +61,7 @@ internal sealed class DailyFirstInstants(int levelCount)
             {
                 Compact();
             }
-            if (sorted.Length == 0 || sorted[^1] <= end)
-            {
-                return sorted.Length;
-            }
-            int low = 0, high = sorted.Length;
-            while (low < high)
-            {
-                var middle = (low + high) >>> 1;
-                if (sorted[middle] <= end)
-                {
-                    low = middle + 1;
-                }
-                else
-                {
-                    high = middle;
-                }
-            }
-            return low;
+            return Coverage.CountThrough(sorted, end);
         }
 
         /// <summary>Merges the tail into the sorted array, each instant kept as often as it was added minus removed.</summary>

@@ -78,20 +78,7 @@ internal sealed class InstantCounter
             {
                 Compact();
             }
-            int low = 0, high = instants.Length;
-            while (low < high)
-            {
-                var middle = (low + high) >>> 1;
-                if (instants[middle] <= end)
-                {
-                    low = middle + 1;
-                }
-                else
-                {
-                    high = middle;
-                }
-            }
-            return low;
+            return Coverage.CountThrough(instants, end);
         }
 
         /// <summary>Merges the tail into the sorted marks, summing marks of one (instant, tag) and dropping those that cancel.</summary>
