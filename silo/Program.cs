@@ -1,4 +1,5 @@
 using Collaboration.Hosting;
+using Collaboration.Telemetry;
 using Microsoft.Extensions.Hosting;
 
 // A silo process. "Collaboration:Mode" selects Embedded (localhost clustering, SQLite in COLLAB_DATA_DIR) or Cluster
@@ -20,6 +21,7 @@ if (migrateOnly)
 {
     return;
 }
+builder.AddCollaborationTelemetry("collaboration-silo");
 builder.UseOrleans(silo =>
 {
     silo.AddCollaborationGrains(builder.Configuration);

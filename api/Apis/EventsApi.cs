@@ -5,6 +5,7 @@ using Collaboration.Api.Validation;
 using Collaboration.Events;
 using Collaboration.Ingestion;
 using Collaboration.Security;
+using Collaboration.Telemetry;
 
 namespace Collaboration.Api.Apis;
 
@@ -15,6 +16,9 @@ public static class EventsApi
     public const int MaxBatchBytes = RequestBody.MiB;
     public const int MaxBatchEvents = 1000;
 
+    /// <summary>The log category whose scope carries the posted event ids.</summary>
+    private const string LogCategory = "Collaboration.Api.Events";
+
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
         var events = app.MapGroup("/v1/events").WithTags("Events").RequireScope(ApiKeyScopes.EventsWrite);
@@ -23,24 +27,31 @@ public static class EventsApi
         return app;
     }
 
-    public static async Task<IResult> PostEventAsync(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, ApiClock clock)
+    public static async Task<IResult> PostEventAsync(
+        HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, ApiClock clock, CollaborationMetrics metrics, ILoggerFactory loggers)
     {
         var postedBy = ApiKeyClaims.KeyIdOf(user);
         var (body, problem) = await RequestBody.ReadAsync(request, MaxEventBytes, "application/json");
         if (problem is not null)
         {
+            metrics.EventPosted(null, EventOutcome.Rejected);
             return problem;
         }
         using var json = RequestBody.ParseJson(body!, out problem);
         if (json is null)
         {
+            metrics.EventPosted(null, EventOutcome.Rejected);
             return problem!;
         }
         if (EventParser.TryParse(json.RootElement, clock.UtcNow, out var interaction) is { } error)
         {
+            metrics.EventPosted(null, EventOutcome.Rejected);
             return Problems.Field(StatusCodes.Status400BadRequest, error, "Invalid event");
         }
+        // Whatever is logged while this event is handled (here and in the request's other loggers) names it.
+        using var scope = loggers.CreateLogger(LogCategory).BeginScope(new Dictionary<string, object> { ["PostedEventId"] = interaction!.EventId });
         var result = (await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([interaction!], postedBy)))[0];
+        metrics.EventPosted(interaction.Type, Outcome(result.Status));
         return result.Status switch
         {
             IngestStatus.Accepted => TypedResults.Json(new EventReceipt(interaction!.EventId, "accepted"), statusCode: StatusCodes.Status202Accepted),
@@ -49,7 +60,8 @@ public static class EventsApi
         };
     }
 
-    public static async Task<IResult> PostBatchAsync(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, ApiClock clock)
+    public static async Task<IResult> PostBatchAsync(
+        HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, ApiClock clock, CollaborationMetrics metrics, ILoggerFactory loggers)
     {
         var postedBy = ApiKeyClaims.KeyIdOf(user);
         var (body, problem) = await RequestBody.ReadAsync(request, MaxBatchBytes, "application/json");
@@ -91,10 +103,21 @@ public static class EventsApi
             validIndexes.Add(index);
         }
 
+        if (rejected.Count > 0)
+        {
+            metrics.EventPosted(null, EventOutcome.Rejected, rejected.Count);
+        }
+        // A batch's ids can be many: the scope names the first and the count, enough to find the request's log lines.
+        using var scope = valid.Count == 0 ? null : loggers.CreateLogger(LogCategory).BeginScope(new Dictionary<string, object>
+        {
+            ["PostedEventId"] = valid[0].EventId,
+            ["PostedEventCount"] = valid.Count,
+        });
         var results = valid.Count > 0 ? await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([.. valid], postedBy)) : [];
         int accepted = 0, duplicates = 0;
         for (var i = 0; i < results.Length; i++)
         {
+            metrics.EventPosted(valid[i].Type, Outcome(results[i].Status));
             switch (results[i].Status)
             {
                 case IngestStatus.Accepted:
@@ -112,6 +135,13 @@ public static class EventsApi
         rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
         return TypedResults.Ok(new BatchReceipt(accepted, duplicates, rejected));
     }
+
+    private static EventOutcome Outcome(IngestStatus status) => status switch
+    {
+        IngestStatus.Accepted => EventOutcome.Accepted,
+        IngestStatus.Duplicate => EventOutcome.Duplicate,
+        _ => EventOutcome.Conflict,
+    };
 }
 
 public sealed record EventReceipt(string EventId, string Status);

@@ -3,6 +3,8 @@ using Collaboration.Api.Apis;
 using Collaboration.Api.Http;
 using Collaboration.Api.Security;
 using Collaboration.Hosting;
+using Collaboration.Security;
+using Collaboration.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -41,6 +43,7 @@ public static class Extensions
         builder.Services.AddHealthChecks();
         builder.AddApiKeySecurity();
         builder.AddEventQuotas();
+        builder.AddCollaborationTelemetry("collaboration-api");
         return builder;
     }
 
@@ -52,6 +55,7 @@ public static class Extensions
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapCollaborationMetrics(ApiKeyScopes.Admin);
         app.MapEventsApi();
         app.MapUsersApi();
         app.MapIdeasApi();

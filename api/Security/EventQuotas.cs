@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Collaboration.Api.Apis;
 using Collaboration.Api.Http;
 using Collaboration.Api.Validation;
+using Collaboration.Telemetry;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -53,7 +54,12 @@ public static class EventQuotas
             return null;
         }
         using var lease = context.RequestServices.GetRequiredService<PartitionedRateLimiter<HttpContext>>().AttemptAcquire(context, events - 1);
-        return lease.IsAcquired ? null : Problems.Field(StatusCodes.Status429TooManyRequests, OverBudget(context, lease));
+        if (lease.IsAcquired)
+        {
+            return null;
+        }
+        context.RequestServices.GetRequiredService<CollaborationMetrics>().QuotaRejected();
+        return Problems.Field(StatusCodes.Status429TooManyRequests, OverBudget(context, lease));
     }
 
     private static PartitionedRateLimiter<HttpContext> CreateLimiter(QuotaOptions options) =>
@@ -79,6 +85,7 @@ public static class EventQuotas
 
     private static ValueTask RejectAsync(HttpContext context, RateLimitLease lease)
     {
+        context.RequestServices.GetRequiredService<CollaborationMetrics>().QuotaRejected();
         var error = OverBudget(context, lease);
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext

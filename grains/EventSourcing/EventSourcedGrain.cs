@@ -1,6 +1,8 @@
 using Collaboration.Errors;
 using Collaboration.Events;
 using Collaboration.Journal;
+using Collaboration.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -130,13 +132,18 @@ public abstract class EventSourcedGrain<TState>(IEventJournal journal, IOptions<
             await journal.SaveSnapshotAsync(StreamId, new StreamSnapshot(version, State.ToSnapshot()));
             snapshotVersion = version;
             eventsSinceSnapshot = 0;
+            Metrics?.SnapshotWritten(saved: true);
         }
         catch (StorageUnavailableException ex)
         {
+            Metrics?.SnapshotWritten(saved: false);
             // A snapshot is only a cache; the events are stored, so the append still succeeded.
             logger.LogWarning(ex, "Snapshot of {Stream} at version {Version} was not saved", StreamId, version);
         }
     }
+
+    // From the services rather than the constructor, so the grains deriving from this one need not pass it along.
+    private CollaborationMetrics? Metrics => ServiceProvider.GetService<CollaborationMetrics>();
 
     private sealed record QueuedAppend(IReadOnlyList<IStreamEvent> Events)
     {

@@ -5,6 +5,7 @@ using Collaboration.Journal;
 using Collaboration.Journal.Postgres;
 using Collaboration.Journal.Sqlite;
 using Collaboration.Security;
+using Collaboration.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,10 +32,13 @@ public static class CollaborationHostingExtensions
     public static ISiloBuilder AddCollaborationGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
         var services = silo.Services;
+        // Grain calls join the trace of the request that made them (see Telemetry/).
+        silo.AddActivityPropagation();
         services.AddOptions<JournalOptions>()
             .Bind(configuration.GetSection("Journal"))
             .Configure(options => ApplyDataDirectory(options, configuration));
         services.TryAddSingleton(TimeProvider.System);
+        services.AddCollaborationMetrics();
         services.AddSingleton<WriteBacklog>();
         // The silos hold the privacy floor, so every api replica answers by the same one.
         services.AddOptions<AnalyticsOptions>().Bind(configuration.GetSection("Analytics"));
@@ -57,7 +61,8 @@ public static class CollaborationHostingExtensions
             services.AddSingleton(provider =>
             {
                 var options = provider.GetRequiredService<IOptions<JournalOptions>>().Value;
-                return new SqliteDatabase(Path.Combine(options.DataDirectory, "collaboration.db"), options.BusyTimeout);
+                return new SqliteDatabase(Path.Combine(options.DataDirectory, "collaboration.db"), options.BusyTimeout,
+                    provider.GetRequiredService<CollaborationMetrics>());
             });
             services.AddSingleton<IEventJournal, SqliteEventJournal>();
             services.AddSingleton<IEventLedger, SqliteEventLedger>();
@@ -127,6 +132,8 @@ public static class CollaborationHostingExtensions
     /// <summary>A gateway client that finds the silos through the membership table (Cluster mode only).</summary>
     public static IClientBuilder AddCollaborationClient(this IClientBuilder client, IConfiguration configuration)
     {
+        // Grain calls carry the caller's trace to the silo (see Telemetry/).
+        client.AddActivityPropagation();
         var connectionString = PostgresConnectionString(configuration);
         client.Configure<ClusterOptions>(options => ConfigureIds(options, configuration.GetSection("Orleans")));
         client.UseAdoNetClustering(options =>

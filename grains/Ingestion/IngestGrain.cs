@@ -1,6 +1,7 @@
 using Collaboration.Events;
 using Collaboration.Ideas;
 using Collaboration.Journal;
+using Collaboration.Telemetry;
 using Collaboration.Threads;
 using Collaboration.Users;
 using Orleans.Concurrency;
@@ -22,7 +23,7 @@ namespace Collaboration.Ingestion;
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-public sealed class IngestGrain(IEventLedger ledger, WriteBacklog backlog) : Grain, IIngestGrain
+public sealed class IngestGrain(IEventLedger ledger, WriteBacklog backlog, CollaborationMetrics metrics) : Grain, IIngestGrain
 {
     public Task EnsureRoomAsync()
     {
@@ -111,6 +112,7 @@ public sealed class IngestGrain(IEventLedger ledger, WriteBacklog backlog) : Gra
         var toDeliver = new List<int>(claims.Count);
         for (var c = 0; c < outcomes.Length; c++)
         {
+            metrics.LedgerClaimed(outcomes[c]);
             var index = claimIndexes[c];
             if (outcomes[c] == ClaimOutcome.Conflict)
             {

@@ -9,7 +9,7 @@ public sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
     private const string Columns = "key_id, name, scopes, salt, hash, events_per_second, created_at, revoked_at";
 
     public Task<bool> CreateAsync(ApiKeyRecord key, CancellationToken ct = default) =>
-        database.WriteAsync(context =>
+        database.WriteAsync("key", context =>
         {
             var insert = context.Command($"""
                 INSERT INTO api_keys ({Columns}) VALUES ($id, $name, $scopes, $salt, $hash, $rate, $created, $revoked)
@@ -47,7 +47,7 @@ public sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
         });
 
     public Task<bool> RevokeAsync(string keyId, DateTimeOffset at, CancellationToken ct = default) =>
-        database.WriteAsync(context =>
+        database.WriteAsync("key", context =>
         {
             var update = context.Command("""
                 UPDATE api_keys SET revoked_at = $at WHERE key_id = $id AND (revoked_at IS NULL OR revoked_at > $at)

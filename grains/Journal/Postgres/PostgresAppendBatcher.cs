@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Collaboration.Errors;
+using Collaboration.Telemetry;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -9,10 +11,12 @@ namespace Collaboration.Journal.Postgres;
 /// written wait in a queue; the next batch takes them all (up to <see cref="MaxBatchEvents"/> events) and writes them
 /// with two statements: one reads the heads of its streams and the ids they already hold, one inserts every new row.
 /// An idle silo writes an append at once; a busy one writes bigger batches. One batch is written at a time, so two
-/// batches of this silo never race on a stream.
+/// batches of this silo never race on a stream. Each append has a span "journal append" in its caller's trace; each
+/// batch a span "journal commit" linked to them.
 /// </summary>
-internal sealed class PostgresAppendBatcher(NpgsqlDataSource dataSource)
+internal sealed class PostgresAppendBatcher(NpgsqlDataSource dataSource, CollaborationMetrics? metrics = null)
 {
+    private const string Store = "postgresql";
     private const int MaxBatchEvents = 2000;
     private const int MaxAttempts = 10;
     private const string UniqueViolation = "23505";
@@ -21,26 +25,30 @@ internal sealed class PostgresAppendBatcher(NpgsqlDataSource dataSource)
     private readonly Queue<Append> queue = new();
     private bool writing;
 
-    public Task<AppendResult> AppendAsync(string streamId, long expectedVersion, IReadOnlyList<JournalEvent> events, CancellationToken ct)
+    public async Task<AppendResult> AppendAsync(string streamId, long expectedVersion, IReadOnlyList<JournalEvent> events, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var append = new Append(streamId, expectedVersion, events, ct);
+        using var activity = CollaborationTracing.StartWrite("append", Store);
+        var append = new Append(streamId, expectedVersion, events, ct, activity?.Context ?? default);
+        bool start;
         lock (gate)
         {
             queue.Enqueue(append);
-            if (writing)
-            {
-                return append.Result.Task.WaitAsync(ct);
-            }
+            start = !writing;
             writing = true;
         }
-        // On the thread pool: the writer must not run on the caller's scheduler (a grain activation's, in a silo).
-        _ = Task.Run(WriteAllAsync, CancellationToken.None);
-        return append.Result.Task.WaitAsync(ct);
+        if (start)
+        {
+            // On the thread pool: the writer must not run on the caller's scheduler (a grain activation's, in a silo).
+            _ = Task.Run(WriteAllAsync, CancellationToken.None);
+        }
+        return await append.Result.Task.WaitAsync(ct);
     }
 
     private async Task WriteAllAsync()
     {
+        // Task.Run brought the first caller's span along; the batches serve every caller.
+        Activity.Current = null;
         while (true)
         {
             var batch = new List<Append>();
@@ -66,9 +74,12 @@ internal sealed class PostgresAppendBatcher(NpgsqlDataSource dataSource)
                     return;
                 }
             }
+            var started = Stopwatch.GetTimestamp();
+            using var commit = CollaborationTracing.StartCommit(Store, batch.Select(append => append.Context), batch.Count);
             try
             {
                 var results = await WriteAsync(batch);
+                metrics?.CommitWritten(Store, Stopwatch.GetElapsedTime(started), batch.Count);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Result.TrySetResult(results[i]);
@@ -77,6 +88,7 @@ internal sealed class PostgresAppendBatcher(NpgsqlDataSource dataSource)
             catch (Exception ex)
             {
                 // Nothing of the batch was written (its insert is one statement): every caller may retry.
+                commit?.SetStatus(ActivityStatusCode.Error, ex.Message);
                 batch.ForEach(append => append.Result.TrySetException(ex));
             }
         }
@@ -121,7 +133,7 @@ internal sealed class PostgresAppendBatcher(NpgsqlDataSource dataSource)
         var rows = new List<Row>();
         for (var i = 0; i < batch.Count; i++)
         {
-            var (streamId, expectedVersion, events, _) = batch[i];
+            var (streamId, expectedVersion, events, _, _) = batch[i];
             var head = heads[streamId];
             if (head != expectedVersion)
             {
@@ -197,7 +209,7 @@ internal sealed class PostgresAppendBatcher(NpgsqlDataSource dataSource)
         await insert.ExecuteNonQueryAsync();
     }
 
-    private sealed record Append(string StreamId, long ExpectedVersion, IReadOnlyList<JournalEvent> Events, CancellationToken Ct)
+    private sealed record Append(string StreamId, long ExpectedVersion, IReadOnlyList<JournalEvent> Events, CancellationToken Ct, ActivityContext Context)
     {
         public TaskCompletionSource<AppendResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

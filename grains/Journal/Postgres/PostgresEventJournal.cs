@@ -1,3 +1,4 @@
+using Collaboration.Telemetry;
 using Npgsql;
 
 namespace Collaboration.Journal.Postgres;
@@ -10,9 +11,9 @@ namespace Collaboration.Journal.Postgres;
 /// (column tx, see 004_journal_feed.sql): feed positions are transaction ids, and a cursor's pending ones are
 /// transactions that were still running when it was read.
 /// </summary>
-public sealed class PostgresEventJournal(NpgsqlDataSource dataSource) : IEventJournal
+public sealed class PostgresEventJournal(NpgsqlDataSource dataSource, CollaborationMetrics? metrics = null) : IEventJournal
 {
-    private readonly PostgresAppendBatcher appends = new(dataSource);
+    private readonly PostgresAppendBatcher appends = new(dataSource, metrics);
 
     public Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long afterVersion, CancellationToken ct = default) =>
         PostgresErrors.Guard<IReadOnlyList<StoredEvent>>("read", async () =>

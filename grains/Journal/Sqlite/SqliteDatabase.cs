@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Collaboration.Errors;
+using Collaboration.Telemetry;
 using Microsoft.Data.Sqlite;
 
 namespace Collaboration.Journal.Sqlite;
@@ -14,6 +16,7 @@ public sealed class SqliteDatabase : IDisposable
 {
     private const int SchemaVersion = 4;
     private const int MaxOperationsPerCommit = 1024;
+    private const string Store = "sqlite";
 
     private readonly string connectionString;
 
@@ -21,9 +24,11 @@ public sealed class SqliteDatabase : IDisposable
     private readonly ConcurrentBag<SqliteConnection> readers = [];
     private readonly Channel<WriteOperation> queue = Channel.CreateUnbounded<WriteOperation>(new() { SingleReader = true });
     private readonly Thread writerThread;
+    private readonly CollaborationMetrics? metrics;
 
-    public SqliteDatabase(string path, TimeSpan busyTimeout)
+    public SqliteDatabase(string path, TimeSpan busyTimeout, CollaborationMetrics? metrics = null)
     {
+        this.metrics = metrics;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         connectionString = new SqliteConnectionStringBuilder
         {
@@ -39,15 +44,19 @@ public sealed class SqliteDatabase : IDisposable
         writerThread.Start();
     }
 
-    /// <summary>Runs <paramref name="work"/> on the writer inside a transaction shared with other queued work; completes after the commit.</summary>
-    public Task<T> WriteAsync<T>(Func<SqliteWriteContext, T> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> on the writer inside a transaction shared with other queued work; completes after
+    /// the commit. The span "journal <paramref name="operation"/>" covers the wait and the commit.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(string operation, Func<SqliteWriteContext, T> work)
     {
-        var operation = new WriteOperation<T>(work);
-        if (!queue.Writer.TryWrite(operation))
+        using var activity = CollaborationTracing.StartWrite(operation, Store);
+        var queued = new WriteOperation<T>(work, activity?.Context ?? default);
+        if (!queue.Writer.TryWrite(queued))
         {
             throw new StorageUnavailableException("The journal is shut down.");
         }
-        return operation.Completion;
+        return await queued.Completion;
     }
 
     /// <summary>Runs <paramref name="work"/> on a pooled read connection, off the caller's scheduler.</summary>
@@ -236,6 +245,8 @@ public sealed class SqliteDatabase : IDisposable
 
     private void WriteLoop()
     {
+        // The thread inherited its creator's context, maybe a request's span: commits serve many requests.
+        Activity.Current = null;
         var batch = new List<WriteOperation>(MaxOperationsPerCommit);
         SqliteWriteContext? context = null;
         var reader = queue.Reader;
@@ -245,6 +256,8 @@ public sealed class SqliteDatabase : IDisposable
             {
                 batch.Add(operation);
             }
+            var started = Stopwatch.GetTimestamp();
+            using var commit = CollaborationTracing.StartCommit(Store, batch.Select(operation => operation.Context), batch.Count);
             try
             {
                 context ??= new SqliteWriteContext(Open(writer: true));
@@ -254,6 +267,7 @@ public sealed class SqliteDatabase : IDisposable
                     operation.Run(context);
                 }
                 context.Commit();
+                metrics?.CommitWritten(Store, Stopwatch.GetElapsedTime(started), batch.Count);
                 foreach (var operation in batch)
                 {
                     operation.Complete();
@@ -271,6 +285,7 @@ public sealed class SqliteDatabase : IDisposable
                     // The connection is being replaced anyway; the writer thread must survive.
                 }
                 context = null;
+                commit?.SetStatus(ActivityStatusCode.Error, ex.Message);
                 var failure = new StorageUnavailableException("The journal could not be written: " + ex.Message);
                 foreach (var operation in batch)
                 {
@@ -282,8 +297,11 @@ public sealed class SqliteDatabase : IDisposable
         context?.Dispose();
     }
 
-    private abstract class WriteOperation
+    private abstract class WriteOperation(ActivityContext context)
     {
+        /// <summary>The span of the request that queued this work, for the commit's link.</summary>
+        public ActivityContext Context { get; } = context;
+
         public abstract void Run(SqliteWriteContext context);
 
         public abstract void Complete();
@@ -291,7 +309,7 @@ public sealed class SqliteDatabase : IDisposable
         public abstract void Fail(Exception error);
     }
 
-    private sealed class WriteOperation<T>(Func<SqliteWriteContext, T> work) : WriteOperation
+    private sealed class WriteOperation<T>(Func<SqliteWriteContext, T> work, ActivityContext context) : WriteOperation(context)
     {
         private readonly TaskCompletionSource<T> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? result;

@@ -46,7 +46,7 @@ public sealed class SqliteEventJournal(SqliteDatabase database, TimeProvider clo
     }
 
     public Task<AppendResult> TryAppendAsync(string streamId, long expectedVersion, IReadOnlyList<JournalEvent> events, CancellationToken ct = default) =>
-        database.WriteAsync(context =>
+        database.WriteAsync("append", context =>
         {
             var current = context.Command(
                 "SELECT version FROM journal_events WHERE stream_id = $stream ORDER BY version DESC LIMIT 1", "$stream");
@@ -83,7 +83,7 @@ public sealed class SqliteEventJournal(SqliteDatabase database, TimeProvider clo
         });
 
     public Task SaveSnapshotAsync(string streamId, StreamSnapshot snapshot, CancellationToken ct = default) =>
-        database.WriteAsync(context =>
+        database.WriteAsync("snapshot", context =>
         {
             var upsert = context.Command("""
                 INSERT INTO journal_snapshots (stream_id, version, data) VALUES ($stream, $version, $data)

@@ -4,7 +4,7 @@ namespace Collaboration.Journal.Sqlite;
 public sealed class SqliteEventLedger(SqliteDatabase database, TimeProvider clock) : IEventLedger
 {
     public Task<ClaimOutcome[]> ClaimAsync(IReadOnlyList<EventClaim> claims, CancellationToken ct = default) =>
-        database.WriteAsync(context =>
+        database.WriteAsync("claim", context =>
         {
             var insert = context.Command("""
                 INSERT INTO event_ledger (event_id, content_hash, recorded_at, posted_by) VALUES ($id, $hash, $at, $by)
@@ -32,7 +32,7 @@ public sealed class SqliteEventLedger(SqliteDatabase database, TimeProvider cloc
         });
 
     public Task ReleaseAsync(IReadOnlyList<EventClaim> claims, CancellationToken ct = default) =>
-        database.WriteAsync(context =>
+        database.WriteAsync("release", context =>
         {
             var delete = context.Command("DELETE FROM event_ledger WHERE event_id = $id AND content_hash = $hash", "$id", "$hash");
             foreach (var claim in claims)

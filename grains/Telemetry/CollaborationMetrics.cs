@@ -1,0 +1,65 @@
+using System.Diagnostics.Metrics;
+using Collaboration.Events;
+using Collaboration.Journal;
+
+namespace Collaboration.Telemetry;
+
+/// <summary>
+/// The service's own instruments, on the meter "Collaboration" made by the host's <see cref="IMeterFactory"/>, so
+/// every host (and every test host) counts for itself. Attributes are small fixed sets (type, outcome, store), never a
+/// user, idea, thread or event id. README "Metrics and alerts" lists them.
+/// </summary>
+public sealed class CollaborationMetrics
+{
+    public const string MeterName = "Collaboration";
+
+    private readonly Counter<long> events;
+    private readonly Histogram<double> commitDuration;
+    private readonly Histogram<long> commitSize;
+    private readonly Counter<long> ledgerClaims;
+    private readonly Counter<long> snapshotWrites;
+    private readonly Counter<long> quotaRejections;
+
+    public CollaborationMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        events = meter.CreateCounter<long>("collaboration.events", "{event}",
+            "Events posted to the api, by type and outcome (accepted, duplicate, conflict, rejected).");
+        commitDuration = meter.CreateHistogram<double>("collaboration.journal.commit.duration", "s",
+            "Time to write and make durable one group commit of the journal.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
+        commitSize = meter.CreateHistogram<long>("collaboration.journal.commit.size", "{write}",
+            "Writes (appends, ledger claims, snapshots) made durable by one group commit.",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048] });
+        ledgerClaims = meter.CreateCounter<long>("collaboration.ledger.claims", "{claim}",
+            "Event ids settled by the ledger, by outcome (new, duplicate, conflict).");
+        snapshotWrites = meter.CreateCounter<long>("collaboration.snapshot.writes", "{snapshot}",
+            "Grain snapshots written to the journal, by outcome (saved, failed).");
+        quotaRejections = meter.CreateCounter<long>("collaboration.quota.rejections", "{request}",
+            "Requests refused with 429 because their key was over its budget of events per second.");
+    }
+
+    /// <summary><paramref name="type"/> is null for an event refused before its type was known.</summary>
+    public void EventPosted(InteractionType? type, EventOutcome outcome, long count = 1) =>
+        events.Add(count, new("type", type is { } known ? known.ToWireName() : "unknown"), new("outcome", outcome.Label()));
+
+    public void CommitWritten(string store, TimeSpan duration, int writes)
+    {
+        var tag = new KeyValuePair<string, object?>("store", store);
+        commitDuration.Record(duration.TotalSeconds, tag);
+        commitSize.Record(writes, tag);
+    }
+
+    public void LedgerClaimed(ClaimOutcome outcome) =>
+        ledgerClaims.Add(1, new KeyValuePair<string, object?>("outcome", outcome switch
+        {
+            ClaimOutcome.New => "new",
+            ClaimOutcome.Duplicate => "duplicate",
+            _ => "conflict",
+        }));
+
+    public void SnapshotWritten(bool saved) =>
+        snapshotWrites.Add(1, new KeyValuePair<string, object?>("outcome", saved ? "saved" : "failed"));
+
+    public void QuotaRejected() => quotaRejections.Add(1);
+}
