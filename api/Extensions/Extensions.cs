@@ -2,6 +2,7 @@ using Collaboration.Analytics;
 using Collaboration.Api.Apis;
 using Collaboration.Api.Http;
 using Collaboration.Api.Security;
+using Collaboration.Health;
 using Collaboration.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -38,7 +39,13 @@ public static class Extensions
         builder.Services.AddOptions<AnalyticsOptions>().Bind(builder.Configuration.GetSection("Analytics"));
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Complete);
         builder.Services.AddExceptionHandler<TransientFailureHandler>();
-        builder.Services.AddHealthChecks();
+        var health = builder.Services.AddCollaborationHealth(builder.Configuration)
+            .AddCheck<ClusterHealthCheck>("cluster", tags: HealthTags.ReadyOnly)
+            .AddCheck<StorageHealthCheck>("storage", tags: HealthTags.ReadyOnly);
+        if (builder.Configuration.GetValue("Analytics:Enabled", true))
+        {
+            health.AddCheck<ReadModelLagHealthCheck>("read-model", tags: HealthTags.ReadyOnly);
+        }
         builder.AddApiKeySecurity();
         builder.AddEventQuotas();
         return builder;
@@ -51,7 +58,9 @@ public static class Extensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
-        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapCollaborationHealth();
+        // The address probes used before /health/live and /health/ready existed: readiness.
+        app.MapHealthChecks("/health", HealthEndpoints.Options(HealthTags.Ready)).AllowAnonymous();
         app.MapEventsApi();
         app.MapUsersApi();
         app.MapIdeasApi();
