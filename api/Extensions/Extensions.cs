@@ -60,7 +60,7 @@ public static class Extensions
         app.UseRateLimiter();
         app.MapCollaborationHealth();
         // The address probes used before /health/live and /health/ready existed: readiness.
-        app.MapHealthChecks("/health", HealthEndpoints.Options(HealthTags.Ready)).AllowAnonymous();
+        app.MapProbe("/health", HealthTags.Ready);
         app.MapEventsApi();
         app.MapUsersApi();
         app.MapIdeasApi();

@@ -33,10 +33,17 @@ public static class HealthEndpoints
     /// <summary>Maps <see cref="LivePath"/> and <see cref="ReadyPath"/>, anonymous: probes carry no key.</summary>
     public static IEndpointRouteBuilder MapCollaborationHealth(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks(LivePath, Options(HealthTags.Live)).AllowAnonymous();
-        endpoints.MapHealthChecks(ReadyPath, Options(HealthTags.Ready)).AllowAnonymous();
+        endpoints.MapProbe(LivePath, HealthTags.Live);
+        endpoints.MapProbe(ReadyPath, HealthTags.Ready);
         return endpoints;
     }
+
+    /// <summary>
+    /// Short-circuited at routing: no authentication, rate limiting or other middleware runs, since the api's key
+    /// authentication reads the key store (storage) even for a request without a key, and live must never need storage.
+    /// </summary>
+    public static IEndpointConventionBuilder MapProbe(this IEndpointRouteBuilder endpoints, string path, string tag) =>
+        endpoints.MapHealthChecks(path, Options(tag)).AllowAnonymous().ShortCircuit();
 
     public static HealthCheckOptions Options(string tag) => new()
     {
