@@ -109,8 +109,8 @@ case "${1:-}" in
     (cd "$(dirname "$api_dll")" && ASPNETCORE_URLS="$api_url" exec nohup dotnet "$api_dll" </dev/null >"$state/api.log" 2>&1) &
     echo $! >"$state/api.pid"
     deadline=$((SECONDS + 120))
-    until curl -fsS --max-time 5 "$api_url/health" >/dev/null 2>&1; do
-      [ $SECONDS -lt $deadline ] || { echo "the api did not answer $api_url/health within 120 s; see $state/api.log" >&2; exit 1; }
+    until curl -fsS --max-time 5 "$api_url/health/ready" >/dev/null 2>&1; do
+      [ $SECONDS -lt $deadline ] || { echo "the api did not answer $api_url/health/ready within 120 s; see $state/api.log" >&2; exit 1; }
       sleep 0.5
     done
     echo "api: $api_url (pid $(cat "$state/api.pid"))"

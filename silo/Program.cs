@@ -1,12 +1,19 @@
+using Collaboration.Health;
 using Collaboration.Hosting;
+using Collaboration.Silo;
 using Collaboration.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 // A silo process. "Collaboration:Mode" selects Embedded (localhost clustering, SQLite in COLLAB_DATA_DIR) or Cluster
 // (PostgreSQL membership, journal and grain state). `silo migrate` applies the schema scripts and exits; a Cluster
 // silo also applies any missing ones before it joins.
 var migrateOnly = args is ["migrate", ..];
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
     Args = migrateOnly ? args[1..] : args,
     // appsettings.json ships next to the binary; the working directory may be anywhere.
@@ -32,4 +39,21 @@ builder.UseOrleans(silo =>
         silo.UseKubernetesHosting(options => options.Configure(kubernetes => kubernetes.DeleteDefunctSiloPods = true));
     }
 });
-await builder.Build().RunAsync();
+
+// The silo's HTTP listener, on Health:Port only: /health/live and /health/ready (this silo's storage answers and the
+// silo is Active in the membership) and the Prometheus scrape at /metrics. The port is the pod's own, not the API's.
+builder.Services.AddCollaborationHealth(builder.Configuration)
+    .AddCheck<SiloStatusHealthCheck>("membership", tags: HealthTags.ReadyOnly)
+    .AddCheck<StorageHealthCheck>("storage", tags: HealthTags.ReadyOnly);
+if (builder.Configuration.GetValue<int?>("Health:Port") is { } port)
+{
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenAnyIP(port));
+}
+else
+{
+    builder.Services.AddSingleton<IServer, NoHttpServer>();
+}
+var app = builder.Build();
+app.MapCollaborationHealth();
+app.MapCollaborationMetrics();
+await app.RunAsync();

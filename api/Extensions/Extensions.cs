@@ -2,6 +2,7 @@ using Collaboration.Analytics;
 using Collaboration.Api.Apis;
 using Collaboration.Api.Http;
 using Collaboration.Api.Security;
+using Collaboration.Health;
 using Collaboration.Hosting;
 using Collaboration.Security;
 using Collaboration.Telemetry;
@@ -40,7 +41,13 @@ public static class Extensions
         builder.Services.AddOptions<AnalyticsOptions>().Bind(builder.Configuration.GetSection("Analytics"));
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Complete);
         builder.Services.AddExceptionHandler<TransientFailureHandler>();
-        builder.Services.AddHealthChecks();
+        var health = builder.Services.AddCollaborationHealth(builder.Configuration)
+            .AddCheck<ClusterHealthCheck>("cluster", tags: HealthTags.ReadyOnly)
+            .AddCheck<StorageHealthCheck>("storage", tags: HealthTags.ReadyOnly);
+        if (builder.Configuration.GetValue("Analytics:Enabled", true))
+        {
+            health.AddCheck<ReadModelLagHealthCheck>("read-model", tags: HealthTags.ReadyOnly);
+        }
         builder.AddApiKeySecurity();
         builder.AddEventQuotas();
         builder.AddCollaborationTelemetry("collaboration-api");
@@ -54,7 +61,9 @@ public static class Extensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
-        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapCollaborationHealth();
+        // The address probes used before /health/live and /health/ready existed: readiness.
+        app.MapProbe("/health", HealthTags.Ready);
         app.MapCollaborationMetrics(ApiKeyScopes.Admin);
         app.MapEventsApi();
         app.MapUsersApi();

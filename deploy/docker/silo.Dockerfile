@@ -16,13 +16,15 @@ COPY silo/ silo/
 COPY deploy/postgres/ deploy/postgres/
 RUN dotnet publish silo/Collaboration.Silo.csproj -c Release --no-restore -o /out
 
-# The silo has no HTTP endpoint, so the plain .NET runtime is enough.
-FROM mcr.microsoft.com/dotnet/runtime:10.0
+# ASP.NET Core runtime: the silo serves /health/live and /health/ready on Health:Port.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /out .
 COPY deploy/docker/silo-entrypoint.sh /app/silo-entrypoint.sh
-# 11111 silo-to-silo, 30000 gateway (Orleans:SiloPort, Orleans:GatewayPort).
-EXPOSE 11111 30000
+# 11111 silo-to-silo, 30000 gateway, 8080 health (Health__Port).
+ENV Health__Port=8080 \
+    ASPNETCORE_HTTP_PORTS=
+EXPOSE 11111 30000 8080
 # The non-root user that the .NET images ship (APP_UID is set by the base image).
 USER $APP_UID
 ENTRYPOINT ["/bin/sh", "/app/silo-entrypoint.sh"]

@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Collaboration.Reads;
 
 namespace Collaboration.Analytics;
@@ -33,4 +34,11 @@ public interface IAnalyticsGrain : IGrainWithIntegerKey
 
     /// <summary>Reads the journal up to its current head; the silo calls it at start so the first read is quick.</summary>
     Task CatchUpAsync();
+
+    /// <summary>
+    /// The model's lag behind the journal, from what it already knows: no storage call, and answered even while a
+    /// catch-up is running, so readiness probes never wait for the fold.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<ReadModelLag> GetLagAsync();
 }

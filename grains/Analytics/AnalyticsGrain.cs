@@ -14,7 +14,8 @@ namespace Collaboration.Analytics;
 /// user stream holds each event once, and the feed yields each row once in commit order, so a redelivered event is
 /// never counted twice and the model is always the fold of what the journal holds.
 /// </summary>
-public sealed class AnalyticsGrain(IEventJournal journal, IOptions<AnalyticsOptions> options, ILogger<AnalyticsGrain> logger)
+public sealed class AnalyticsGrain(
+    IEventJournal journal, IOptions<AnalyticsOptions> options, ReadModelProgress progress, TimeProvider clock, ILogger<AnalyticsGrain> logger)
     : Grain, IAnalyticsGrain
 {
     private const string UserStreams = "user/";
@@ -25,9 +26,14 @@ public sealed class AnalyticsGrain(IEventJournal journal, IOptions<AnalyticsOpti
 
     private readonly AnalyticsModel model = new();
     private FeedCursor cursor = FeedCursor.Start;
+    private long head;
+    private DateTimeOffset caughtUpAt;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // Until the first replay ends the model is behind everything committed before the activation.
+        caughtUpAt = clock.GetUtcNow();
+        progress.Report(head, cursor.Position, caughtUpAt);
         // Following the feed in the background keeps a read's catch-up short, and keeps the activation alive.
         this.RegisterGrainTimer(_ => CatchUpAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromMilliseconds(50))
         {
@@ -36,9 +42,20 @@ public sealed class AnalyticsGrain(IEventJournal journal, IOptions<AnalyticsOpti
         return Task.CompletedTask;
     }
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        progress.Clear();
+        return Task.CompletedTask;
+    }
+
+    public Task<ReadModelLag> GetLagAsync() =>
+        Task.FromResult(progress.Lag() ?? new ReadModelLag(Math.Max(0, head - cursor.Position), clock.GetUtcNow() - caughtUpAt));
+
     public async Task CatchUpAsync()
     {
-        var head = await journal.FeedHeadAsync();
+        var headReadAt = clock.GetUtcNow();
+        head = Math.Max(head, await journal.FeedHeadAsync());
+        progress.Report(head, cursor.Position, caughtUpAt);
         var started = Stopwatch.GetTimestamp();
         var before = model.EventsApplied;
         // A pending transaction may have committed since the cursor was read without moving the head: only a page read
@@ -54,6 +71,7 @@ public sealed class AnalyticsGrain(IEventJournal journal, IOptions<AnalyticsOpti
             }
             var stalled = page.Events.Count == 0 && page.Next.Position == cursor.Position;
             cursor = page.Next;
+            progress.Report(head, cursor.Position, caughtUpAt);
             if (stalled && cursor.Position < head)
             {
                 // The journals never do this for a head they gave out (transactions still running are left pending);
@@ -65,6 +83,8 @@ public sealed class AnalyticsGrain(IEventJournal journal, IOptions<AnalyticsOpti
                 await Task.Delay(5);
             }
         }
+        caughtUpAt = headReadAt;
+        progress.Report(head, cursor.Position, caughtUpAt);
         if (model.EventsApplied - before >= 100_000)
         {
             logger.LogInformation("Analytics folded {Events} events in {Elapsed}", model.EventsApplied - before, Stopwatch.GetElapsedTime(started));

@@ -1,5 +1,6 @@
 using System.Net;
 using Collaboration.Analytics;
+using Collaboration.Health;
 using Collaboration.Ingestion;
 using Collaboration.Journal;
 using Collaboration.Journal.Postgres;
@@ -40,6 +41,10 @@ public static class CollaborationHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddCollaborationMetrics();
         services.AddSingleton<WriteBacklog>();
+        // The read model's lag, for readiness and the meter "Collaboration" (ReadModelProgress).
+        services.AddMetrics();
+        services.AddSingleton<ReadModelProgress>();
+        services.AddOptions<HealthOptions>().Bind(configuration.GetSection("Health"));
         // The silos hold the privacy floor, so every api replica answers by the same one.
         services.AddOptions<AnalyticsOptions>().Bind(configuration.GetSection("Analytics"));
         if (configuration.GetValue("Analytics:Enabled", true))

@@ -40,9 +40,11 @@ public partial class DeploymentManifestTests
             var images = dockerfile.BaseImages.ToList();
             Assert.True(images.Count >= 2, $"{file}: multi-stage");
             Assert.StartsWith("mcr.microsoft.com/dotnet/sdk:10.0", images[0], StringComparison.Ordinal);
-            // A web project needs the ASP.NET Core runtime; the silo only the .NET runtime.
+            // A web project, or one that references the ASP.NET Core framework (the silo's health listener), needs the
+            // ASP.NET Core runtime; anything else only the .NET runtime.
             var project = File.ReadAllText(DeployFiles.FullPath(dockerfile.Projects.Last()));
-            var runtime = project.Contains("Microsoft.NET.Sdk.Web", StringComparison.Ordinal) ? "aspnet" : "runtime";
+            var runtime = project.Contains("Microsoft.NET.Sdk.Web", StringComparison.Ordinal)
+                || project.Contains("<FrameworkReference Include=\"Microsoft.AspNetCore.App\"", StringComparison.Ordinal) ? "aspnet" : "runtime";
             Assert.Equal($"mcr.microsoft.com/dotnet/{runtime}:10.0", images[^1]);
             var user = dockerfile.FinalStage.LastOrDefault(i => i.Instruction == "USER").Arguments;
             Assert.False(string.IsNullOrEmpty(user) || user is "root" or "0", $"{file}: final stage runs as root");

@@ -114,15 +114,27 @@ public partial class DeploymentManifestTests
         var listens = UrlPort(container.KubernetesEnv()["ASPNETCORE_URLS"].Text("value"));
         var ports = container.Child("ports").Items().ToDictionary(p => p.Text("name") ?? "", p => p.Text("containerPort"));
         Assert.Equal(listens.ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(ports).Value);
-        foreach (var probe in new[] { "startupProbe", "readinessProbe", "livenessProbe" })
+        foreach (var (probe, path) in new[] { ("startupProbe", "/health/live"), ("readinessProbe", "/health/ready"), ("livenessProbe", "/health/live") })
         {
-            Assert.Equal("/health", container.Text(probe, "httpGet", "path"));
+            Assert.Equal(path, container.Text(probe, "httpGet", "path"));
             var port = container.Text(probe, "httpGet", "port");
             Assert.True(ports.ContainsKey(port!) || port == ports.Values.Single(), $"{probe} port {port}");
         }
         var targetPort = DeployFiles.Single("Service", "collaboration-api").Root.Child("spec", "ports").Items().Single().Text("targetPort");
         Assert.True(ports.ContainsKey(targetPort!) || targetPort == ports.Values.Single(), $"service targetPort {targetPort}");
         Assert.Equal("2", Api.Root.Text("spec", "replicas"));
+    }
+
+    [Fact]
+    public void Silo_probes_ask_the_health_listener_on_the_port_the_silo_is_given()
+    {
+        var container = Silo.Containers.Single();
+        var port = container.KubernetesEnv()["Health__Port"].Text("value");
+        var named = container.Child("ports").Items().Single(p => p.Text("containerPort") == port).Text("name");
+        Assert.Equal("/health/ready", container.Text("readinessProbe", "httpGet", "path"));
+        Assert.Equal("/health/live", container.Text("livenessProbe", "httpGet", "path"));
+        Assert.Equal(named, container.Text("readinessProbe", "httpGet", "port"));
+        Assert.Equal(named, container.Text("livenessProbe", "httpGet", "port"));
     }
 
     [Fact]

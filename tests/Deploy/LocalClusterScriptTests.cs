@@ -53,7 +53,7 @@ public class LocalClusterScriptTests(ITestOutputHelper output)
             var startSeconds = started.Elapsed.TotalSeconds;
 
             using (var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
-            using (var health = await client.GetAsync($"{apiUrl}/health"))
+            using (var health = await client.GetAsync($"{apiUrl}/health/ready"))
             {
                 Assert.Equal(HttpStatusCode.OK, health.StatusCode);
             }

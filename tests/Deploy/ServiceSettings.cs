@@ -22,6 +22,8 @@ internal static class ServiceSettings
         ["COLLAB_DATA_DIR"] = (Hosting, "[\"COLLAB_DATA_DIR\"]"),
         ["Journal__BusyTimeout"] = (Journal, "BusyTimeout"),
         ["Journal__SnapshotEvery"] = (Journal, "SnapshotEvery"),
+        ["Health__Port"] = ("grains/Health/HealthOptions.cs", "int? Port"),
+        ["Health__ShutdownDelay"] = ("grains/Health/HealthOptions.cs", "TimeSpan ShutdownDelay"),
         // ASP.NET Core maps ASPNETCORE_URLS to "urls"; the api replaces its localhost default only when that is set.
         ["ASPNETCORE_URLS"] = ("api/Extensions/Extensions.cs", "Configuration[\"urls\"]"),
         ["ASPNETCORE_HTTP_PORTS"] = ("api/Extensions/Extensions.cs", "Configuration[\"urls\"]"),
@@ -37,5 +39,5 @@ internal static class ServiceSettings
 
     /// <summary>Variables that only a silo reads.</summary>
     public static IReadOnlySet<string> SiloOnly { get; } =
-        new HashSet<string> { "POD_NAME", "POD_NAMESPACE", "POD_IP", "ORLEANS_SERVICE_ID", "ORLEANS_CLUSTER_ID", "Orleans__AdvertisedIP" };
+        new HashSet<string> { "POD_NAME", "POD_NAMESPACE", "POD_IP", "ORLEANS_SERVICE_ID", "ORLEANS_CLUSTER_ID", "Orleans__AdvertisedIP", "Health__Port" };
 }

@@ -60,7 +60,7 @@ public sealed class ServiceProcess : IDisposable
         {
             try
             {
-                using var health = await client.GetAsync("/health");
+                using var health = await client.GetAsync("/health/ready");
                 return health.IsSuccessStatusCode;
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)

@@ -49,6 +49,23 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task Once_the_read_model_has_answered_the_scrape_carries_its_lag()
+    {
+        await using var factory = new ApiFactory();
+        var client = factory.CreateClient();
+        var like = Make.Event(Like, Make.Id("u"), Make.Id("i"), Make.Noon);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostJsonAsync("/v1/events", Make.Json(like))).StatusCode);
+        // A stats read catches the read model up with everything committed, so it has read the journal's head.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/stats/participation")).StatusCode);
+
+        var scrape = await ScrapeAsync(client);
+        Assert.Contains("\ncollaboration_read_model_lag_seconds{", scrape);
+        Assert.Contains("\ncollaboration_read_model_lag_positions{", scrape);
+        Assert.True(Value(scrape, "collaboration_read_model_lag_seconds", []) >= 0);
+        Assert.Equal(0, Value(scrape, "collaboration_read_model_lag_positions", []));
+    }
+
+    [Fact]
     public async Task With_keys_the_scrape_needs_the_admin_scope()
     {
         await using var factory = new ApiFactory();
