@@ -1,6 +1,7 @@
 using Collaboration.Analytics;
 using Collaboration.Api.Apis;
 using Collaboration.Api.Http;
+using Collaboration.Api.Operations;
 using Collaboration.Api.Security;
 using Collaboration.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -29,7 +30,7 @@ public static class Extensions
         }
         else
         {
-            builder.UseOrleansClient(client => client.AddCollaborationClient(builder.Configuration));
+            builder.UseOrleansClient(client => client.AddCollaborationClient(builder.Configuration).AddCollaborationOperations());
         }
 
         builder.Services.AddOptions<HttpOptions>().BindConfiguration("Http");
@@ -57,6 +58,7 @@ public static class Extensions
         app.MapIdeasApi();
         app.MapThreadsApi();
         app.MapStatsApi();
+        app.MapOperationsApi();
         return app;
     }
 }

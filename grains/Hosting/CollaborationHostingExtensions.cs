@@ -31,6 +31,7 @@ public static class CollaborationHostingExtensions
     public static ISiloBuilder AddCollaborationGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
         var services = silo.Services;
+        silo.AddCollaborationOperations(configuration);
         services.AddOptions<JournalOptions>()
             .Bind(configuration.GetSection("Journal"))
             .Configure(options => ApplyDataDirectory(options, configuration));
