@@ -1,6 +1,7 @@
 using Collaboration.Analytics;
 using Collaboration.Api.Apis;
 using Collaboration.Api.Http;
+using Collaboration.Api.Operations;
 using Collaboration.Api.Security;
 using Collaboration.Health;
 using Collaboration.Hosting;
@@ -32,7 +33,7 @@ public static class Extensions
         }
         else
         {
-            builder.UseOrleansClient(client => client.AddCollaborationClient(builder.Configuration));
+            builder.UseOrleansClient(client => client.AddCollaborationClient(builder.Configuration).AddCollaborationOperations());
         }
 
         builder.Services.AddOptions<HttpOptions>().BindConfiguration("Http");
@@ -70,6 +71,7 @@ public static class Extensions
         app.MapIdeasApi();
         app.MapThreadsApi();
         app.MapStatsApi();
+        app.MapOperationsApi();
         return app;
     }
 }

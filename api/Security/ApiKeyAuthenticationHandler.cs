@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Net;
 using System.Security.Claims;
+using System.Text;
 using System.Text.Encodings.Web;
+using Collaboration.Api.Operations;
 using Collaboration.Security;
+using Microsoft.Extensions.Primitives;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -12,7 +15,8 @@ namespace Collaboration.Api.Security;
 
 /// <summary>
 /// Authenticates a request by its API key (<c>Authorization: Bearer &lt;key&gt;</c> or <c>X-Api-Key: &lt;key&gt;</c>); ASP.NET
-/// Core ships no such handler. A malformed key, a bad checksum, an unknown or revoked id and a wrong secret all fail
+/// Core ships no such handler. Under the operators' dashboard path a key may also come as the password of Basic
+/// credentials, which a browser prompts for. A malformed key, a bad checksum, an unknown or revoked id and a wrong secret all fail
 /// alike, so the answer never tells whether a key exists. While no key is active (keyless mode) a request from a
 /// loopback address without a key gets every scope, and any other request is refused.
 /// </summary>
@@ -47,7 +51,10 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.Headers.WWWAuthenticate = "Bearer";
+        // A browser prompts for a Basic password, the only way it can send a key to the dashboard page it opens.
+        Response.Headers.WWWAuthenticate = OperationsApi.AcceptsBasicCredentials(Request)
+            ? new StringValues(["Bearer", "Basic realm=\"Collaboration operations\", charset=\"UTF-8\""])
+            : "Bearer";
         return WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized",
             "a valid API key is required: send it as Authorization: Bearer <key> or X-Api-Key: <key>");
     }
@@ -69,6 +76,10 @@ public sealed class ApiKeyAuthenticationHandler(
         if (authorization.Count > 0)
         {
             var value = authorization.Count == 1 ? authorization[0] ?? "" : "";
+            if (value.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) && OperationsApi.AcceptsBasicCredentials(Request))
+            {
+                return BasicPassword(value["Basic ".Length..].Trim());
+            }
             return value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value["Bearer ".Length..].Trim() : "";
         }
         var header = Request.Headers["X-Api-Key"];
@@ -78,6 +89,19 @@ public sealed class ApiKeyAuthenticationHandler(
             1 => header[0]?.Trim() ?? "",
             _ => "",
         };
+    }
+
+    /// <summary>The password of Basic credentials (any user name), or "" when they do not decode.</summary>
+    private static string BasicPassword(string encoded)
+    {
+        var bytes = new byte[encoded.Length];
+        if (!Convert.TryFromBase64String(encoded, bytes, out var length))
+        {
+            return "";
+        }
+        var credentials = Encoding.UTF8.GetString(bytes, 0, length);
+        var colon = credentials.IndexOf(':');
+        return colon < 0 ? "" : credentials[(colon + 1)..].Trim();
     }
 
     internal static bool IsLoopback(IPAddress? address) => address is not null && IPAddress.IsLoopback(address);

@@ -5,6 +5,7 @@ using Collaboration.Journal;
 using Collaboration.Reads;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 
 namespace Collaboration.Analytics;
 
@@ -14,6 +15,8 @@ namespace Collaboration.Analytics;
 /// user stream holds each event once, and the feed yields each row once in commit order, so a redelivered event is
 /// never counted twice and the model is always the fold of what the journal holds.
 /// </summary>
+// The rebalancer moves activations at random; moving this one would throw its fold away and replay the whole journal.
+[Immovable(ImmovableKind.Rebalancer)]
 public sealed class AnalyticsGrain(
     IEventJournal journal, IOptions<AnalyticsOptions> options, ReadModelProgress progress, TimeProvider clock, ILogger<AnalyticsGrain> logger)
     : Grain, IAnalyticsGrain

@@ -35,6 +35,7 @@ public static class CollaborationHostingExtensions
         var services = silo.Services;
         // Grain calls join the trace of the request that made them (see Telemetry/).
         silo.AddActivityPropagation();
+        silo.AddCollaborationOperations(configuration);
         services.AddOptions<JournalOptions>()
             .Bind(configuration.GetSection("Journal"))
             .Configure(options => ApplyDataDirectory(options, configuration));

@@ -14,7 +14,7 @@ public sealed class ClusterSilo : IAsyncDisposable
 
     public IServiceProvider Services => host.Services;
 
-    public static async Task<ClusterSilo> StartAsync(IDictionary<string, string> settings)
+    public static async Task<ClusterSilo> StartAsync(IDictionary<string, string> settings, Action<ISiloBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(settings.Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value)));
@@ -24,7 +24,11 @@ public sealed class ClusterSilo : IAsyncDisposable
             ["Orleans:GatewayPort"] = FreePort.Next().ToString(),
         });
         await CollaborationHostingExtensions.PrepareStorageAsync(builder.Configuration);
-        builder.UseOrleans(silo => silo.AddCollaborationGrains(builder.Configuration));
+        builder.UseOrleans(silo =>
+        {
+            silo.AddCollaborationGrains(builder.Configuration);
+            configure?.Invoke(silo);
+        });
         builder.Services.AddSingleton<IFatalErrorHandler, TestFatalErrorHandler>();
         var host = builder.Build();
         await host.StartAsync();
