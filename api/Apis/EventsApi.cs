@@ -40,7 +40,7 @@ public static class EventsApi
         {
             return Problems.Field(StatusCodes.Status400BadRequest, error, "Invalid event");
         }
-        var result = (await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([interaction!], postedBy)))[0];
+        var result = (await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([interaction!], postedBy), request.HttpContext.RequestAborted))[0];
         return result.Status switch
         {
             IngestStatus.Accepted => TypedResults.Json(new EventReceipt(interaction!.EventId, "accepted"), statusCode: StatusCodes.Status202Accepted),
@@ -91,7 +91,7 @@ public static class EventsApi
             validIndexes.Add(index);
         }
 
-        var results = valid.Count > 0 ? await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([.. valid], postedBy)) : [];
+        var results = valid.Count > 0 ? await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([.. valid], postedBy), request.HttpContext.RequestAborted) : [];
         int accepted = 0, duplicates = 0;
         for (var i = 0; i < results.Length; i++)
         {
