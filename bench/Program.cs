@@ -1,35 +1,58 @@
+using System.CommandLine;
 using System.Diagnostics;
 using Collaboration.Bench;
 
 // Benchmarks against the real service: builds the api and loadgen, generates a company once, then measures.
 //   dotnet run --project bench -c Release                 the full run; the report goes to bench/results/
 //   dotnet run --project bench -c Release -- --smoke      a tiny run that only proves the harness works
-// Options: --employees N, --days N, --rounds N, --work DIR (generated files and stores; outside the repository),
-// --out FILE, --no-build (use the api and loadgen already built), --only 1,3,7 (those benchmarks; default all).
+// Options: see --help.
 if (args is [EmptyEndpoint.Option, var emptyEndpointUrl])
 {
     // A child process of benchmark 2: the HTTP ceiling.
     await EmptyEndpoint.RunAsync(emptyEndpointUrl);
-    return;
+    return 0;
 }
-var options = args.Select((value, index) => (value, index)).Where(a => a.value.StartsWith("--", StringComparison.Ordinal))
-    .ToDictionary(a => a.value, a => a.index + 1 < args.Length && !args[a.index + 1].StartsWith("--", StringComparison.Ordinal) ? args[a.index + 1] : "");
-var smoke = options.ContainsKey("--smoke");
+// System.CommandLine: a mistyped option or a bad value is an error (exit code 1), and --help lists the options.
+var smokeOption = new Option<bool>("--smoke") { Description = "A tiny run that only proves the harness works" };
+var noBuildOption = new Option<bool>("--no-build") { Description = "Use the api, silo and loadgen already built" };
+var workOption = new Option<string?>("--work") { Description = "Folder for generated files and stores (default: a temp folder)" };
+var outOption = new Option<string?>("--out") { Description = "Report file (default: bench/results/benchmarks-<date>.md)" };
+var employeesOption = Positive(new Option<int?>("--employees") { Description = "Employees of the generated company (default 120000; smoke 2000)" });
+var daysOption = Positive(new Option<int?>("--days") { Description = "Days of generated events (default 30; smoke 3)" });
+var roundsOption = Positive(new Option<int?>("--rounds") { Description = "Alternating rounds per measurement (default 2; smoke 1)" });
+var onlyOption = new Option<string?>("--only") { Description = "Comma-separated benchmarks to run, from 1 to 7 (default all)" };
+onlyOption.Validators.Add(result =>
+{
+    if (result.GetValueOrDefault<string?>() is { } value && value.Split(',').Any(b => !int.TryParse(b, out var n) || n is < 1 or > 7))
+    {
+        result.AddError($"--only must list benchmarks from 1 to 7, such as 1,3, got '{value}'");
+    }
+});
+var command = new RootCommand("Benchmarks against the real service")
+{
+    smokeOption, noBuildOption, workOption, outOption, employeesOption, daysOption, roundsOption, onlyOption,
+};
+var parsed = command.Parse(args);
+if (parsed.Errors.Count > 0 || parsed.Action is not null)
+{
+    // A parse error or --help: System.CommandLine prints it and gives the exit code (1 for an error).
+    return await parsed.InvokeAsync();
+}
+var smoke = parsed.GetValue(smokeOption);
 var root = FindRoot();
 // The api and loadgen are taken from the same build configuration as this program.
 var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
-var work = options.GetValueOrDefault("--work") is { Length: > 0 } w ? w : Path.Combine(Path.GetTempPath(), "collaboration-bench");
-int Number(string name, int fallback) => options.GetValueOrDefault(name) is { Length: > 0 } v ? int.Parse(v) : fallback;
-var only = options.GetValueOrDefault("--only") is { Length: > 0 } list ? list.Split(',').Select(int.Parse).ToHashSet() : null;
+var work = parsed.GetValue(workOption) is { Length: > 0 } w ? w : Path.Combine(Path.GetTempPath(), "collaboration-bench");
+var only = parsed.GetValue(onlyOption) is { Length: > 0 } list ? list.Split(',').Select(int.Parse).ToHashSet() : null;
 bool Runs(params int[] benchmarks) => only is null || benchmarks.Any(only.Contains);
 var settings = new Settings
 {
-    Employees = Number("--employees", smoke ? 2_000 : 120_000),
-    Days = Number("--days", smoke ? 3 : 30),
-    Rounds = Number("--rounds", smoke ? 1 : 2),
+    Employees = parsed.GetValue(employeesOption) ?? (smoke ? 2_000 : 120_000),
+    Days = parsed.GetValue(daysOption) ?? (smoke ? 3 : 30),
+    Rounds = parsed.GetValue(roundsOption) ?? (smoke ? 1 : 2),
     IdleReads = smoke ? 20 : 300,
     WorkDirectory = work,
-    ReportPath = options.GetValueOrDefault("--out") is { Length: > 0 } o ? o
+    ReportPath = parsed.GetValue(outOption) is { Length: > 0 } o ? o
         : smoke ? Path.Combine(work, "smoke.md") : Path.Combine(root, "bench", "results", $"benchmarks-{DateTime.UtcNow:yyyy-MM-dd}.md"),
     ApiAssembly = Path.Combine(root, "api", "bin", configuration, "net10.0", "Collaboration.Api.dll"),
     LoadGenAssembly = Path.Combine(root, "tools", "loadgen", "bin", configuration, "net10.0", "Collaboration.LoadGen.dll"),
@@ -37,7 +60,7 @@ var settings = new Settings
     CommandLine = "dotnet run --project bench -c Release --" + string.Concat(args.Select(a => " " + a)),
 };
 
-if (!options.ContainsKey("--no-build"))
+if (!parsed.GetValue(noBuildOption))
 {
     Build(root, "api/Collaboration.Api.csproj", configuration);
     Build(root, "tools/loadgen/Collaboration.LoadGen.csproj", configuration);
@@ -92,6 +115,19 @@ Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.Report
 File.WriteAllText(settings.ReportPath, report.ToString());
 Console.WriteLine(report);
 Console.WriteLine($"report: {settings.ReportPath}");
+return 0;
+
+static Option<int?> Positive(Option<int?> option)
+{
+    option.Validators.Add(result =>
+    {
+        if (result.GetValueOrDefault<int?>() is <= 0)
+        {
+            result.AddError($"{option.Name} must be a positive whole number");
+        }
+    });
+    return option;
+}
 
 static string FindRoot()
 {

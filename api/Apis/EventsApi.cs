@@ -50,7 +50,7 @@ public static class EventsApi
         }
         // Whatever is logged while this event is handled (here and in the request's other loggers) names it.
         using var scope = loggers.CreateLogger(LogCategory).BeginScope(new Dictionary<string, object> { ["PostedEventId"] = interaction!.EventId });
-        var result = (await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([interaction!], postedBy)))[0];
+        var result = (await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([interaction!], postedBy), request.HttpContext.RequestAborted))[0];
         metrics.EventPosted(interaction.Type, Outcome(result.Status));
         return result.Status switch
         {
@@ -113,7 +113,7 @@ public static class EventsApi
             ["PostedEventId"] = valid[0].EventId,
             ["PostedEventCount"] = valid.Count,
         });
-        var results = valid.Count > 0 ? await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([.. valid], postedBy)) : [];
+        var results = valid.Count > 0 ? await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([.. valid], postedBy), request.HttpContext.RequestAborted) : [];
         int accepted = 0, duplicates = 0;
         for (var i = 0; i < results.Length; i++)
         {

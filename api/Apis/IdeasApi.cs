@@ -25,7 +25,7 @@ public static class IdeasApi
     /// <summary>The idea, with its reach in the window (28d by default) while analytics is on.</summary>
     public static async Task<IResult> GetIdeaAsync(
         string ideaId, string? window, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> analytics, IOptions<JsonOptions> json,
-        ILogger<IAnalyticsGrain> logger)
+        ILogger<IAnalyticsGrain> logger, CancellationToken ct)
     {
         if (Ids.CheckEntityId("ideaId", ideaId) is { } idError)
         {
@@ -35,7 +35,7 @@ public static class IdeasApi
         {
             return Problems.BadRequest("window", "must be one of 7d, 28d, 90d, all");
         }
-        var view = await GrainRetry.CallAsync(() => grains.GetGrain<IIdeaGrain>(ideaId).GetAsync());
+        var view = await GrainRetry.CallAsync(() => grains.GetGrain<IIdeaGrain>(ideaId).GetAsync(), ct);
         if (view is null)
         {
             return Problems.NotFound("idea", ideaId);
@@ -50,7 +50,7 @@ public static class IdeasApi
         return TypedResults.Ok(withReach);
     }
 
-    public static async Task<IResult> GetFollowersAsync(string ideaId, string? limit, string? cursor, IGrainFactory grains)
+    public static async Task<IResult> GetFollowersAsync(string ideaId, string? limit, string? cursor, IGrainFactory grains, CancellationToken ct)
     {
         if (Ids.CheckEntityId("ideaId", ideaId) is { } idError)
         {
@@ -60,7 +60,7 @@ public static class IdeasApi
         {
             return problem;
         }
-        var page = await GrainRetry.CallAsync(() => grains.GetGrain<IIdeaGrain>(ideaId).GetFollowersAsync(pageSize, after));
+        var page = await GrainRetry.CallAsync(() => grains.GetGrain<IIdeaGrain>(ideaId).GetFollowersAsync(pageSize, after), ct);
         return page is null ? Problems.NotFound("idea", ideaId) : TypedResults.Ok(Paging.ToResponse(page));
     }
 }

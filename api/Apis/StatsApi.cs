@@ -47,7 +47,7 @@ public static class StatsApi
             }
             dimension = parsed;
         }
-        var stats = await GrainRetry.CallAsync(() => Analytics(grains).GetParticipationAsync(readWindow, through, dimension));
+        var stats = await GrainRetry.CallAsync(() => Analytics(grains).GetParticipationAsync(readWindow, through, dimension), request.HttpContext.RequestAborted);
         var groups = stats.Groups;
         var t = stats.Total;
         if (CsvTable.IsWanted(request))
@@ -79,7 +79,7 @@ public static class StatsApi
         {
             return Problems.BadRequest("by", "must be one of country, site, department, function");
         }
-        var stats = await GrainRetry.CallAsync(() => Analytics(grains).GetTiesAsync(readWindow, through, dimension));
+        var stats = await GrainRetry.CallAsync(() => Analytics(grains).GetTiesAsync(readWindow, through, dimension), request.HttpContext.RequestAborted);
         var (groups, external, @internal) = (stats.Groups, stats.External, stats.Internal);
         double? meanBreadth = stats.TiedUsers > 0 ? (double)stats.BreadthSum / stats.TiedUsers : null;
         if (CsvTable.IsWanted(request))
@@ -122,7 +122,7 @@ public static class StatsApi
         {
             return Problems.BadRequest("limit", $"must be a whole number from 1 to {MaxTopIdeas}");
         }
-        var ranked = await GrainRetry.CallAsync(() => Analytics(grains).GetTopIdeasAsync(readWindow, through, ranking.Value, count));
+        var ranked = await GrainRetry.CallAsync(() => Analytics(grains).GetTopIdeasAsync(readWindow, through, ranking.Value, count), request.HttpContext.RequestAborted);
         var ideas = ranked.Select(idea => new TopIdea(idea.IdeaId, idea.Title, idea.OwnerId, idea.Views, ToView(idea.Reach, options.Value))).ToList();
         if (CsvTable.IsWanted(request))
         {
@@ -150,7 +150,7 @@ public static class StatsApi
         {
             return Problems.BadRequest("days", $"must be a whole number from 1 to {MaxDays}");
         }
-        var daily = await GrainRetry.CallAsync(() => Analytics(grains).GetDailyAsync(count, through));
+        var daily = await GrainRetry.CallAsync(() => Analytics(grains).GetDailyAsync(count, through), request.HttpContext.RequestAborted);
         var rows = daily.Select(d => new DayTiers(d.Day, d.Creators + d.Editors + d.Audience, d.Creators, d.Editors, d.Audience)).ToList();
         if (CsvTable.IsWanted(request))
         {
@@ -175,7 +175,7 @@ public static class StatsApi
         {
             return Problems.BadRequest("window", "must be one of 7d, 28d, 90d (all time has no previous window)");
         }
-        var funnel = await GrainRetry.CallAsync(() => Analytics(grains).GetFunnelAsync(readWindow, through));
+        var funnel = await GrainRetry.CallAsync(() => Analytics(grains).GetFunnelAsync(readWindow, through), request.HttpContext.RequestAborted);
         if (CsvTable.IsWanted(request))
         {
             var csv = new CsvTable(["from", .. TierNames]);

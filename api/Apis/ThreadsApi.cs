@@ -15,13 +15,13 @@ public static class ThreadsApi
         return app;
     }
 
-    public static async Task<IResult> GetThreadAsync(string threadId, IGrainFactory grains)
+    public static async Task<IResult> GetThreadAsync(string threadId, IGrainFactory grains, CancellationToken ct)
     {
         if (Ids.CheckEntityId("threadId", threadId) is { } idError)
         {
             return Problems.Field(StatusCodes.Status400BadRequest, idError);
         }
-        var view = await GrainRetry.CallAsync(() => grains.GetGrain<IThreadGrain>(threadId).GetAsync());
+        var view = await GrainRetry.CallAsync(() => grains.GetGrain<IThreadGrain>(threadId).GetAsync(), ct);
         return view is null ? Problems.NotFound("thread", threadId) : TypedResults.Ok(view);
     }
 }

@@ -55,8 +55,8 @@ public static class UsersApi
         var now = clock.UtcNow;
         var user = grains.GetGrain<IUserGrain>(userId);
         // A PUT replaces the whole profile: the fields it leaves out are cleared.
-        await GrainRetry.CallAsync(() => user.UpdateProfileAsync(patch!.Values, now));
-        return TypedResults.Ok(await GrainRetry.CallAsync(() => user.GetAsync(ReadWindow.Days28, now)));
+        await GrainRetry.CallAsync(() => user.UpdateProfileAsync(patch!.Values, now), request.HttpContext.RequestAborted);
+        return TypedResults.Ok(await GrainRetry.CallAsync(() => user.GetAsync(ReadWindow.Days28, now), request.HttpContext.RequestAborted));
     }
 
     public static async Task<IResult> ImportAsync(HttpRequest request, IGrainFactory grains, ApiClock clock)
@@ -92,17 +92,17 @@ public static class UsersApi
         {
             await grains.GetGrain<IIngestGrain>(0).EnsureRoomAsync();
             return true;
-        });
+        }, request.HttpContext.RequestAborted);
         var now = clock.UtcNow;
-        await Parallel.ForEachAsync(patches, new ParallelOptions { MaxDegreeOfParallelism = ImportParallelism },
-            async (user, _) => await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(user.Key).PatchProfileAsync(user.Value, now)));
+        await Parallel.ForEachAsync(patches, new ParallelOptions { MaxDegreeOfParallelism = ImportParallelism, CancellationToken = request.HttpContext.RequestAborted },
+            async (user, ct) => await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(user.Key).PatchProfileAsync(user.Value, now), ct));
         return TypedResults.Ok(new ImportReceipt(rows.Count, rejected));
     }
 
     /// <summary>The user, with their breadth in the window while analytics is on.</summary>
     public static async Task<IResult> GetUserAsync(
         string userId, string? window, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> analytics, IOptions<JsonOptions> json,
-        ILogger<IAnalyticsGrain> logger)
+        ILogger<IAnalyticsGrain> logger, CancellationToken ct)
     {
         if (Ids.CheckEntityId("userId", userId) is { } idError)
         {
@@ -113,7 +113,7 @@ public static class UsersApi
             return Problems.BadRequest("window", "must be one of 7d, 28d, 90d, all");
         }
         var now = clock.UtcNow;
-        var view = await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(userId).GetAsync(readWindow, now));
+        var view = await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(userId).GetAsync(readWindow, now), ct);
         if (view is null)
         {
             return Problems.NotFound("user", userId);
@@ -128,7 +128,7 @@ public static class UsersApi
         return TypedResults.Ok(JsonExtras.With(view, "breadth", perDimension, json.Value.SerializerOptions));
     }
 
-    public static async Task<IResult> GetFollowingAsync(string userId, string? limit, string? cursor, IGrainFactory grains)
+    public static async Task<IResult> GetFollowingAsync(string userId, string? limit, string? cursor, IGrainFactory grains, CancellationToken ct)
     {
         if (Ids.CheckEntityId("userId", userId) is { } idError)
         {
@@ -138,7 +138,7 @@ public static class UsersApi
         {
             return problem;
         }
-        var page = await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(userId).GetFollowingAsync(pageSize, after));
+        var page = await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(userId).GetFollowingAsync(pageSize, after), ct);
         return page is null ? Problems.NotFound("user", userId) : TypedResults.Ok(Paging.ToResponse(page));
     }
 }

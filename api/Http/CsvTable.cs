@@ -1,35 +1,53 @@
-using System.Globalization;
-using System.Text;
+using CsvHelper;
 
 namespace Collaboration.Api.Http;
 
 /// <summary>
-/// An RFC 4180 table answered as text/csv. Free text (titles, group names from the directory) that a spreadsheet would
+/// An RFC 4180 table answered as text/csv, written by CsvHelper (quoting, CRLF line ends, invariant numbers, doubles
+/// as the shortest text that round-trips). Free text (titles, group names from the directory) that a spreadsheet would
 /// run as a formula (starting with =, +, -, @, tab or CR) gets a leading apostrophe; ids go out exactly as they are,
 /// wrapped in <see cref="Id"/>, since a rewritten id names something that does not exist.
 /// </summary>
 public sealed class CsvTable(params string[] header)
 {
+    // CsvHelper's own formula guard (CsvInjection.Escape) applies to every text field of a writer, ids included, so
+    // the guard is applied here per cell, with the library's character set (OWASP's: = @ + - tab CR).
+    private static readonly CsvWriterOptions Options = CsvWriterOptions.Default with { TrueValue = "true", FalseValue = "false" };
+    private static readonly System.Buffers.SearchValues<char> FormulaStarts = System.Buffers.SearchValues.Create(Options.InjectionCharacters);
+
+    private readonly List<object?[]> rows = [];
+
     /// <summary>A cell written verbatim (quoted only where RFC 4180 needs it).</summary>
     public readonly record struct Id(string? Value);
 
-    private readonly StringBuilder text = new StringBuilder().AppendJoin(',', header).Append("\r\n");
-
     public CsvTable Row(params object?[] cells)
     {
-        for (var i = 0; i < cells.Length; i++)
-        {
-            if (i > 0)
-            {
-                text.Append(',');
-            }
-            text.Append(Cell(cells[i]));
-        }
-        text.Append("\r\n");
+        rows.Add(cells);
         return this;
     }
 
-    public IResult ToResult() => TypedResults.Text(text.ToString(), "text/csv; charset=utf-8");
+    public IResult ToResult()
+    {
+        using var text = new StringWriter();
+        using (var writer = CsvWriter.Create(text, Options, leaveOpen: true))
+        {
+            writer.WriteHeader(header);
+            foreach (var row in rows)
+            {
+                foreach (var cell in row)
+                {
+                    writer.WriteField(cell switch
+                    {
+                        Id id => id.Value ?? "",
+                        string s when s.Length > 0 && FormulaStarts.Contains(s[0]) => "'" + s,
+                        _ => cell,
+                    });
+                }
+                writer.EndRecord();
+            }
+        }
+        return TypedResults.Text(text.ToString(), "text/csv; charset=utf-8");
+    }
 
     /// <summary>Whether the client asked for CSV (an Accept of text/csv ranked above JSON).</summary>
     public static bool IsWanted(HttpRequest request)
@@ -39,17 +57,4 @@ public sealed class CsvTable(params string[] header)
         var json = accept.Where(type => type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)).Select(type => type.Quality ?? 1).DefaultIfEmpty(0).Max();
         return csv > 0 && csv >= json;
     }
-
-    private static string Cell(object? value) => value switch
-    {
-        null => "",
-        Id id => Quote(id.Value ?? ""),
-        string s => Quote(s.Length > 0 && s[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + s : s),
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => Quote(value.ToString() ?? ""),
-    };
-
-    private static string Quote(string s) =>
-        s.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 }

@@ -35,6 +35,28 @@ public sealed partial class BenchSmokeTests
         Assert.Matches(ColdUserRead(), text);
     }
 
+    [Theory]
+    [InlineData("--employes", "10")]
+    [InlineData("--rounds", "0")]
+    [InlineData("--only", "1,9")]
+    public async Task A_mistyped_option_or_bad_value_exits_1_before_anything_runs(string option, string value)
+    {
+        using var work = new TempDirectory();
+        var start = new ProcessStartInfo("dotnet", [Repository.Output("bench", "Collaboration.Bench.dll"), "--no-build", "--work", work.Path, option, value])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var bench = Process.Start(start)!;
+        var output = bench.StandardOutput.ReadToEndAsync();
+        var error = bench.StandardError.ReadToEndAsync();
+        await bench.WaitForExitAsync();
+
+        Assert.True(bench.ExitCode == 1, $"exit {bench.ExitCode}: " + await output + await error);
+        Assert.Contains(option.TrimStart('-')[..4], await error);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(work.Path));
+    }
+
     [GeneratedRegex(@"\| (embedded SQLite|PostgreSQL) \| service / bulk write \| \d+\.\d\d / \d+\.\d\d / \d+\.\d\d")]
     private static partial Regex ServiceBulkRatio();
 
