@@ -1,10 +1,12 @@
 using System.Security.Claims;
 using Collaboration.Api.Http;
+using Collaboration.Api.OpenApi;
 using Collaboration.Api.Security;
 using Collaboration.Api.Validation;
 using Collaboration.Events;
 using Collaboration.Ingestion;
 using Collaboration.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Collaboration.Api.Apis;
 
@@ -17,13 +19,15 @@ public static class EventsApi
 
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
-        var events = app.MapGroup("/v1/events").WithTags("Events").RequireScope(ApiKeyScopes.EventsWrite);
-        events.MapPost("/", PostEventAsync);
+        var events = app.MapGroup("/v1/events").WithTags("Events").RequireScope(ApiKeyScopes.EventsWrite).ProducesApiProblems()
+            .ProducesProblems(StatusCodes.Status408RequestTimeout, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
+        events.MapPost("/", PostEventAsync).ProducesProblems(StatusCodes.Status409Conflict);
         events.MapPost("/batch", PostBatchAsync);
         return app;
     }
 
-    public static async Task<IResult> PostEventAsync(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, ApiClock clock)
+    public static async Task<Results<Accepted<EventReceipt>, Ok<EventReceipt>, ProblemHttpResult>> PostEventAsync(
+        HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, ApiClock clock, CancellationToken ct)
     {
         var postedBy = ApiKeyClaims.KeyIdOf(user);
         var (body, problem) = await RequestBody.ReadAsync(request, MaxEventBytes, "application/json");
@@ -40,16 +44,17 @@ public static class EventsApi
         {
             return Problems.Field(StatusCodes.Status400BadRequest, error, "Invalid event");
         }
-        var result = (await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([interaction!], postedBy)))[0];
+        var result = (await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([interaction!], postedBy), ct))[0];
         return result.Status switch
         {
-            IngestStatus.Accepted => TypedResults.Json(new EventReceipt(interaction!.EventId, "accepted"), statusCode: StatusCodes.Status202Accepted),
+            IngestStatus.Accepted => (Results<Accepted<EventReceipt>, Ok<EventReceipt>, ProblemHttpResult>) TypedResults.Accepted((string?)null, new EventReceipt(interaction!.EventId, "accepted")),
             IngestStatus.Duplicate => TypedResults.Ok(new EventReceipt(interaction!.EventId, "duplicate")),
             _ => Problems.Field(StatusCodes.Status409Conflict, new FieldError(result.Field!, result.Error!), "Conflicting event"),
         };
     }
 
-    public static async Task<IResult> PostBatchAsync(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, ApiClock clock)
+    public static async Task<Results<Ok<BatchReceipt>, ProblemHttpResult>> PostBatchAsync(
+        HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, ApiClock clock, CancellationToken ct)
     {
         var postedBy = ApiKeyClaims.KeyIdOf(user);
         var (body, problem) = await RequestBody.ReadAsync(request, MaxBatchBytes, "application/json");
@@ -91,7 +96,7 @@ public static class EventsApi
             validIndexes.Add(index);
         }
 
-        var results = valid.Count > 0 ? await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([.. valid], postedBy)) : [];
+        var results = valid.Count > 0 ? await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([.. valid], postedBy), ct) : [];
         int accepted = 0, duplicates = 0;
         for (var i = 0; i < results.Length; i++)
         {

@@ -1,8 +1,10 @@
 using Collaboration.Api.Http;
+using Collaboration.Api.OpenApi;
 using Collaboration.Api.Security;
 using Collaboration.Api.Validation;
 using Collaboration.Threads;
 using Collaboration.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Collaboration.Api.Apis;
 
@@ -11,17 +13,18 @@ public static class ThreadsApi
 {
     public static IEndpointRouteBuilder MapThreadsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/v1/threads").WithTags("Threads").RequireScope(ApiKeyScopes.StatsRead).MapGet("/{threadId}", GetThreadAsync);
+        app.MapGroup("/v1/threads").WithTags("Threads").RequireScope(ApiKeyScopes.StatsRead).ProducesApiProblems()
+            .ProducesProblems(StatusCodes.Status404NotFound).MapGet("/{threadId}", GetThreadAsync);
         return app;
     }
 
-    public static async Task<IResult> GetThreadAsync(string threadId, IGrainFactory grains)
+    public static async Task<Results<Ok<ThreadView>, ProblemHttpResult>> GetThreadAsync(string threadId, IGrainFactory grains, CancellationToken ct)
     {
         if (Ids.CheckEntityId("threadId", threadId) is { } idError)
         {
             return Problems.Field(StatusCodes.Status400BadRequest, idError);
         }
-        var view = await GrainRetry.CallAsync(() => grains.GetGrain<IThreadGrain>(threadId).GetAsync());
+        var view = await GrainRetry.CallAsync(() => grains.GetGrain<IThreadGrain>(threadId).GetAsync(), ct);
         return view is null ? Problems.NotFound("thread", threadId) : TypedResults.Ok(view);
     }
 }

@@ -1,6 +1,7 @@
 using Collaboration.Analytics;
 using Collaboration.Api.Apis;
 using Collaboration.Api.Http;
+using Collaboration.Api.OpenApi;
 using Collaboration.Api.Security;
 using Collaboration.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -41,6 +42,7 @@ public static class Extensions
         builder.Services.AddHealthChecks();
         builder.AddApiKeySecurity();
         builder.AddEventQuotas();
+        builder.AddApiReference();
         return builder;
     }
 
@@ -57,6 +59,7 @@ public static class Extensions
         app.MapIdeasApi();
         app.MapThreadsApi();
         app.MapStatsApi();
+        app.MapApiReference();
         return app;
     }
 }
