@@ -1,11 +1,13 @@
 using System.Security.Claims;
 using Collaboration.Api.Http;
+using Collaboration.Api.OpenApi;
 using Collaboration.Api.Security;
 using Collaboration.Api.Validation;
 using Collaboration.Events;
 using Collaboration.Ingestion;
 using Collaboration.Security;
 using Collaboration.Telemetry;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Collaboration.Api.Apis;
 
@@ -21,14 +23,16 @@ public static class EventsApi
 
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
-        var events = app.MapGroup("/v1/events").WithTags("Events").RequireScope(ApiKeyScopes.EventsWrite);
-        events.MapPost("/", PostEventAsync);
+        var events = app.MapGroup("/v1/events").WithTags("Events").RequireScope(ApiKeyScopes.EventsWrite).ProducesApiProblems()
+            .ProducesProblems(StatusCodes.Status408RequestTimeout, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
+        events.MapPost("/", PostEventAsync).ProducesProblems(StatusCodes.Status409Conflict);
         events.MapPost("/batch", PostBatchAsync);
         return app;
     }
 
-    public static async Task<IResult> PostEventAsync(
-        HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, ApiClock clock, CollaborationMetrics metrics, ILoggerFactory loggers)
+    public static async Task<Results<Accepted<EventReceipt>, Ok<EventReceipt>, ProblemHttpResult>> PostEventAsync(
+        HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, ApiClock clock, CollaborationMetrics metrics, ILoggerFactory loggers,
+        CancellationToken ct)
     {
         var postedBy = ApiKeyClaims.KeyIdOf(user);
         var (body, problem) = await RequestBody.ReadAsync(request, MaxEventBytes, "application/json");
@@ -50,18 +54,19 @@ public static class EventsApi
         }
         // Whatever is logged while this event is handled (here and in the request's other loggers) names it.
         using var scope = loggers.CreateLogger(LogCategory).BeginScope(new Dictionary<string, object> { ["PostedEventId"] = interaction!.EventId });
-        var result = (await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([interaction!], postedBy), request.HttpContext.RequestAborted))[0];
+        var result = (await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([interaction!], postedBy), ct))[0];
         metrics.EventPosted(interaction.Type, Outcome(result.Status));
         return result.Status switch
         {
-            IngestStatus.Accepted => TypedResults.Json(new EventReceipt(interaction!.EventId, "accepted"), statusCode: StatusCodes.Status202Accepted),
+            IngestStatus.Accepted => (Results<Accepted<EventReceipt>, Ok<EventReceipt>, ProblemHttpResult>) TypedResults.Accepted((string?)null, new EventReceipt(interaction!.EventId, "accepted")),
             IngestStatus.Duplicate => TypedResults.Ok(new EventReceipt(interaction!.EventId, "duplicate")),
             _ => Problems.Field(StatusCodes.Status409Conflict, new FieldError(result.Field!, result.Error!), "Conflicting event"),
         };
     }
 
-    public static async Task<IResult> PostBatchAsync(
-        HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, ApiClock clock, CollaborationMetrics metrics, ILoggerFactory loggers)
+    public static async Task<Results<Ok<BatchReceipt>, ProblemHttpResult>> PostBatchAsync(
+        HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, ApiClock clock, CollaborationMetrics metrics, ILoggerFactory loggers,
+        CancellationToken ct)
     {
         var postedBy = ApiKeyClaims.KeyIdOf(user);
         var (body, problem) = await RequestBody.ReadAsync(request, MaxBatchBytes, "application/json");
@@ -113,7 +118,7 @@ public static class EventsApi
             ["PostedEventId"] = valid[0].EventId,
             ["PostedEventCount"] = valid.Count,
         });
-        var results = valid.Count > 0 ? await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([.. valid], postedBy), request.HttpContext.RequestAborted) : [];
+        var results = valid.Count > 0 ? await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([.. valid], postedBy), ct) : [];
         int accepted = 0, duplicates = 0;
         for (var i = 0; i < results.Length; i++)
         {

@@ -1,12 +1,13 @@
 using Collaboration.Analytics;
-using Collaboration.Api.Analytics;
+using Collaboration.Api.OpenApi;
+using Collaboration.Api.Responses;
 using Collaboration.Api.Http;
 using Collaboration.Api.Security;
 using Collaboration.Api.Validation;
 using Collaboration.Ideas;
 using Collaboration.Reads;
 using Collaboration.Security;
-using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Collaboration.Api.Apis;
@@ -16,16 +17,17 @@ public static class IdeasApi
 {
     public static IEndpointRouteBuilder MapIdeasApi(this IEndpointRouteBuilder app)
     {
-        var ideas = app.MapGroup("/v1/ideas").WithTags("Ideas").RequireScope(ApiKeyScopes.StatsRead);
+        var ideas = app.MapGroup("/v1/ideas").WithTags("Ideas").RequireScope(ApiKeyScopes.StatsRead).ProducesApiProblems()
+            .ProducesProblems(StatusCodes.Status404NotFound);
         ideas.MapGet("/{ideaId}", GetIdeaAsync);
         ideas.MapGet("/{ideaId}/followers", GetFollowersAsync);
         return app;
     }
 
     /// <summary>The idea, with its reach in the window (28d by default) while analytics is on.</summary>
-    public static async Task<IResult> GetIdeaAsync(
-        string ideaId, string? window, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> analytics, IOptions<JsonOptions> json,
-        ILogger<IAnalyticsGrain> logger, CancellationToken ct)
+    public static async Task<Results<Ok<IdeaResponse>, ProblemHttpResult>> GetIdeaAsync(
+        string ideaId, string? window, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> analytics, ILogger<IAnalyticsGrain> logger,
+        CancellationToken ct)
     {
         if (Ids.CheckEntityId("ideaId", ideaId) is { } idError)
         {
@@ -42,15 +44,15 @@ public static class IdeasApi
         }
         if (!analytics.Value.Enabled)
         {
-            return TypedResults.Ok(view);
+            return TypedResults.Ok(IdeaResponse.Of(view, null));
         }
         var through = StatsApi.CountThrough(readWindow, clock.UtcNow, asOfGiven: false);
         var reach = await StatsApi.OptionalAsync(analyticsGrain => analyticsGrain.GetIdeaReachAsync(ideaId, readWindow, through), grains, logger);
-        var withReach = JsonExtras.With(view, "reach", reach is null ? null : StatsApi.ToView(reach, analytics.Value), json.Value.SerializerOptions);
-        return TypedResults.Ok(withReach);
+        return TypedResults.Ok(IdeaResponse.Of(view, reach));
     }
 
-    public static async Task<IResult> GetFollowersAsync(string ideaId, string? limit, string? cursor, IGrainFactory grains, CancellationToken ct)
+    public static async Task<Results<Ok<PageResponse>, ProblemHttpResult>> GetFollowersAsync(
+        string ideaId, string? limit, string? cursor, IGrainFactory grains, CancellationToken ct)
     {
         if (Ids.CheckEntityId("ideaId", ideaId) is { } idError)
         {

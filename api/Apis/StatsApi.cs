@@ -2,11 +2,13 @@ using System.Globalization;
 using Collaboration.Analytics;
 using Collaboration.Api.Analytics;
 using Collaboration.Api.Http;
+using Collaboration.Api.OpenApi;
 using Collaboration.Api.Security;
 using Collaboration.Api.Validation;
 using Collaboration.Events;
 using Collaboration.Reads;
 using Collaboration.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Collaboration.Api.Apis;
@@ -17,12 +19,11 @@ public static class StatsApi
     private const int MaxTopIdeas = 100;
     private const int MaxDays = 366;
 
-    private static readonly string[] TierNames =
-        [.. Enum.GetValues<ParticipationLevel>().Select(level => level.ToWireName())];
-
     public static IEndpointRouteBuilder MapStatsApi(this IEndpointRouteBuilder app)
     {
-        var stats = app.MapGroup("/v1/stats").WithTags("Stats").RequireScope(ApiKeyScopes.StatsRead);
+        // 404 when analytics is turned off.
+        var stats = app.MapGroup("/v1/stats").WithTags("Stats").RequireScope(ApiKeyScopes.StatsRead).ProducesApiProblems()
+            .ProducesProblems(StatusCodes.Status404NotFound);
         stats.MapGet("/participation", GetParticipationAsync);
         stats.MapGet("/participation/daily", GetDailyAsync);
         stats.MapGet("/ties", GetTiesAsync);
@@ -31,8 +32,9 @@ public static class StatsApi
         return app;
     }
 
-    public static async Task<IResult> GetParticipationAsync(
-        string? window, string? by, string? asOf, HttpRequest request, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> options)
+    public static async Task<Results<Ok<ParticipationResponse>, CsvAnswer, ProblemHttpResult>> GetParticipationAsync(
+        string? window, string? by, string? asOf, HttpRequest request, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> options,
+        CancellationToken ct)
     {
         if (Check(options, window, asOf, clock, out var readWindow, out var end, out var through) is { } problem)
         {
@@ -47,7 +49,7 @@ public static class StatsApi
             }
             dimension = parsed;
         }
-        var stats = await GrainRetry.CallAsync(() => Analytics(grains).GetParticipationAsync(readWindow, through, dimension), request.HttpContext.RequestAborted);
+        var stats = await GrainRetry.CallAsync(() => Analytics(grains).GetParticipationAsync(readWindow, through, dimension), ct);
         var groups = stats.Groups;
         var t = stats.Total;
         if (CsvTable.IsWanted(request))
@@ -56,19 +58,18 @@ public static class StatsApi
                 "creatorsShare", "editorsShare", "audienceShare", "inactiveShare");
             foreach (var (key, c) in groups?.Select(g => (g.Key, g.Counts)).Prepend(("(all)", t)) ?? [("(all)", t)])
             {
-                csv.Row(key, c.Users, c.Creators, c.Editors, c.Audience, c.Inactive,
-                    Share(c.Creators, c.Users), Share(c.Editors, c.Users), Share(c.Audience, c.Users), Share(c.Inactive, c.Users));
+                csv.Row(key, c.Users, c.Creators, c.Editors, c.Audience, c.Inactive, c.Shares.Creators, c.Shares.Editors, c.Shares.Audience, c.Shares.Inactive);
             }
-            return csv.ToResult();
+            return new CsvAnswer(csv);
         }
-        return TypedResults.Ok(new ParticipationResponse(readWindow.Name, end, t.Users, t.Creators, t.Editors, t.Audience, t.Inactive,
-            new TierShares(Share(t.Creators, t.Users), Share(t.Editors, t.Users), Share(t.Audience, t.Users), Share(t.Inactive, t.Users)),
+        return TypedResults.Ok(new ParticipationResponse(readWindow.Name, end, t.Users, t.Creators, t.Editors, t.Audience, t.Inactive, t.Shares,
             dimension?.ToWireName(),
             groups?.Select(g => new GroupTiers(g.Key, g.Counts.Users, g.Counts.Creators, g.Counts.Editors, g.Counts.Audience, g.Counts.Inactive)).ToList()));
     }
 
-    public static async Task<IResult> GetTiesAsync(
-        string? window, string? by, string? asOf, HttpRequest request, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> options)
+    public static async Task<Results<Ok<TiesResponse>, CsvAnswer, ProblemHttpResult>> GetTiesAsync(
+        string? window, string? by, string? asOf, HttpRequest request, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> options,
+        CancellationToken ct)
     {
         if (Check(options, window, asOf, clock, out var readWindow, out var end, out var through) is { } problem)
         {
@@ -79,28 +80,25 @@ public static class StatsApi
         {
             return Problems.BadRequest("by", "must be one of country, site, department, function");
         }
-        var stats = await GrainRetry.CallAsync(() => Analytics(grains).GetTiesAsync(readWindow, through, dimension), request.HttpContext.RequestAborted);
-        var (groups, external, @internal) = (stats.Groups, stats.External, stats.Internal);
-        double? meanBreadth = stats.TiedUsers > 0 ? (double)stats.BreadthSum / stats.TiedUsers : null;
+        var stats = await GrainRetry.CallAsync(() => Analytics(grains).GetTiesAsync(readWindow, through, dimension), ct);
         if (CsvTable.IsWanted(request))
         {
             // The (all) row carries the totals and the mean breadth; a group's ties are its external plus internal ones.
             var csv = new CsvTable("key", "ties", "external", "internal", "eiIndex", "meanBreadth")
-                .Row("(all)", stats.Ties, external, @internal, EiIndex(external, @internal), meanBreadth);
-            foreach (var g in groups)
+                .Row("(all)", stats.Ties, stats.External, stats.Internal, stats.EiIndex, stats.MeanBreadth);
+            foreach (var g in stats.Groups)
             {
-                csv.Row(g.Key, g.External + g.Internal, g.External, g.Internal, EiIndex(g.External, g.Internal), null);
+                csv.Row(g.Key, g.Ties, g.External, g.Internal, g.EiIndex, null);
             }
-            return csv.ToResult();
+            return new CsvAnswer(csv);
         }
-        return TypedResults.Ok(new TiesResponse(readWindow.Name, end, dimension.ToWireName(), stats.Ties, external, @internal,
-            EiIndex(external, @internal), [.. groups.Select(g => new GroupTies(g.Key, g.External, g.Internal, EiIndex(g.External, g.Internal)))],
-            meanBreadth));
+        return TypedResults.Ok(new TiesResponse(readWindow.Name, end, dimension.ToWireName(), stats.Ties, stats.External, stats.Internal,
+            stats.EiIndex, [.. stats.Groups.Select(g => new GroupTies(g.Key, g.External, g.Internal, g.EiIndex))], stats.MeanBreadth));
     }
 
-    public static async Task<IResult> GetTopIdeasAsync(
+    public static async Task<Results<Ok<TopIdeasResponse>, CsvAnswer, ProblemHttpResult>> GetTopIdeasAsync(
         string? window, string? sort, string? limit, string? asOf, HttpRequest request, IGrainFactory grains, ApiClock clock,
-        IOptions<AnalyticsOptions> options)
+        IOptions<AnalyticsOptions> options, CancellationToken ct)
     {
         if (Check(options, window, asOf, clock, out var readWindow, out var end, out var through) is { } problem)
         {
@@ -122,8 +120,8 @@ public static class StatsApi
         {
             return Problems.BadRequest("limit", $"must be a whole number from 1 to {MaxTopIdeas}");
         }
-        var ranked = await GrainRetry.CallAsync(() => Analytics(grains).GetTopIdeasAsync(readWindow, through, ranking.Value, count), request.HttpContext.RequestAborted);
-        var ideas = ranked.Select(idea => new TopIdea(idea.IdeaId, idea.Title, idea.OwnerId, idea.Views, ToView(idea.Reach, options.Value))).ToList();
+        var ranked = await GrainRetry.CallAsync(() => Analytics(grains).GetTopIdeasAsync(readWindow, through, ranking.Value, count), ct);
+        var ideas = ranked.Select(idea => new TopIdea(idea.IdeaId, idea.Title, idea.OwnerId, idea.Views, idea.Reach)).ToList();
         if (CsvTable.IsWanted(request))
         {
             var csv = new CsvTable("ideaId", "title", "ownerId", "views", "contributors", "countries", "departments", "functions",
@@ -133,13 +131,14 @@ public static class StatsApi
                 csv.Row(new CsvTable.Id(i.IdeaId), i.Title, new CsvTable.Id(i.OwnerId), i.Views, i.Reach.Contributors, i.Reach.Countries, i.Reach.Departments,
                     i.Reach.Functions, i.Reach.CrossBorderShare, i.Reach.CriticalMass ? "true" : "false");
             }
-            return csv.ToResult();
+            return new CsvAnswer(csv);
         }
         return TypedResults.Ok(new TopIdeasResponse(readWindow.Name, end, sort ?? "reach", ideas));
     }
 
-    public static async Task<IResult> GetDailyAsync(
-        string? days, string? asOf, HttpRequest request, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> options)
+    public static async Task<Results<Ok<DailyResponse>, CsvAnswer, ProblemHttpResult>> GetDailyAsync(
+        string? days, string? asOf, HttpRequest request, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> options,
+        CancellationToken ct)
     {
         if (Check(options, null, asOf, clock, out _, out var end, out var through) is { } problem)
         {
@@ -150,8 +149,8 @@ public static class StatsApi
         {
             return Problems.BadRequest("days", $"must be a whole number from 1 to {MaxDays}");
         }
-        var daily = await GrainRetry.CallAsync(() => Analytics(grains).GetDailyAsync(count, through), request.HttpContext.RequestAborted);
-        var rows = daily.Select(d => new DayTiers(d.Day, d.Creators + d.Editors + d.Audience, d.Creators, d.Editors, d.Audience)).ToList();
+        var daily = await GrainRetry.CallAsync(() => Analytics(grains).GetDailyAsync(count, through), ct);
+        var rows = daily.Select(d => new DayTiers(d.Day, d.Active, d.Creators, d.Editors, d.Audience)).ToList();
         if (CsvTable.IsWanted(request))
         {
             var csv = new CsvTable("day", "active", "creators", "editors", "audience");
@@ -159,13 +158,14 @@ public static class StatsApi
             {
                 csv.Row(d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d.Active, d.Creators, d.Editors, d.Audience);
             }
-            return csv.ToResult();
+            return new CsvAnswer(csv);
         }
         return TypedResults.Ok(new DailyResponse(end, rows));
     }
 
-    public static async Task<IResult> GetFunnelAsync(
-        string? window, string? asOf, HttpRequest request, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> options)
+    public static async Task<Results<Ok<FunnelResponse>, CsvAnswer, ProblemHttpResult>> GetFunnelAsync(
+        string? window, string? asOf, HttpRequest request, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> options,
+        CancellationToken ct)
     {
         if (Check(options, window, asOf, clock, out var readWindow, out var end, out var through) is { } problem)
         {
@@ -175,28 +175,19 @@ public static class StatsApi
         {
             return Problems.BadRequest("window", "must be one of 7d, 28d, 90d (all time has no previous window)");
         }
-        var funnel = await GrainRetry.CallAsync(() => Analytics(grains).GetFunnelAsync(readWindow, through), request.HttpContext.RequestAborted);
+        var moves = await GrainRetry.CallAsync(() => Analytics(grains).GetFunnelAsync(readWindow, through), ct);
         if (CsvTable.IsWanted(request))
         {
-            var csv = new CsvTable(["from", .. TierNames]);
-            for (var from = 0; from < TierNames.Length; from++)
+            var csv = new CsvTable("from", "inactive", "audience", "editor", "creator");
+            foreach (var (from, row) in new[] { ("inactive", moves.Inactive), ("audience", moves.Audience), ("editor", moves.Editor), ("creator", moves.Creator) })
             {
-                csv.Row([TierNames[from], .. funnel[from].Cast<object?>()]);
+                csv.Row(from, row.Inactive, row.Audience, row.Editor, row.Creator);
             }
-            return csv.ToResult();
-        }
-        var moves = new Dictionary<string, IReadOnlyDictionary<string, long>>();
-        for (var from = 0; from < TierNames.Length; from++)
-        {
-            moves[TierNames[from]] = Enumerable.Range(0, TierNames.Length).ToDictionary(to => TierNames[to], to => funnel[from][to]);
+            return new CsvAnswer(csv);
         }
         return TypedResults.Ok(new FunnelResponse(readWindow.Name, end,
             new WindowSpan(end - 2 * length, end - length), new WindowSpan(end - length, end), moves));
     }
-
-    public static ReachView ToView(IdeaReach reach, AnalyticsOptions options) => new(
-        reach.Contributors, reach.Countries, reach.Departments, reach.Functions, reach.CrossBorderShare,
-        reach.Contributors >= options.CriticalMassContributors && reach.Countries >= options.CriticalMassCountries);
 
     public static IAnalyticsGrain Analytics(IGrainFactory grains) => grains.GetGrain<IAnalyticsGrain>(0);
 
@@ -225,7 +216,7 @@ public static class StatsApi
     /// The window (28d by default), its end (asOf when given, else now; asOf may not lie in the future), and the moment
     /// the answer counts through (see <see cref="CountThrough"/>).
     /// </summary>
-    public static IResult? Check(
+    public static ProblemHttpResult? Check(
         IOptions<AnalyticsOptions> options, string? window, string? asOf, ApiClock clock, out ReadWindow readWindow,
         out DateTimeOffset end, out DateTimeOffset through)
     {
@@ -269,10 +260,4 @@ public static class StatsApi
     /// </summary>
     public static DateTimeOffset CountThrough(ReadWindow window, DateTimeOffset end, bool asOfGiven) =>
         window.Length is null && !asOfGiven ? end + EventParser.MaxClockSkew : end;
-
-    private static double? Share(long part, long whole) => whole == 0 ? null : (double)part / whole;
-
-    /// <summary>Krackhardt and Stern's E-I index; null without ties.</summary>
-    private static double? EiIndex(long external, long @internal) =>
-        external + @internal == 0 ? null : (double)(external - @internal) / (external + @internal);
 }

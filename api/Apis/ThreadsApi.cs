@@ -1,8 +1,10 @@
 using Collaboration.Api.Http;
+using Collaboration.Api.OpenApi;
 using Collaboration.Api.Security;
 using Collaboration.Api.Validation;
 using Collaboration.Threads;
 using Collaboration.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Collaboration.Api.Apis;
 
@@ -11,11 +13,12 @@ public static class ThreadsApi
 {
     public static IEndpointRouteBuilder MapThreadsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/v1/threads").WithTags("Threads").RequireScope(ApiKeyScopes.StatsRead).MapGet("/{threadId}", GetThreadAsync);
+        app.MapGroup("/v1/threads").WithTags("Threads").RequireScope(ApiKeyScopes.StatsRead).ProducesApiProblems()
+            .ProducesProblems(StatusCodes.Status404NotFound).MapGet("/{threadId}", GetThreadAsync);
         return app;
     }
 
-    public static async Task<IResult> GetThreadAsync(string threadId, IGrainFactory grains, CancellationToken ct)
+    public static async Task<Results<Ok<ThreadView>, ProblemHttpResult>> GetThreadAsync(string threadId, IGrainFactory grains, CancellationToken ct)
     {
         if (Ids.CheckEntityId("threadId", threadId) is { } idError)
         {

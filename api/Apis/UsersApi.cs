@@ -1,5 +1,6 @@
 using Collaboration.Analytics;
-using Collaboration.Api.Analytics;
+using Collaboration.Api.OpenApi;
+using Collaboration.Api.Responses;
 using Collaboration.Api.Directory;
 using Collaboration.Api.Http;
 using Collaboration.Api.Security;
@@ -8,7 +9,7 @@ using Collaboration.Ingestion;
 using Collaboration.Reads;
 using Collaboration.Users;
 using Collaboration.Security;
-using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Collaboration.Api.Apis;
@@ -22,17 +23,20 @@ public static class UsersApi
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
         // Changing the directory is a write, reading users a read: one group per scope under the same prefix.
-        var users = app.MapGroup("/v1/users").WithTags("Users");
-        var writes = users.MapGroup("").RequireScope(ApiKeyScopes.EventsWrite);
+        var users = app.MapGroup("/v1/users").WithTags("Users").ProducesApiProblems();
+        var writes = users.MapGroup("").RequireScope(ApiKeyScopes.EventsWrite)
+            .ProducesProblems(StatusCodes.Status408RequestTimeout, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
         writes.MapPut("/{userId}", PutUserAsync);
         writes.MapPost("/import", ImportAsync);
-        var reads = users.MapGroup("").RequireScope(ApiKeyScopes.StatsRead);
+        var reads = users.MapGroup("").RequireScope(ApiKeyScopes.StatsRead).ProducesProblems(StatusCodes.Status404NotFound);
         reads.MapGet("/{userId}", GetUserAsync);
         reads.MapGet("/{userId}/following", GetFollowingAsync);
         return app;
     }
 
-    public static async Task<IResult> PutUserAsync(string userId, HttpRequest request, IGrainFactory grains, ApiClock clock)
+    public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> PutUserAsync(
+        string userId, HttpRequest request, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> analytics, ILogger<IAnalyticsGrain> logger,
+        CancellationToken ct)
     {
         if (Ids.CheckEntityId("userId", userId) is { } idError)
         {
@@ -55,11 +59,12 @@ public static class UsersApi
         var now = clock.UtcNow;
         var user = grains.GetGrain<IUserGrain>(userId);
         // A PUT replaces the whole profile: the fields it leaves out are cleared.
-        await GrainRetry.CallAsync(() => user.UpdateProfileAsync(patch!.Values, now), request.HttpContext.RequestAborted);
-        return TypedResults.Ok(await GrainRetry.CallAsync(() => user.GetAsync(ReadWindow.Days28, now), request.HttpContext.RequestAborted));
+        await GrainRetry.CallAsync(() => user.UpdateProfileAsync(patch!.Values, now), ct);
+        return TypedResults.Ok((await ReadAsync(userId, ReadWindow.Days28, now, grains, analytics.Value, logger, ct))!);
     }
 
-    public static async Task<IResult> ImportAsync(HttpRequest request, IGrainFactory grains, ApiClock clock)
+    public static async Task<Results<Ok<ImportReceipt>, ProblemHttpResult>> ImportAsync(
+        HttpRequest request, IGrainFactory grains, ApiClock clock, CancellationToken ct)
     {
         var (body, problem) = await RequestBody.ReadAsync(request, MaxImportBytes,
             "text/csv", "application/x-ndjson", "application/ndjson", "application/jsonl");
@@ -92,17 +97,18 @@ public static class UsersApi
         {
             await grains.GetGrain<IIngestGrain>(0).EnsureRoomAsync();
             return true;
-        }, request.HttpContext.RequestAborted);
+        }, ct);
         var now = clock.UtcNow;
-        await Parallel.ForEachAsync(patches, new ParallelOptions { MaxDegreeOfParallelism = ImportParallelism, CancellationToken = request.HttpContext.RequestAborted },
-            async (user, ct) => await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(user.Key).PatchProfileAsync(user.Value, now), ct));
+        // Once admitted an import is never cut halfway, so the request's token does not stop it.
+        await Parallel.ForEachAsync(patches, new ParallelOptions { MaxDegreeOfParallelism = ImportParallelism },
+            async (user, _) => await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(user.Key).PatchProfileAsync(user.Value, now)));
         return TypedResults.Ok(new ImportReceipt(rows.Count, rejected));
     }
 
     /// <summary>The user, with their breadth in the window while analytics is on.</summary>
-    public static async Task<IResult> GetUserAsync(
-        string userId, string? window, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> analytics, IOptions<JsonOptions> json,
-        ILogger<IAnalyticsGrain> logger, CancellationToken ct)
+    public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> GetUserAsync(
+        string userId, string? window, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> analytics, ILogger<IAnalyticsGrain> logger,
+        CancellationToken ct)
     {
         if (Ids.CheckEntityId("userId", userId) is { } idError)
         {
@@ -112,23 +118,24 @@ public static class UsersApi
         {
             return Problems.BadRequest("window", "must be one of 7d, 28d, 90d, all");
         }
-        var now = clock.UtcNow;
-        var view = await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(userId).GetAsync(readWindow, now), ct);
-        if (view is null)
-        {
-            return Problems.NotFound("user", userId);
-        }
-        if (!analytics.Value.Enabled)
-        {
-            return TypedResults.Ok(view);
-        }
-        var through = StatsApi.CountThrough(readWindow, now, asOfGiven: false);
-        var breadth = await StatsApi.OptionalAsync(analyticsGrain => analyticsGrain.GetBreadthAsync(userId, readWindow, through), grains, logger);
-        var perDimension = breadth is null ? null : new BreadthView(breadth[0], breadth[1], breadth[2], breadth[3]);
-        return TypedResults.Ok(JsonExtras.With(view, "breadth", perDimension, json.Value.SerializerOptions));
+        var user = await ReadAsync(userId, readWindow, clock.UtcNow, grains, analytics.Value, logger, ct);
+        return user is null ? Problems.NotFound("user", userId) : TypedResults.Ok(user);
     }
 
-    public static async Task<IResult> GetFollowingAsync(string userId, string? limit, string? cursor, IGrainFactory grains, CancellationToken ct)
+    private static async Task<UserResponse?> ReadAsync(
+        string userId, ReadWindow window, DateTimeOffset now, IGrainFactory grains, AnalyticsOptions analytics, ILogger logger, CancellationToken ct)
+    {
+        var view = await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(userId).GetAsync(window, now), ct);
+        if (view is null || !analytics.Enabled)
+        {
+            return view is null ? null : UserResponse.Of(view, null);
+        }
+        var through = StatsApi.CountThrough(window, now, asOfGiven: false);
+        return UserResponse.Of(view, await StatsApi.OptionalAsync(analyticsGrain => analyticsGrain.GetBreadthAsync(userId, window, through), grains, logger));
+    }
+
+    public static async Task<Results<Ok<PageResponse>, ProblemHttpResult>> GetFollowingAsync(
+        string userId, string? limit, string? cursor, IGrainFactory grains, CancellationToken ct)
     {
         if (Ids.CheckEntityId("userId", userId) is { } idError)
         {

@@ -2,6 +2,7 @@ using Collaboration.Analytics;
 using Collaboration.Api.Apis;
 using Collaboration.Api.Http;
 using Collaboration.Api.Operations;
+using Collaboration.Api.OpenApi;
 using Collaboration.Api.Security;
 using Collaboration.Health;
 using Collaboration.Hosting;
@@ -52,6 +53,7 @@ public static class Extensions
         builder.AddApiKeySecurity();
         builder.AddEventQuotas();
         builder.AddCollaborationTelemetry("collaboration-api");
+        builder.AddApiReference();
         return builder;
     }
 
@@ -72,6 +74,7 @@ public static class Extensions
         app.MapThreadsApi();
         app.MapStatsApi();
         app.MapOperationsApi();
+        app.MapApiReference();
         return app;
     }
 }

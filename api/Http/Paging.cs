@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text;
 using Collaboration.Api.Validation;
 using Collaboration.Reads;
@@ -11,7 +12,7 @@ public static class Paging
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
 
-    public static IResult? TryRead(string? limitText, string? cursor, out int limit, out string? after)
+    public static ProblemHttpResult? TryRead(string? limitText, string? cursor, out int limit, out string? after)
     {
         after = null;
         limit = DefaultLimit;
@@ -31,7 +32,7 @@ public static class Paging
         return Ids.CheckEntityId("cursor", after) is null ? null : InvalidCursor();
     }
 
-    private static IResult InvalidCursor() => Problems.BadRequest("cursor", "is not a cursor returned by this API");
+    private static ProblemHttpResult InvalidCursor() => Problems.BadRequest("cursor", "is not a cursor returned by this API");
 
     public static PageResponse ToResponse(IdPage page) =>
         new(page.Items, page.HasMore ? Base64Url.EncodeToString(Encoding.UTF8.GetBytes(page.Items[^1])) : null);

@@ -14,7 +14,7 @@ public static class RequestBody
     public const int MiB = 1024 * KiB;
 
     /// <summary>The body, or a 413/415 problem. Media types other than <paramref name="mediaTypes"/> are refused; a missing one is allowed.</summary>
-    public static async Task<(byte[]? Body, IResult? Problem)> ReadAsync(HttpRequest request, long limit, params string[] mediaTypes)
+    public static async Task<(byte[]? Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, long limit, params string[] mediaTypes)
     {
         if (request.ContentType is { Length: > 0 } contentType &&
             (!MediaTypeHeaderValue.TryParse(contentType, out var parsed) ||
@@ -61,7 +61,7 @@ public static class RequestBody
     }
 
     /// <summary>Parses a JSON body by the API's rules (<see cref="StrictJson"/>), or answers what is wrong with it.</summary>
-    public static JsonDocument? ParseJson(byte[] body, out IResult? problem)
+    public static JsonDocument? ParseJson(byte[] body, out ProblemHttpResult? problem)
     {
         var json = StrictJson.Parse(body, "body", out var error);
         problem = error is null ? null : Problems.Field(StatusCodes.Status400BadRequest, error);

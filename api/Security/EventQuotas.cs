@@ -4,6 +4,7 @@ using Collaboration.Api.Apis;
 using Collaboration.Api.Http;
 using Collaboration.Api.Validation;
 using Collaboration.Telemetry;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -47,7 +48,7 @@ public static class EventQuotas
     /// Charges the rest of a request's events (the middleware took one token for the request). Null when the budget
     /// holds; otherwise the 429 to answer, and nothing of the request may be stored.
     /// </summary>
-    public static IResult? Charge(HttpContext context, int events)
+    public static ProblemHttpResult? Charge(HttpContext context, int events)
     {
         if (events <= 1)
         {

@@ -6,4 +6,8 @@ public sealed record DayTierCounts(
     [property: Id(0)] DateOnly Day,
     [property: Id(1)] long Creators,
     [property: Id(2)] long Editors,
-    [property: Id(3)] long Audience);
+    [property: Id(3)] long Audience)
+{
+    /// <summary>Users active that day: the tiers are disjoint, each user counted at the highest reached.</summary>
+    public long Active => Creators + Editors + Audience;
+}

@@ -15,11 +15,10 @@ public interface IAnalyticsGrain : IGrainWithIntegerKey
     Task<TieStats> GetTiesAsync(ReadWindow window, DateTimeOffset end, Dimension by);
 
     /// <summary>
-    /// [from][to] counts the users whose tier was <c>from</c> in the previous window of the same length and is
-    /// <c>to</c> in this one; both index <see cref="Events.ParticipationLevel"/> (inactive = 0 .. creator = 3). Not
-    /// defined for the all-time window, which has no previous window.
+    /// The users by their tier in the previous window of the same length and in this one. Not defined for the all-time
+    /// window, which has no previous window.
     /// </summary>
-    Task<long[][]> GetFunnelAsync(ReadWindow window, DateTimeOffset end);
+    Task<TierMoves> GetFunnelAsync(ReadWindow window, DateTimeOffset end);
 
     /// <summary>The <paramref name="days"/> UTC days ending with the day of <paramref name="end"/>, oldest first.</summary>
     Task<DayTierCounts[]> GetDailyAsync(int days, DateTimeOffset end);
@@ -29,8 +28,8 @@ public interface IAnalyticsGrain : IGrainWithIntegerKey
 
     Task<RankedIdea[]> GetTopIdeasAsync(ReadWindow window, DateTimeOffset end, IdeaRanking ranking, int limit);
 
-    /// <summary>Per dimension (indexed by <see cref="Dimension"/>); null when the user is unknown.</summary>
-    Task<int[]?> GetBreadthAsync(string userId, ReadWindow window, DateTimeOffset end);
+    /// <summary>Null when the user is unknown.</summary>
+    Task<UserBreadth?> GetBreadthAsync(string userId, ReadWindow window, DateTimeOffset end);
 
     /// <summary>Reads the journal up to its current head; the silo calls it at start so the first read is quick.</summary>
     Task CatchUpAsync();

@@ -10,6 +10,8 @@ public sealed record TierCounts(
 {
     public long Inactive => Users - Creators - Editors - Audience;
 
+    public TierShares Shares => TierShares.Of(this);
+
     public static TierCounts operator +(TierCounts a, TierCounts b) =>
         new(a.Users + b.Users, a.Creators + b.Creators, a.Editors + b.Editors, a.Audience + b.Audience);
 }

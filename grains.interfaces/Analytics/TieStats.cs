@@ -6,7 +6,12 @@ public sealed record GroupTieCounts(
     [property: Id(0)] string Key,
     [property: Id(1)] long Users,
     [property: Id(2)] long External,
-    [property: Id(3)] long Internal);
+    [property: Id(3)] long Internal)
+{
+    public long Ties => External + Internal;
+
+    public double? EiIndex => Analytics.EiIndex.Of(External, Internal);
+}
 
 /// <summary>
 /// Distinct (contributor, idea owner) pairs with a contribution in the window, for one dimension; the groups after the
@@ -19,4 +24,10 @@ public sealed record TieStats(
     [property: Id(2)] long BreadthSum,
     [property: Id(3)] long TiedUsers,
     [property: Id(4)] long External,
-    [property: Id(5)] long Internal);
+    [property: Id(5)] long Internal)
+{
+    public double? EiIndex => Analytics.EiIndex.Of(External, Internal);
+
+    /// <summary>The mean breadth over the users with at least one tie; null when none has.</summary>
+    public double? MeanBreadth => TiedUsers > 0 ? (double)BreadthSum / TiedUsers : null;
+}

@@ -116,10 +116,10 @@ public sealed class AnalyticsGrain(
         };
     }
 
-    public async Task<long[][]> GetFunnelAsync(ReadWindow window, DateTimeOffset end)
+    public async Task<TierMoves> GetFunnelAsync(ReadWindow window, DateTimeOffset end)
     {
         await CatchUpAsync();
-        return model.Funnel(window, end);
+        return TierMoves.From(model.Funnel(window, end));
     }
 
     public async Task<DayTierCounts[]> GetDailyAsync(int days, DateTimeOffset end)
@@ -131,18 +131,23 @@ public sealed class AnalyticsGrain(
     public async Task<IdeaReach?> GetIdeaReachAsync(string ideaId, ReadWindow window, DateTimeOffset end)
     {
         await CatchUpAsync();
-        return model.Reach(ideaId, window, end);
+        return model.Reach(ideaId, window, end) is { } reach ? WithCriticalMass(reach) : null;
     }
 
     public async Task<RankedIdea[]> GetTopIdeasAsync(ReadWindow window, DateTimeOffset end, IdeaRanking ranking, int limit)
     {
         await CatchUpAsync();
-        return model.TopIdeas(window, end, ranking, limit);
+        return [.. model.TopIdeas(window, end, ranking, limit).Select(idea => idea with { Reach = WithCriticalMass(idea.Reach) })];
     }
 
-    public async Task<int[]?> GetBreadthAsync(string userId, ReadWindow window, DateTimeOffset end)
+    public async Task<UserBreadth?> GetBreadthAsync(string userId, ReadWindow window, DateTimeOffset end)
     {
         await CatchUpAsync();
-        return model.Breadth(userId, window, end);
+        return model.Breadth(userId, window, end) is { } perDimension ? UserBreadth.From(perDimension) : null;
     }
+
+    private IdeaReach WithCriticalMass(IdeaReach reach) => reach with
+    {
+        CriticalMass = reach.Contributors >= options.Value.CriticalMassContributors && reach.Countries >= options.Value.CriticalMassCountries,
+    };
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Collaboration.Api.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -46,6 +47,18 @@ public class ApiFactory : WebApplicationFactory<Program>
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>A client whose every answer is checked against the live OpenAPI document (<see cref="OpenApiConformance"/>).</summary>
+    public new HttpClient CreateClient()
+    {
+        // The base client starts the server and knows its Kestrel address.
+        var address = base.CreateClient().BaseAddress!;
+        return CreateDefaultClient(address, new OpenApiConformance(async () =>
+        {
+            using var plain = CreateDefaultClient(address);
+            return JsonNode.Parse(await plain.GetStringAsync("/openapi/v1.json"))!;
+        }));
+    }
 
     public FakeTimeProvider Clock { get; } = new(Make.Noon);
 
