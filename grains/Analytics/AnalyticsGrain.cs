@@ -3,6 +3,7 @@ using Collaboration.Errors;
 using Collaboration.EventSourcing;
 using Collaboration.Journal;
 using Collaboration.Reads;
+using Collaboration.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Placement;
@@ -18,7 +19,8 @@ namespace Collaboration.Analytics;
 // The rebalancer moves activations at random; moving this one would throw its fold away and replay the whole journal.
 [Immovable(ImmovableKind.Rebalancer)]
 public sealed class AnalyticsGrain(
-    IEventJournal journal, IOptions<AnalyticsOptions> options, ReadModelProgress progress, TimeProvider clock, ILogger<AnalyticsGrain> logger)
+    IEventJournal journal, IOptions<AnalyticsOptions> options, ReadModelProgress progress, CollaborationMetrics metrics, TimeProvider clock,
+    ILogger<AnalyticsGrain> logger)
     : Grain, IAnalyticsGrain
 {
     private const string UserStreams = "user/";
@@ -31,11 +33,12 @@ public sealed class AnalyticsGrain(
     private FeedCursor cursor = FeedCursor.Start;
     private long head;
     private DateTimeOffset caughtUpAt;
+    private DateTimeOffset activatedAt;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Until the first replay ends the model is behind everything committed before the activation.
-        caughtUpAt = clock.GetUtcNow();
+        caughtUpAt = activatedAt = clock.GetUtcNow();
         progress.Report(head, cursor.Position, caughtUpAt);
         // Following the feed in the background keeps a read's catch-up short, and keeps the activation alive.
         this.RegisterGrainTimer(_ => CatchUpAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromMilliseconds(50))
@@ -72,6 +75,7 @@ public sealed class AnalyticsGrain(
             {
                 model.Apply(row.StreamId[UserStreams.Length..], StreamEventCodec.Decode(row.Event));
             }
+            RecordDelays(page.Events);
             var stalled = page.Events.Count == 0 && page.Next.Position == cursor.Position;
             cursor = page.Next;
             progress.Report(head, cursor.Position, caughtUpAt);
@@ -91,6 +95,22 @@ public sealed class AnalyticsGrain(
         if (model.EventsApplied - before >= 100_000)
         {
             logger.LogInformation("Analytics folded {Events} events in {Elapsed}", model.EventsApplied - before, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    /// <summary>
+    /// Ingest-to-dashboard delay of the events just folded. Events stored before this activation began are left out: the
+    /// replay at activation folds the whole journal, which would report every old event as days late.
+    /// </summary>
+    private void RecordDelays(IReadOnlyList<FeedEvent> folded)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var row in folded)
+        {
+            if (row.StoredAt >= activatedAt)
+            {
+                metrics.EventFolded(now - row.StoredAt);
+            }
         }
     }
 

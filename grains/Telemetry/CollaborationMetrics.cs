@@ -19,6 +19,7 @@ public sealed class CollaborationMetrics
     private readonly Counter<long> ledgerClaims;
     private readonly Counter<long> snapshotWrites;
     private readonly Counter<long> quotaRejections;
+    private readonly Histogram<double> readModelDelay;
 
     public CollaborationMetrics(IMeterFactory meterFactory)
     {
@@ -37,6 +38,9 @@ public sealed class CollaborationMetrics
             "Grain snapshots written to the journal, by outcome (saved, failed).");
         quotaRejections = meter.CreateCounter<long>("collaboration.quota.rejections", "{request}",
             "Requests refused with 429 because their key was over its budget of events per second.");
+        readModelDelay = meter.CreateHistogram<double>("collaboration.read_model.delay", "s",
+            "Time from an event's storage in the journal to its fold into the participation read model (what /v1/stats answers).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300] });
     }
 
     /// <summary><paramref name="type"/> is null for an event refused before its type was known.</summary>
@@ -62,4 +66,7 @@ public sealed class CollaborationMetrics
         snapshotWrites.Add(1, new KeyValuePair<string, object?>("outcome", saved ? "saved" : "failed"));
 
     public void QuotaRejected() => quotaRejections.Add(1);
+
+    /// <summary>Clocks of the store and the silo may differ a little: a negative delay counts as none.</summary>
+    public void EventFolded(TimeSpan delay) => readModelDelay.Record(Math.Max(0, delay.TotalSeconds));
 }

@@ -54,6 +54,22 @@ public abstract partial class EventJournalContract
     }
 
     [Fact]
+    public async Task Feed_events_carry_when_the_journal_stored_them()
+    {
+        var (journal, _) = Open();
+        var prefix = NewPrefix();
+        var before = DateTimeOffset.UtcNow;
+        await journal.TryAppendAsync(prefix + "a", 0, [Event("a1"), Event("a2")]);
+        var after = DateTimeOffset.UtcNow;
+
+        var (events, _) = await ReadFeedToAsync(journal, prefix, FeedCursor.Start, await journal.FeedHeadAsync());
+
+        // The store's clock is this machine's; a second either side covers its resolution (milliseconds on SQLite).
+        Assert.Equal(2, events.Count);
+        Assert.All(events, e => Assert.InRange(e.StoredAt, before.AddSeconds(-1), after.AddSeconds(1)));
+    }
+
+    [Fact]
     public async Task Feed_read_to_the_head_holds_everything_appended_before_and_later_appends_follow()
     {
         var (journal, _) = Open();

@@ -49,20 +49,26 @@ public sealed class MetricsTests
     }
 
     [Fact]
-    public async Task Once_the_read_model_has_answered_the_scrape_carries_its_lag()
+    public async Task The_scrape_carries_the_read_model_lag_and_the_delay_of_each_event_it_folded()
     {
         await using var factory = new ApiFactory();
         var client = factory.CreateClient();
+        // A stats read catches the read model up with everything committed: the first one starts it.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/stats/participation")).StatusCode);
+        var before = await ScrapeAsync(client);
         var like = Make.Event(Like, Make.Id("u"), Make.Id("i"), Make.Noon);
         Assert.Equal(HttpStatusCode.Accepted, (await client.PostJsonAsync("/v1/events", Make.Json(like))).StatusCode);
-        // A stats read catches the read model up with everything committed, so it has read the journal's head.
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/stats/participation")).StatusCode);
 
-        var scrape = await ScrapeAsync(client);
-        Assert.Contains("\ncollaboration_read_model_lag_seconds{", scrape);
-        Assert.Contains("\ncollaboration_read_model_lag_positions{", scrape);
-        Assert.True(Value(scrape, "collaboration_read_model_lag_seconds", []) >= 0);
-        Assert.Equal(0, Value(scrape, "collaboration_read_model_lag_positions", []));
+        var after = await ScrapeAsync(client);
+        Assert.Contains("\ncollaboration_read_model_lag_seconds{", after);
+        Assert.Contains("\ncollaboration_read_model_lag_positions{", after);
+        Assert.True(Value(after, "collaboration_read_model_lag_seconds", []) >= 0);
+        Assert.Equal(0, Value(after, "collaboration_read_model_lag_positions", []));
+        // The like is in its actor's stream, which the read model folds.
+        var folded = Value(after, "collaboration_read_model_delay_seconds_count", []) - Value(before, "collaboration_read_model_delay_seconds_count", []);
+        Assert.True(folded >= 1, $"{folded} delays recorded");
+        Assert.True(Value(after, "collaboration_read_model_delay_seconds_sum", []) >= 0);
     }
 
     [Fact]

@@ -105,13 +105,13 @@ public sealed class PostgresEventJournal(NpgsqlDataSource dataSource, Collaborat
                     FROM pg_current_snapshot() AS s
                 )
                 SELECT 0 AS part, xmax AS tx, xip, NULL AS stream_id, NULL::bigint AS version, NULL AS event_id,
-                       NULL AS event_type, NULL::bytea AS data
+                       NULL AS event_type, NULL::bytea AS data, NULL::timestamptz AS stored_at
                 FROM horizon
                 UNION ALL
-                SELECT 1, tx, NULL, stream_id, version, event_id, event_type, data FROM journal_events
+                SELECT 1, tx, NULL, stream_id, version, event_id, event_type, data, stored_at FROM journal_events
                 WHERE tx = ANY($4) AND left(stream_id, length($1)) = $1
                 UNION ALL
-                (SELECT 2, tx, NULL, stream_id, version, event_id, event_type, data FROM journal_events
+                (SELECT 2, tx, NULL, stream_id, version, event_id, event_type, data, stored_at FROM journal_events
                  WHERE tx >= $2 AND tx < (SELECT xmax FROM horizon) AND left(stream_id, length($1)) = $1
                  ORDER BY tx, stream_id, version LIMIT $3)
                 ORDER BY part, tx, stream_id, version
@@ -180,7 +180,7 @@ public sealed class PostgresEventJournal(NpgsqlDataSource dataSource, Collaborat
     private async Task<List<FeedEvent>> ReadTransactionAsync(string streamPrefix, long tx, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT stream_id, version, event_id, event_type, data FROM journal_events
+            SELECT stream_id, version, event_id, event_type, data, stored_at FROM journal_events
             WHERE tx = $2 AND left(stream_id, length($1)) = $1 ORDER BY stream_id, version
             """);
         command.Parameters.AddWithValue(streamPrefix);
@@ -196,5 +196,6 @@ public sealed class PostgresEventJournal(NpgsqlDataSource dataSource, Collaborat
 
     private static FeedEvent ReadFeedEvent(NpgsqlDataReader reader, int first) =>
         new(reader.GetString(first), reader.GetInt64(first + 1),
-            new JournalEvent(reader.GetString(first + 2), reader.GetString(first + 3), (byte[])reader[first + 4]));
+            new JournalEvent(reader.GetString(first + 2), reader.GetString(first + 3), (byte[])reader[first + 4]),
+            reader.GetFieldValue<DateTimeOffset>(first + 5));
 }

@@ -108,7 +108,7 @@ public sealed class SqliteEventJournal(SqliteDatabase database, TimeProvider clo
             // that is not in it will never appear.
             using var transaction = connection.BeginTransaction(deferred: true);
             using var command = new SqliteCommand("""
-                SELECT position, stream_id, version, event_id, event_type, data FROM journal_events
+                SELECT position, stream_id, version, event_id, event_type, data, stored_at FROM journal_events
                 WHERE position >= $from AND substr(stream_id, 1, length($prefix)) = $prefix
                 ORDER BY position LIMIT $max
                 """, connection, transaction);
@@ -123,7 +123,8 @@ public sealed class SqliteEventJournal(SqliteDatabase database, TimeProvider clo
                 {
                     last = reader.GetInt64(0);
                     events.Add(new FeedEvent(reader.GetString(1), reader.GetInt64(2),
-                        new JournalEvent(reader.GetString(3), reader.GetString(4), (byte[])reader[5])));
+                        new JournalEvent(reader.GetString(3), reader.GetString(4), (byte[])reader[5]),
+                        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6))));
                 }
             }
             // A full page may stop short of further matches; a shorter one saw every match up to the head, so the next
