@@ -45,4 +45,34 @@ public sealed class EmbeddedHealthTests
         var alias = await HealthProbe.TryGetAsync(client, "/health");
         Assert.Equal(ready.Checks.Keys.Order(), alias!.Checks.Keys.Order());
     }
+
+    [Fact]
+    public async Task On_SIGTERM_ready_fails_first_while_live_and_the_api_keep_answering_through_the_shutdown_delay()
+    {
+        using var data = new TempDirectory();
+        // Long enough to watch the drain on a slow machine; the process then stops by itself.
+        using var api = await ServiceProcess.StartApiAsync(data.Path, new Dictionary<string, string>
+        {
+            ["COLLAB_DATA_DIR"] = data.Path,
+            ["Health__ShutdownDelay"] = "00:00:20",
+        });
+        using var client = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        Assert.Equal(HttpStatusCode.OK, (await HealthProbe.TryGetAsync(client, "/health/ready"))!.Status);
+
+        await api.SignalTerminateAsync();
+        HealthProbe? ready = null;
+        await api.WaitUntilAsync(async () =>
+        {
+            ready = await HealthProbe.TryGetAsync(client, "/health/ready");
+            return ready?.Status == HttpStatusCode.ServiceUnavailable;
+        }, "report not ready once told to stop");
+        Assert.Equal("Unhealthy", ready!.Checks["shutdown"]);
+        Assert.Equal("Healthy", ready.Checks["storage"]);
+        Assert.Equal(HttpStatusCode.OK, (await HealthProbe.TryGetAsync(client, "/health/live"))!.Status);
+        // Requests still in flight at the load balancer are served during the delay.
+        var like = Make.Json(Make.Event(Events.InteractionType.Like, Make.Id("u"), Make.Id("i"), Make.Noon));
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostJsonAsync("/v1/events", like)).StatusCode);
+
+        Assert.Equal(0, await api.WaitForExitAsync());
+    }
 }

@@ -144,11 +144,15 @@ public sealed class ServiceProcess : IDisposable
     /// <summary>SIGTERM: the host shuts down gracefully.</summary>
     public async Task TerminateAsync()
     {
-        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()]))
-        {
-            await kill.WaitForExitAsync();
-        }
+        await SignalTerminateAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+    }
+
+    /// <summary>Sends SIGTERM without waiting for the process to end, to watch it while it stops.</summary>
+    public async Task SignalTerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString()]);
+        await kill.WaitForExitAsync();
     }
 
     public void Dispose()
