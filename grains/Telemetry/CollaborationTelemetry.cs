@@ -51,14 +51,18 @@ public static class CollaborationTelemetry
             });
         }
 
+        var otlp = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 };
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(serviceName))
-            .WithTracing(tracing => tracing
+            .ConfigureResource(resource => resource.AddService(serviceName));
+        if (options.Traces ?? otlp)
+        {
+            telemetry.WithTracing(tracing => tracing
                 .AddSource(CollaborationTracing.SourceName)
                 .AddSource(OrleansSources)
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsProbeOrScrape(context.Request.Path))
-                .AddNpgsql())
-            .WithMetrics(metrics =>
+                .AddNpgsql());
+        }
+        telemetry.WithMetrics(metrics =>
             {
                 metrics.AddMeter(CollaborationMetrics.MeterName, OrleansMeter)
                     .AddAspNetCoreInstrumentation()
@@ -70,7 +74,7 @@ public static class CollaborationTelemetry
                     metrics.AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
                 }
             });
-        if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 })
+        if (otlp)
         {
             // Endpoint, protocol, headers and intervals come from the standard OTEL_EXPORTER_OTLP_* settings.
             builder.Services.Configure<OpenTelemetryLoggerOptions>(logs =>

@@ -28,6 +28,12 @@ public sealed class OpenApiConformance(Func<Task<JsonNode>> loadDocument) : Dele
         var status = (int)response.StatusCode;
         var where = $"{request.Method} {path} answered {status}";
         var mediaType = response.Content.Headers.ContentType?.MediaType;
+        // Kestrel refuses a request target it cannot accept (a %00 in the path) before any endpoint runs, with a bare
+        // 400 that closes the connection (README "API"); the document describes the endpoints.
+        if (status == 400 && body.Length == 0 && response.Headers.ConnectionClose == true)
+        {
+            return response;
+        }
         var paths = document["paths"]!.AsObject().Where(p => Matches(p.Key, path)).OrderBy(p => p.Key.Contains('{')).ToList();
         var operation = paths.Select(p => p.Value![request.Method.Method.ToLowerInvariant()]).FirstOrDefault(o => o is not null);
         if (operation is null)
