@@ -158,6 +158,25 @@ public sealed partial class LoadGenTests
     }
 
     [Fact]
+    public void The_directory_is_read_with_a_byte_order_mark_and_quoted_commas()
+    {
+        using var folder = new TempDirectory();
+        var path = new GeneratedFiles(folder.Path).Directory;
+        // Excel's "CSV UTF-8": a byte-order mark first; CRLF line ends; columns in another order.
+        File.WriteAllText(path, string.Join("\r\n",
+            "userId,site,displayName,country,department,function",
+            "u-a,\"Espoo, Keilaniemi\",\"Cy, Jr\",fi,\"R&D, \"\"Core\"\"\",Engineering",
+            "u-b,Pune,Bo,IN,Sales,") + "\r\n", new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        Assert.Equal(0xEF, File.ReadAllBytes(path)[0]);
+
+        var rows = Dimensions.ReadDirectory(path).ToList();
+
+        Assert.Equal(["u-a", "u-b"], rows.Select(r => r.UserId));
+        Assert.Equal(["FI", "Espoo, Keilaniemi", "R&D, \"Core\"", "Engineering"], rows[0].Groups);
+        Assert.Equal(["IN", "Pune", "Sales", Dimensions.Unknown], rows[1].Groups);
+    }
+
+    [Fact]
     public void An_expected_json_from_before_ties_and_reach_still_loads_and_says_it_lacks_them()
     {
         using var folder = new TempDirectory();
