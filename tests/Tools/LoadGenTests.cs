@@ -3,6 +3,13 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Collaboration.LoadGen;
 using Collaboration.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Collaboration.Tests.Tools;
 
@@ -260,14 +267,73 @@ public sealed partial class LoadGenTests
         using var folder = new TempDirectory();
         Workload.Generate(SmallCompany(folder.Path) with { Employees = 50, Ideas = 3, PopularFollowers = 10 });
         var lines = File.ReadAllLines(new GeneratedFiles(folder.Path).Events).Length;
-        var handler = new FlakyService();
-        using var client = new HttpClient(handler) { BaseAddress = new Uri("http://loadgen.test/") };
+        var calls = 0;
+        // The first batch is answered 503 with Retry-After, the next one accepts every event in it.
+        await using var service = await LocalService.StartAsync(async context =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                await Unavailable(context);
+                return;
+            }
+            var count = Regex.Matches(await new StreamReader(context.Request.Body).ReadToEndAsync(), "\"eventId\"").Count;
+            await context.Response.WriteAsJsonAsync(new { accepted = count, duplicates = 0, rejected = Array.Empty<object>() });
+        });
 
-        var summary = await new Poster(client, new PostOptions { In = folder.Path, Batch = 1000, ImportDirectory = false }).RunAsync();
+        var summary = await new Poster(service.Client, new PostOptions { In = folder.Path, Batch = 1000, ImportDirectory = false }).RunAsync();
 
-        Assert.True(summary.Succeeded);
+        Assert.True(summary.Succeeded, string.Join("\n", summary.Problems));
         Assert.Equal((lines, lines, 1L), (summary.Sent, summary.Accepted, summary.Retries));
-        Assert.Equal(2, handler.Calls);
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task A_post_answered_503_with_Retry_After_0_is_sent_again_and_the_retry_counted_once()
+    {
+        var calls = 0;
+        await using var service = await LocalService.StartAsync(async context =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                await Unavailable(context);
+                return;
+            }
+            context.Response.StatusCode = StatusCodes.Status202Accepted;
+            await context.Response.WriteAsync("taken");
+        });
+        var retries = 0;
+        var post = new RetryingPost(service.Client, maxAttempts: 8, () => retries++);
+
+        var (status, body) = await post.SendAsync("v1/events/batch", "{}"u8.ToArray(), "application/json", CancellationToken.None);
+
+        Assert.Equal((HttpStatusCode.Accepted, "taken"), (status, body));
+        Assert.Equal((2, 1), (calls, retries));
+    }
+
+    [Fact]
+    public async Task A_cancelled_token_stops_the_retries_of_a_post()
+    {
+        using var stop = new CancellationTokenSource();
+        var calls = 0;
+        // Always 503 with Retry-After: 0, so only the token can end the loop before the 8th try; it is cancelled while
+        // the second try is being answered.
+        await using var service = await LocalService.StartAsync(async context =>
+        {
+            if (Interlocked.Increment(ref calls) == 2)
+            {
+                await stop.CancelAsync();
+            }
+            await Unavailable(context);
+        });
+        var retries = 0;
+        var post = new RetryingPost(service.Client, maxAttempts: 8, () => retries++);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => post.SendAsync("v1/events/batch", "{}"u8.ToArray(), "application/json", stop.Token));
+
+        Assert.Equal((2, 1), (calls, retries));
+        // An already cancelled token sends nothing.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => post.SendAsync("v1/events/batch", "{}"u8.ToArray(), "application/json", stop.Token));
+        Assert.Equal(2, calls);
     }
 
     [Fact]
@@ -324,26 +390,34 @@ public sealed partial class LoadGenTests
     [GeneratedRegex("^[A-Za-z0-9._:@-]{1,128}$")]
     private static partial Regex EntityId();
 
-    /// <summary>Answers the first batch with 503 and Retry-After, then accepts every event of the next one.</summary>
-    private sealed class FlakyService : HttpMessageHandler
+    private static Task Unavailable(HttpContext context)
     {
-        public int Calls { get; private set; }
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = "0";
+        return Task.CompletedTask;
+    }
 
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>A real HTTP server (Kestrel) on a free local port that answers every request with one handler.</summary>
+    private sealed class LocalService(WebApplication app, HttpClient client) : IAsyncDisposable
+    {
+        public HttpClient Client => client;
+
+        public static async Task<LocalService> StartAsync(RequestDelegate answer)
         {
-            Calls++;
-            if (Calls == 1)
-            {
-                var unavailable = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
-                unavailable.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.Zero);
-                return unavailable;
-            }
-            var body = await request.Content!.ReadAsStringAsync(cancellationToken);
-            var count = Regex.Matches(body, "\"eventId\"").Count;
-            return new HttpResponseMessage(HttpStatusCode.OK)
-            {
-                Content = new StringContent($"{{\"accepted\":{count},\"duplicates\":0,\"rejected\":[]}}", Encoding.UTF8, "application/json"),
-            };
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            var app = builder.Build();
+            app.Run(answer);
+            await app.StartAsync();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+            return new LocalService(app, new HttpClient { BaseAddress = new Uri(address + "/") });
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            client.Dispose();
+            await app.DisposeAsync();
         }
     }
 }
