@@ -336,17 +336,52 @@ public sealed partial class LoadGenTests
         Assert.Equal(2, calls);
     }
 
-    [Fact]
-    public void Options_reject_mistakes_instead_of_ignoring_them()
+    [Theory]
+    [InlineData("--evnts", "generate", "--out", "x", "--evnts", "10")]
+    [InlineData("--colour", "post", "--in", "x", "--url", "http://localhost:1", "--colour", "red")]
+    [InlineData("--popular-followers (11) must not exceed --employees (10)", "generate", "--out", "x", "--employees=10", "--popular-followers", "11")]
+    [InlineData("--employees must be a number, got 'ten'", "generate", "--out", "x", "--employees", "ten")]
+    [InlineData("--cross-share must be between 0 and 1, got 1.5", "generate", "--out", "x", "--cross-share", "1.5")]
+    [InlineData("--mix must be audience-editors-creators such as 90-9-1, got '90-10'", "generate", "--out", "x", "--mix", "90-10")]
+    [InlineData("--now must be an RFC 3339 time", "verify", "--in", "x", "--url", "http://localhost:1", "--now", "noon")]
+    [InlineData("--url must be an http(s) address", "verify", "--in", "x", "--url", "localhost:1")]
+    [InlineData("--seed", "generate", "--out", "x", "--seed", "1", "--seed", "2")]
+    [InlineData("--out", "generate", "--employees", "10")]
+    [InlineData("deploy", "deploy", "--out", "x")]
+    [InlineData("events.ndjson does not exist; run generate", "post", "--in", "no-such-folder", "--url", "http://localhost:1", "--import-directory", "no")]
+    public async Task A_wrong_command_line_exits_2_and_names_the_mistake(string named, params string[] args)
     {
-        var tooMany = new Arguments(["--out", "x", "--employees=10", "--popular-followers", "11"]);
-        Assert.Throws<UsageException>(() => GenerateOptions.Parse(tooMany));
-        var unknown = new Arguments(["--out", "x", "--colour", "red"]);
-        GenerateOptions.Parse(unknown);
-        Assert.Contains("--colour", Assert.Throws<UsageException>(unknown.EnsureAllRead).Message);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = await Cli.RunAsync(args, output, error);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(named, error.ToString(), StringComparison.Ordinal);
+        Assert.Equal("", output.ToString());
+    }
+
+    [Fact]
+    public async Task The_command_line_runs_generate_with_its_options_and_help_lists_them()
+    {
+        using var folder = new TempDirectory();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = await Cli.RunAsync(["generate", "--out", folder.Path, "--employees", "1_000", "--ideas=20", "--days", "10",
+            "--popular-followers", "50", "--mix", "70-20-10", "--seed", "3", "--now", "2026-11-26T12:00:00Z"], output, error);
+
+        Assert.True(exit == 0, error.ToString());
+        var expected = ExpectedAnswers.Load(new GeneratedFiles(folder.Path).Expected);
+        Assert.Equal((Make.Noon, 1_000), (expected.Now, expected.Users.Count));
+        Assert.Equal(20, expected.Ideas.Count);
+        Assert.StartsWith("u-", File.ReadLines(new GeneratedFiles(folder.Path).Directory).Skip(1).First(), StringComparison.Ordinal);
+
+        using var help = new StringWriter();
+        Assert.Equal(0, await Cli.RunAsync(["generate", "--help"], help, error));
+        Assert.Contains("--popular-followers", help.ToString(), StringComparison.Ordinal);
+        Assert.Contains("[default: 90-9-1]", help.ToString(), StringComparison.Ordinal);
         Assert.Equal(new ParticipationMix(70, 20, 10), ParticipationMix.Parse("70-20-10"));
-        Assert.Throws<UsageException>(() => ParticipationMix.Parse("90-10"));
-        Assert.Throws<UsageException>(() => new Arguments(["--seed", "1", "--seed", "2"]));
     }
 
     private static void AssertKeepsContract(WireEvent e, GenerateOptions options, ICollection<string> users)
