@@ -184,6 +184,29 @@ public sealed partial class LoadGenTests
     }
 
     [Fact]
+    public async Task Post_imports_a_hand_edited_directory_by_records_and_names_the_file_line_of_a_rejected_row()
+    {
+        using var folder = new TempDirectory();
+        var files = new GeneratedFiles(folder.Path);
+        // A byte-order mark, a quoted line break (u-a spans lines 2 and 3), quoted commas and a blank line 5: u-c's bad
+        // country is on line 6 of the file, though it is line 5 of the first call.
+        File.WriteAllText(files.Directory, string.Join("\r\n",
+            "userId,displayName,country,site,department,function",
+            "u-a,\"Ann\nLee\",FI,\"Espoo, Keilaniemi\",R&D,Engineering",
+            "u-b,\"Bo, Jr\",IN,Pune,Sales,Sales",
+            "",
+            "u-c,Cy,USA,Austin,Sales,Sales",
+            "u-d,Di,DE,Berlin,R&D,Engineering") + "\r\n", new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        File.WriteAllText(files.Events, "");
+        await using var factory = new ApiFactory();
+
+        var summary = await new Poster(factory.CreateClient(), new PostOptions { In = folder.Path, ImportRows = 3 }).RunAsync();
+
+        Assert.Equal((3, 1), (summary.Imported, summary.ImportRejected));
+        Assert.StartsWith("directory line 6: country", Assert.Single(summary.Problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_expected_json_from_before_ties_and_reach_still_loads_and_says_it_lacks_them()
     {
         using var folder = new TempDirectory();
