@@ -3,6 +3,13 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Collaboration.LoadGen;
 using Collaboration.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Collaboration.Tests.Tools;
 
@@ -158,6 +165,48 @@ public sealed partial class LoadGenTests
     }
 
     [Fact]
+    public void The_directory_is_read_with_a_byte_order_mark_and_quoted_commas()
+    {
+        using var folder = new TempDirectory();
+        var path = new GeneratedFiles(folder.Path).Directory;
+        // Excel's "CSV UTF-8": a byte-order mark first; CRLF line ends; columns in another order.
+        File.WriteAllText(path, string.Join("\r\n",
+            "userId,site,displayName,country,department,function",
+            "u-a,\"Espoo, Keilaniemi\",\"Cy, Jr\",fi,\"R&D, \"\"Core\"\"\",Engineering",
+            "u-b,Pune,Bo,IN,Sales,") + "\r\n", new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        Assert.Equal(0xEF, File.ReadAllBytes(path)[0]);
+
+        var rows = Dimensions.ReadDirectory(path).ToList();
+
+        Assert.Equal(["u-a", "u-b"], rows.Select(r => r.UserId));
+        Assert.Equal(["FI", "Espoo, Keilaniemi", "R&D, \"Core\"", "Engineering"], rows[0].Groups);
+        Assert.Equal(["IN", "Pune", "Sales", Dimensions.Unknown], rows[1].Groups);
+    }
+
+    [Fact]
+    public async Task Post_imports_a_hand_edited_directory_by_records_and_names_the_file_line_of_a_rejected_row()
+    {
+        using var folder = new TempDirectory();
+        var files = new GeneratedFiles(folder.Path);
+        // A byte-order mark, a quoted line break (u-a spans lines 2 and 3), quoted commas and a blank line 5: u-c's bad
+        // country is on line 6 of the file, though it is line 5 of the first call.
+        File.WriteAllText(files.Directory, string.Join("\r\n",
+            "userId,displayName,country,site,department,function",
+            "u-a,\"Ann\nLee\",FI,\"Espoo, Keilaniemi\",R&D,Engineering",
+            "u-b,\"Bo, Jr\",IN,Pune,Sales,Sales",
+            "",
+            "u-c,Cy,USA,Austin,Sales,Sales",
+            "u-d,Di,DE,Berlin,R&D,Engineering") + "\r\n", new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        File.WriteAllText(files.Events, "");
+        await using var factory = new ApiFactory();
+
+        var summary = await new Poster(factory.CreateClient(), new PostOptions { In = folder.Path, ImportRows = 3 }).RunAsync();
+
+        Assert.Equal((3, 1), (summary.Imported, summary.ImportRejected));
+        Assert.StartsWith("directory line 6: country", Assert.Single(summary.Problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_expected_json_from_before_ties_and_reach_still_loads_and_says_it_lacks_them()
     {
         using var folder = new TempDirectory();
@@ -241,27 +290,121 @@ public sealed partial class LoadGenTests
         using var folder = new TempDirectory();
         Workload.Generate(SmallCompany(folder.Path) with { Employees = 50, Ideas = 3, PopularFollowers = 10 });
         var lines = File.ReadAllLines(new GeneratedFiles(folder.Path).Events).Length;
-        var handler = new FlakyService();
-        using var client = new HttpClient(handler) { BaseAddress = new Uri("http://loadgen.test/") };
+        var calls = 0;
+        // The first batch is answered 503 with Retry-After, the next one accepts every event in it.
+        await using var service = await LocalService.StartAsync(async context =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                await Unavailable(context);
+                return;
+            }
+            var count = Regex.Matches(await new StreamReader(context.Request.Body).ReadToEndAsync(), "\"eventId\"").Count;
+            await context.Response.WriteAsJsonAsync(new { accepted = count, duplicates = 0, rejected = Array.Empty<object>() });
+        });
 
-        var summary = await new Poster(client, new PostOptions { In = folder.Path, Batch = 1000, ImportDirectory = false }).RunAsync();
+        var summary = await new Poster(service.Client, new PostOptions { In = folder.Path, Batch = 1000, ImportDirectory = false }).RunAsync();
 
-        Assert.True(summary.Succeeded);
+        Assert.True(summary.Succeeded, string.Join("\n", summary.Problems));
         Assert.Equal((lines, lines, 1L), (summary.Sent, summary.Accepted, summary.Retries));
-        Assert.Equal(2, handler.Calls);
+        Assert.Equal(2, calls);
     }
 
     [Fact]
-    public void Options_reject_mistakes_instead_of_ignoring_them()
+    public async Task A_post_answered_503_with_Retry_After_0_is_sent_again_and_the_retry_counted_once()
     {
-        var tooMany = new Arguments(["--out", "x", "--employees=10", "--popular-followers", "11"]);
-        Assert.Throws<UsageException>(() => GenerateOptions.Parse(tooMany));
-        var unknown = new Arguments(["--out", "x", "--colour", "red"]);
-        GenerateOptions.Parse(unknown);
-        Assert.Contains("--colour", Assert.Throws<UsageException>(unknown.EnsureAllRead).Message);
+        var calls = 0;
+        await using var service = await LocalService.StartAsync(async context =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                await Unavailable(context);
+                return;
+            }
+            context.Response.StatusCode = StatusCodes.Status202Accepted;
+            await context.Response.WriteAsync("taken");
+        });
+        var retries = 0;
+        var post = new RetryingPost(service.Client, maxAttempts: 8, () => retries++);
+
+        var (status, body) = await post.SendAsync("v1/events/batch", "{}"u8.ToArray(), "application/json", CancellationToken.None);
+
+        Assert.Equal((HttpStatusCode.Accepted, "taken"), (status, body));
+        Assert.Equal((2, 1), (calls, retries));
+    }
+
+    [Fact]
+    public async Task A_cancelled_token_stops_the_retries_of_a_post()
+    {
+        using var stop = new CancellationTokenSource();
+        var calls = 0;
+        // Always 503 with Retry-After: 0, so only the token can end the loop before the 8th try; it is cancelled while
+        // the second try is being answered.
+        await using var service = await LocalService.StartAsync(async context =>
+        {
+            if (Interlocked.Increment(ref calls) == 2)
+            {
+                await stop.CancelAsync();
+            }
+            await Unavailable(context);
+        });
+        var retries = 0;
+        var post = new RetryingPost(service.Client, maxAttempts: 8, () => retries++);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => post.SendAsync("v1/events/batch", "{}"u8.ToArray(), "application/json", stop.Token));
+
+        Assert.Equal((2, 1), (calls, retries));
+        // An already cancelled token sends nothing.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => post.SendAsync("v1/events/batch", "{}"u8.ToArray(), "application/json", stop.Token));
+        Assert.Equal(2, calls);
+    }
+
+    [Theory]
+    [InlineData("--evnts", "generate", "--out", "x", "--evnts", "10")]
+    [InlineData("--colour", "post", "--in", "x", "--url", "http://localhost:1", "--colour", "red")]
+    [InlineData("--popular-followers (11) must not exceed --employees (10)", "generate", "--out", "x", "--employees=10", "--popular-followers", "11")]
+    [InlineData("--employees must be a number, got 'ten'", "generate", "--out", "x", "--employees", "ten")]
+    [InlineData("--cross-share must be between 0 and 1, got 1.5", "generate", "--out", "x", "--cross-share", "1.5")]
+    [InlineData("--mix must be audience-editors-creators such as 90-9-1, got '90-10'", "generate", "--out", "x", "--mix", "90-10")]
+    [InlineData("--now must be an RFC 3339 time", "verify", "--in", "x", "--url", "http://localhost:1", "--now", "noon")]
+    [InlineData("--url must be an http(s) address", "verify", "--in", "x", "--url", "localhost:1")]
+    [InlineData("--seed", "generate", "--out", "x", "--seed", "1", "--seed", "2")]
+    [InlineData("--out", "generate", "--employees", "10")]
+    [InlineData("deploy", "deploy", "--out", "x")]
+    [InlineData("events.ndjson does not exist; run generate", "post", "--in", "no-such-folder", "--url", "http://localhost:1", "--import-directory", "no")]
+    public async Task A_wrong_command_line_exits_2_and_names_the_mistake(string named, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = await Cli.RunAsync(args, output, error);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(named, error.ToString(), StringComparison.Ordinal);
+        Assert.Equal("", output.ToString());
+    }
+
+    [Fact]
+    public async Task The_command_line_runs_generate_with_its_options_and_help_lists_them()
+    {
+        using var folder = new TempDirectory();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = await Cli.RunAsync(["generate", "--out", folder.Path, "--employees", "1_000", "--ideas=20", "--days", "10",
+            "--popular-followers", "50", "--mix", "70-20-10", "--seed", "3", "--now", "2026-11-26T12:00:00Z"], output, error);
+
+        Assert.True(exit == 0, error.ToString());
+        var expected = ExpectedAnswers.Load(new GeneratedFiles(folder.Path).Expected);
+        Assert.Equal((Make.Noon, 1_000), (expected.Now, expected.Users.Count));
+        Assert.Equal(20, expected.Ideas.Count);
+        Assert.StartsWith("u-", File.ReadLines(new GeneratedFiles(folder.Path).Directory).Skip(1).First(), StringComparison.Ordinal);
+
+        using var help = new StringWriter();
+        Assert.Equal(0, await Cli.RunAsync(["generate", "--help"], help, error));
+        Assert.Contains("--popular-followers", help.ToString(), StringComparison.Ordinal);
+        Assert.Contains("[default: 90-9-1]", help.ToString(), StringComparison.Ordinal);
         Assert.Equal(new ParticipationMix(70, 20, 10), ParticipationMix.Parse("70-20-10"));
-        Assert.Throws<UsageException>(() => ParticipationMix.Parse("90-10"));
-        Assert.Throws<UsageException>(() => new Arguments(["--seed", "1", "--seed", "2"]));
     }
 
     private static void AssertKeepsContract(WireEvent e, GenerateOptions options, ICollection<string> users)
@@ -305,26 +448,34 @@ public sealed partial class LoadGenTests
     [GeneratedRegex("^[A-Za-z0-9._:@-]{1,128}$")]
     private static partial Regex EntityId();
 
-    /// <summary>Answers the first batch with 503 and Retry-After, then accepts every event of the next one.</summary>
-    private sealed class FlakyService : HttpMessageHandler
+    private static Task Unavailable(HttpContext context)
     {
-        public int Calls { get; private set; }
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = "0";
+        return Task.CompletedTask;
+    }
 
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>A real HTTP server (Kestrel) on a free local port that answers every request with one handler.</summary>
+    private sealed class LocalService(WebApplication app, HttpClient client) : IAsyncDisposable
+    {
+        public HttpClient Client => client;
+
+        public static async Task<LocalService> StartAsync(RequestDelegate answer)
         {
-            Calls++;
-            if (Calls == 1)
-            {
-                var unavailable = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
-                unavailable.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.Zero);
-                return unavailable;
-            }
-            var body = await request.Content!.ReadAsStringAsync(cancellationToken);
-            var count = Regex.Matches(body, "\"eventId\"").Count;
-            return new HttpResponseMessage(HttpStatusCode.OK)
-            {
-                Content = new StringContent($"{{\"accepted\":{count},\"duplicates\":0,\"rejected\":[]}}", Encoding.UTF8, "application/json"),
-            };
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            var app = builder.Build();
+            app.Run(answer);
+            await app.StartAsync();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+            return new LocalService(app, new HttpClient { BaseAddress = new Uri(address + "/") });
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            client.Dispose();
+            await app.DisposeAsync();
         }
     }
 }

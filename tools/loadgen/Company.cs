@@ -1,4 +1,4 @@
-using System.Text;
+using CsvHelper;
 
 namespace Collaboration.LoadGen;
 
@@ -38,11 +38,11 @@ public sealed class Company
 
     public void WriteDirectoryCsv(string path)
     {
-        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
-        writer.Write("userId,displayName,country,site,department,function\n");
+        using var writer = CsvWriter.ToFile(path, DirectoryCsv.WriteOptions);
+        writer.WriteHeader(DirectoryCsv.Header);
         foreach (var e in Employees)
         {
-            writer.Write($"{e.UserId},{Csv(e.DisplayName)},{e.CountryCode},{Csv(e.SiteName)},{Csv(e.DepartmentName)},{Csv(e.FunctionName)}\n");
+            writer.WriteRecord([e.UserId, e.DisplayName, e.CountryCode, e.SiteName, e.DepartmentName, e.FunctionName]);
         }
     }
 
@@ -57,8 +57,4 @@ public sealed class Company
         random.Shuffle(roles);
         return roles;
     }
-
-    /// <summary>RFC 4180 quoting, needed only when a field holds a comma, a quote or a line break.</summary>
-    private static string Csv(string field) =>
-        field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

@@ -1,3 +1,5 @@
+using CsvHelper;
+
 namespace Collaboration.LoadGen;
 
 /// <summary>
@@ -19,60 +21,27 @@ public static class Dimensions
     /// <summary>Each row of directory.csv as its user id and groups by <see cref="Names"/>, found by header name.</summary>
     public static IEnumerable<(string UserId, string[] Groups)> ReadDirectory(string path)
     {
-        using var lines = File.ReadLines(path).GetEnumerator();
-        if (!lines.MoveNext())
+        using var reader = CsvReader.FromFile(path, DirectoryCsv.ReadOptions);
+        if (reader.Headers.Count == 0)
         {
             yield break;
         }
-        var header = CsvFields(lines.Current).Select(h => h.Trim()).ToList();
-        var userColumn = header.FindIndex(h => h.Equals("userId", StringComparison.OrdinalIgnoreCase));
-        var columns = Names.Select(n => header.FindIndex(h => h.Equals(n, StringComparison.OrdinalIgnoreCase))).ToArray();
-        while (lines.MoveNext())
+        // Header names match exactly, else ignoring case and surrounding whitespace.
+        if (!reader.TryGetFieldIndex("userId", out var userColumn))
         {
-            if (lines.Current.Length == 0)
-            {
-                continue;
-            }
-            var fields = CsvFields(lines.Current);
+            throw new InvalidDataException($"{path} has no userId column");
+        }
+        var columns = Names.Select(n => reader.TryGetFieldIndex(n, out var column) ? column : -1).ToArray();
+        while (reader.Read())
+        {
             var groups = new string[Names.Length];
             for (var d = 0; d < Names.Length; d++)
             {
-                var value = columns[d] < 0 ? "" : fields[columns[d]].Trim();
+                // A missing column or a short row reads as empty, so as unknown.
+                var value = columns[d] < 0 ? "" : reader.GetString(columns[d]).Trim();
                 groups[d] = value.Length == 0 ? Unknown : d == Country ? value.ToUpperInvariant() : value;
             }
-            yield return (fields[userColumn].Trim(), groups);
+            yield return (reader.GetString(userColumn).Trim(), groups);
         }
-    }
-
-    /// <summary>RFC 4180 fields of one line; the generator never writes a line break inside a field.</summary>
-    private static List<string> CsvFields(string line)
-    {
-        var fields = new List<string>();
-        var field = new System.Text.StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quoted && c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-            {
-                field.Append('"');
-                i++;
-            }
-            else if (c == '"')
-            {
-                quoted = !quoted;
-            }
-            else if (c == ',' && !quoted)
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-        fields.Add(field.ToString());
-        return fields;
     }
 }

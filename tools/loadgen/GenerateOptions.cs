@@ -17,43 +17,18 @@ public sealed record GenerateOptions
     /// <summary>The end of the generated period; every event is at or before it.</summary>
     public required DateTimeOffset Now { get; init; }
 
-    public static GenerateOptions Parse(Arguments args)
-    {
-        var options = new GenerateOptions
-        {
-            Out = args.Required("out"),
-            Employees = args.Int("employees", 120_000, 1, 10_000_000),
-            Ideas = args.Int("ideas", 10_000, 1, 1_000_000),
-            Days = args.Int("days", 90, 1, 3650),
-            Mix = args.Text("mix") is { } mix ? ParticipationMix.Parse(mix) : ParticipationMix.Default,
-            CrossShare = args.Fraction("cross-share", 0.3),
-            Duplicates = args.Fraction("duplicates", 0.02),
-            OutOfOrder = args.Fraction("out-of-order", 0.1),
-            PopularFollowers = args.Int("popular-followers", 100_000, 1, int.MaxValue),
-            Seed = args.Int("seed", 1, 0, int.MaxValue),
-            // Without --now the period ends at the current minute, so the events can be posted at once.
-            Now = args.Instant("now") ?? TruncateToMinute(DateTimeOffset.UtcNow),
-        };
-        options.Validate();
-        return options;
-    }
+    /// <summary>What makes these options unusable together, or null.</summary>
+    public string? Problem() =>
+        PopularFollowers > Employees ? $"--popular-followers ({PopularFollowers}) must not exceed --employees ({Employees})"
+        : Mix.Split(Employees).Creators == 0 ? $"--mix {Mix} leaves no creator to create the ideas"
+        : Now.Year < 2001 ? "--now must be after 2001 (the service rejects events before 2000)"
+        : null;
 
     public void Validate()
     {
-        if (PopularFollowers > Employees)
+        if (Problem() is { } problem)
         {
-            throw new UsageException($"--popular-followers ({PopularFollowers}) must not exceed --employees ({Employees})");
-        }
-        if (Mix.Split(Employees).Creators == 0)
-        {
-            throw new UsageException($"--mix {Mix} leaves no creator to create the ideas");
-        }
-        if (Now.Year < 2001)
-        {
-            throw new UsageException("--now must be after 2001 (the service rejects events before 2000)");
+            throw new ArgumentException(problem);
         }
     }
-
-    private static DateTimeOffset TruncateToMinute(DateTimeOffset time) =>
-        new(time.UtcTicks - time.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
 }

@@ -7,16 +7,7 @@ public sealed record GeneratedFiles(string Folder)
     public string Events => Path.Combine(Folder, "events.ndjson");
     public string Expected => Path.Combine(Folder, "expected.json");
 
-    /// <summary>Fails with a usage error naming the first missing file, before anything is sent.</summary>
-    public GeneratedFiles RequireExisting(params string[] paths)
-    {
-        foreach (var path in paths)
-        {
-            if (!File.Exists(path))
-            {
-                throw new UsageException($"{path} does not exist; run generate --out {Folder} first");
-            }
-        }
-        return this;
-    }
+    /// <summary>What to tell the user about the first missing file, or null when all exist.</summary>
+    public string? Missing(params string[] paths) =>
+        paths.FirstOrDefault(path => !File.Exists(path)) is { } missing ? $"{missing} does not exist; run generate --out {Folder} first" : null;
 }

@@ -7,15 +7,15 @@ public sealed record ParticipationMix(double Audience, double Editors, double Cr
 {
     public static readonly ParticipationMix Default = new(90, 9, 1);
 
-    public static ParticipationMix Parse(string text)
+    public static ParticipationMix Parse(string text) =>
+        TryParse(text, out var mix) ? mix : throw new FormatException($"a mix is audience-editors-creators such as 90-9-1, got '{text}'");
+
+    public static bool TryParse(string text, out ParticipationMix mix)
     {
-        var parts = text.Split('-');
-        var numbers = parts.Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0 ? n : -1).ToArray();
-        if (numbers.Length != 3 || numbers.Any(n => n < 0) || numbers.Sum() <= 0)
-        {
-            throw new UsageException($"--mix must be audience-editors-creators such as 90-9-1, got '{text}'");
-        }
-        return new ParticipationMix(numbers[0], numbers[1], numbers[2]);
+        var numbers = text.Split('-').Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0 ? n : -1).ToArray();
+        var valid = numbers.Length == 3 && numbers.All(n => n >= 0) && numbers.Sum() > 0;
+        mix = valid ? new ParticipationMix(numbers[0], numbers[1], numbers[2]) : Default;
+        return valid;
     }
 
     /// <summary>How many of <paramref name="employees"/> get each role; a non-zero share gets at least one person.</summary>

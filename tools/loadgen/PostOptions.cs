@@ -16,11 +16,4 @@ public sealed record PostOptions
     /// <summary>Tries of one request before its events count as failed.</summary>
     public int MaxAttempts { get; init; } = 8;
 
-    public static PostOptions Parse(Arguments args) => new()
-    {
-        In = args.Required("in"),
-        Concurrency = args.Int("concurrency", 8, 1, 1024),
-        Batch = args.Int("batch", 500, 1, 1000),
-        ImportDirectory = args.Bool("import-directory", true),
-    };
 }

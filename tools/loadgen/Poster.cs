@@ -5,6 +5,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using CsvHelper;
 
 namespace Collaboration.LoadGen;
 
@@ -61,24 +62,33 @@ public sealed class Poster(HttpClient client, PostOptions options, ProgressLine?
     private async Task<(int Imported, int Rejected)> ImportAsync(RetryingPost post, string path, CancellationToken cancel)
     {
         var (imported, rejectedRows) = (0, 0);
-        using var lines = File.ReadLines(path).GetEnumerator();
-        var header = lines.MoveNext() ? lines.Current : throw new InvalidDataException($"{path} is empty");
-        var firstLine = 2;
+        // Records, not lines, go into the chunks: a quoted field may hold a line break. Each chunk repeats the header.
+        using var reader = CsvReader.FromFile(path, DirectoryCsv.ReadOptions with { TrackLineNumbers = true });
+        var header = reader.Headers.Count > 0 ? reader.Headers.ToArray() : throw new InvalidDataException($"{path} is empty");
         while (true)
         {
-            var chunk = new StringBuilder(header).Append('\n');
-            var rows = 0;
-            while (rows < options.ImportRows && lines.MoveNext())
+            // The file's line of each record, by the line it starts on in the chunk (the service counts the header as line 1).
+            var fileLines = new Dictionary<int, long>();
+            using var chunk = new MemoryStream();
+            using (var writer = CsvWriter.Create(chunk, DirectoryCsv.WriteOptions, leaveOpen: true))
             {
-                chunk.Append(lines.Current).Append('\n');
-                rows++;
+                writer.WriteHeader(header);
+                var chunkLine = 2;
+                while (fileLines.Count < options.ImportRows && reader.Read())
+                {
+                    var fields = reader.Current.ToArray();
+                    writer.WriteRecord(fields);
+                    fileLines[chunkLine] = reader.LineNumber;
+                    chunkLine += 1 + fields.Sum(LineBreaks);
+                }
             }
+            var rows = fileLines.Count;
             if (rows == 0)
             {
                 return (imported, rejectedRows);
             }
             progress?.Show($"importing directory: {imported + rows:N0} rows");
-            var (status, body) = await post.SendAsync("v1/users/import", Encoding.UTF8.GetBytes(chunk.ToString()), "text/csv", cancel);
+            var (status, body) = await post.SendAsync("v1/users/import", chunk.ToArray(), "text/csv", cancel);
             if (status is null)
             {
                 // Nothing answers at that address: sending the events would only fail the same way, more slowly.
@@ -86,7 +96,7 @@ public sealed class Poster(HttpClient client, PostOptions options, ProgressLine?
             }
             if (status != HttpStatusCode.OK)
             {
-                Problem($"directory rows from line {firstLine}: {Answer(status, body)}");
+                Problem($"directory rows from line {fileLines[2]}: {Answer(status, body)}");
                 rejectedRows += rows;
             }
             else
@@ -96,13 +106,16 @@ public sealed class Poster(HttpClient client, PostOptions options, ProgressLine?
                 foreach (var line in answer.RootElement.GetProperty("rejected").EnumerateArray())
                 {
                     rejectedRows++;
-                    // The service counts lines per call with the header as line 1.
-                    Problem($"directory line {firstLine + line.GetProperty("line").GetInt32() - 2}: {line.GetProperty("error")}");
+                    var at = line.GetProperty("line").GetInt32();
+                    Problem($"directory line {(fileLines.TryGetValue(at, out var fileLine) ? fileLine : at)}: {line.GetProperty("error")}");
                 }
             }
-            firstLine += rows;
         }
     }
+
+    /// <summary>Line breaks in a written field; CR LF, CR and LF each end a line for the service.</summary>
+    private static int LineBreaks(string field) =>
+        field.AsSpan().Count('\n') + field.AsSpan().Count('\r') - field.AsSpan().Count("\r\n");
 
     private async Task ReadBatchesAsync(string path, ChannelWriter<List<string>> batches, CancellationToken cancel)
     {
