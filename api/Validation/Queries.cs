@@ -27,8 +27,9 @@ public sealed record WindowQuery([FromQuery(Name = "window")] string? WindowName
 
     public static FieldError? Parse(string? name, out ReadWindow window)
     {
-        window = ReadWindow.Parse(name)!;
-        return window is null ? new FieldError("window", "must be one of 7d, 28d, 90d, all") : null;
+        var parsed = ReadWindow.Parse(name);
+        window = parsed ?? ReadWindow.Days28;
+        return parsed is null ? new FieldError("window", "must be one of 7d, 28d, 90d, all") : null;
     }
 }
 
@@ -100,7 +101,10 @@ public record StatsQuery([FromQuery(Name = "window")] string? WindowName, [FromQ
     }
 }
 
-/// <summary>The funnel's window and asOf: the window needs a length, since all time has no previous window.</summary>
+/// <summary>
+/// The funnel's window and asOf: the window needs a length, since all time has no previous window. The binding
+/// attributes are repeated because [AsParameters] reads them from this record's own constructor.
+/// </summary>
 public sealed record FunnelQuery([FromQuery(Name = "window")] string? WindowName, [FromQuery(Name = "asOf")] string? AsOf, [FromServices] ApiClock Clock)
     : StatsQuery(WindowName, AsOf, Clock)
 {
