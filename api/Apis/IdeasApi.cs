@@ -5,7 +5,6 @@ using Collaboration.Api.Http;
 using Collaboration.Api.Security;
 using Collaboration.Api.Validation;
 using Collaboration.Ideas;
-using Collaboration.Reads;
 using Collaboration.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -18,7 +17,7 @@ public static class IdeasApi
     public static IEndpointRouteBuilder MapIdeasApi(this IEndpointRouteBuilder app)
     {
         var ideas = app.MapGroup("/v1/ideas").WithTags("Ideas").RequireScope(ApiKeyScopes.StatsRead).ProducesApiProblems()
-            .ProducesProblems(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status404NotFound).ValidateArguments();
         ideas.MapGet("/{ideaId}", GetIdeaAsync);
         ideas.MapGet("/{ideaId}/followers", GetFollowersAsync);
         return app;
@@ -26,17 +25,9 @@ public static class IdeasApi
 
     /// <summary>The idea, with its reach in the window (28d by default) while analytics is on.</summary>
     public static async Task<Results<Ok<IdeaResponse>, ProblemHttpResult>> GetIdeaAsync(
-        string ideaId, string? window, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> analytics, ILogger<IAnalyticsGrain> logger,
-        CancellationToken ct)
+        string ideaId, [AsParameters] WindowQuery query, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> analytics,
+        ILogger<IAnalyticsGrain> logger, CancellationToken ct)
     {
-        if (Ids.CheckEntityId("ideaId", ideaId) is { } idError)
-        {
-            return Problems.Field(StatusCodes.Status400BadRequest, idError);
-        }
-        if (ReadWindow.Parse(window) is not { } readWindow)
-        {
-            return Problems.BadRequest("window", "must be one of 7d, 28d, 90d, all");
-        }
         var view = await GrainRetry.CallAsync(() => grains.GetGrain<IIdeaGrain>(ideaId).GetAsync(), ct);
         if (view is null)
         {
@@ -46,23 +37,15 @@ public static class IdeasApi
         {
             return TypedResults.Ok(IdeaResponse.Of(view, null));
         }
-        var through = StatsApi.CountThrough(readWindow, clock.UtcNow, asOfGiven: false);
-        var reach = await StatsApi.OptionalAsync(analyticsGrain => analyticsGrain.GetIdeaReachAsync(ideaId, readWindow, through), grains, logger);
+        var through = StatsApi.CountThrough(query.Window, clock.UtcNow, asOfGiven: false);
+        var reach = await StatsApi.OptionalAsync(analyticsGrain => analyticsGrain.GetIdeaReachAsync(ideaId, query.Window, through), grains, logger);
         return TypedResults.Ok(IdeaResponse.Of(view, reach));
     }
 
     public static async Task<Results<Ok<PageResponse>, ProblemHttpResult>> GetFollowersAsync(
-        string ideaId, string? limit, string? cursor, IGrainFactory grains, CancellationToken ct)
+        string ideaId, [AsParameters] PageQuery query, IGrainFactory grains, CancellationToken ct)
     {
-        if (Ids.CheckEntityId("ideaId", ideaId) is { } idError)
-        {
-            return Problems.Field(StatusCodes.Status400BadRequest, idError);
-        }
-        if (Paging.TryRead(limit, cursor, out var pageSize, out var after) is { } problem)
-        {
-            return problem;
-        }
-        var page = await GrainRetry.CallAsync(() => grains.GetGrain<IIdeaGrain>(ideaId).GetFollowersAsync(pageSize, after), ct);
+        var page = await GrainRetry.CallAsync(() => grains.GetGrain<IIdeaGrain>(ideaId).GetFollowersAsync(query.PageSize, query.After), ct);
         return page is null ? Problems.NotFound("idea", ideaId) : TypedResults.Ok(Paging.ToResponse(page));
     }
 }

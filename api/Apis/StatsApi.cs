@@ -5,7 +5,6 @@ using Collaboration.Api.Http;
 using Collaboration.Api.OpenApi;
 using Collaboration.Api.Security;
 using Collaboration.Api.Validation;
-using Collaboration.Events;
 using Collaboration.Reads;
 using Collaboration.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,14 +15,10 @@ namespace Collaboration.Api.Apis;
 /// <summary>Participation dashboards: tiers, ties, top ideas, daily activity and the promotion funnel (JSON, or CSV on Accept: text/csv).</summary>
 public static class StatsApi
 {
-    private const int MaxTopIdeas = 100;
-    private const int MaxDays = 366;
-
     public static IEndpointRouteBuilder MapStatsApi(this IEndpointRouteBuilder app)
     {
-        // 404 when analytics is turned off.
         var stats = app.MapGroup("/v1/stats").WithTags("Stats").RequireScope(ApiKeyScopes.StatsRead).ProducesApiProblems()
-            .ProducesProblems(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status404NotFound).AddEndpointFilter(AnalyticsOnAsync).ValidateArguments();
         stats.MapGet("/participation", GetParticipationAsync);
         stats.MapGet("/participation/daily", GetDailyAsync);
         stats.MapGet("/ties", GetTiesAsync);
@@ -32,24 +27,10 @@ public static class StatsApi
         return app;
     }
 
-    public static async Task<Results<Ok<ParticipationResponse>, CsvAnswer, ProblemHttpResult>> GetParticipationAsync(
-        string? window, string? by, string? asOf, HttpRequest request, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> options,
-        CancellationToken ct)
+    public static async Task<Results<Ok<ParticipationResponse>, CsvAnswer>> GetParticipationAsync(
+        [AsParameters] StatsQuery query, [AsParameters] ByQuery by, HttpRequest request, IGrainFactory grains, CancellationToken ct)
     {
-        if (Check(options, window, asOf, clock, out var readWindow, out var end, out var through) is { } problem)
-        {
-            return problem;
-        }
-        Dimension? dimension = null;
-        if (by is not null)
-        {
-            if (!Dimensions.TryParse(by, out var parsed))
-            {
-                return Problems.BadRequest("by", "must be one of country, site, department, function");
-            }
-            dimension = parsed;
-        }
-        var stats = await GrainRetry.CallAsync(() => Analytics(grains).GetParticipationAsync(readWindow, through, dimension), ct);
+        var stats = await GrainRetry.CallAsync(() => Analytics(grains).GetParticipationAsync(query.Window, query.Through, by.Dimension), ct);
         var groups = stats.Groups;
         var t = stats.Total;
         if (CsvTable.IsWanted(request))
@@ -62,25 +43,16 @@ public static class StatsApi
             }
             return new CsvAnswer(csv);
         }
-        return TypedResults.Ok(new ParticipationResponse(readWindow.Name, end, t.Users, t.Creators, t.Editors, t.Audience, t.Inactive, t.Shares,
-            dimension?.ToWireName(),
+        return TypedResults.Ok(new ParticipationResponse(query.Window.Name, query.End, t.Users, t.Creators, t.Editors, t.Audience, t.Inactive, t.Shares,
+            by.Dimension?.ToWireName(),
             groups?.Select(g => new GroupTiers(g.Key, g.Counts.Users, g.Counts.Creators, g.Counts.Editors, g.Counts.Audience, g.Counts.Inactive)).ToList()));
     }
 
-    public static async Task<Results<Ok<TiesResponse>, CsvAnswer, ProblemHttpResult>> GetTiesAsync(
-        string? window, string? by, string? asOf, HttpRequest request, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> options,
-        CancellationToken ct)
+    public static async Task<Results<Ok<TiesResponse>, CsvAnswer>> GetTiesAsync(
+        [AsParameters] StatsQuery query, [AsParameters] ByQuery by, HttpRequest request, IGrainFactory grains, CancellationToken ct)
     {
-        if (Check(options, window, asOf, clock, out var readWindow, out var end, out var through) is { } problem)
-        {
-            return problem;
-        }
-        var dimension = Dimension.Country;
-        if (by is not null && !Dimensions.TryParse(by, out dimension))
-        {
-            return Problems.BadRequest("by", "must be one of country, site, department, function");
-        }
-        var stats = await GrainRetry.CallAsync(() => Analytics(grains).GetTiesAsync(readWindow, through, dimension), ct);
+        var dimension = by.Dimension ?? Dimension.Country;
+        var stats = await GrainRetry.CallAsync(() => Analytics(grains).GetTiesAsync(query.Window, query.Through, dimension), ct);
         if (CsvTable.IsWanted(request))
         {
             // The (all) row carries the totals and the mean breadth; a group's ties are its external plus internal ones.
@@ -92,35 +64,14 @@ public static class StatsApi
             }
             return new CsvAnswer(csv);
         }
-        return TypedResults.Ok(new TiesResponse(readWindow.Name, end, dimension.ToWireName(), stats.Ties, stats.External, stats.Internal,
+        return TypedResults.Ok(new TiesResponse(query.Window.Name, query.End, dimension.ToWireName(), stats.Ties, stats.External, stats.Internal,
             stats.EiIndex, [.. stats.Groups.Select(g => new GroupTies(g.Key, g.External, g.Internal, g.EiIndex))], stats.MeanBreadth));
     }
 
-    public static async Task<Results<Ok<TopIdeasResponse>, CsvAnswer, ProblemHttpResult>> GetTopIdeasAsync(
-        string? window, string? sort, string? limit, string? asOf, HttpRequest request, IGrainFactory grains, ApiClock clock,
-        IOptions<AnalyticsOptions> options, CancellationToken ct)
+    public static async Task<Results<Ok<TopIdeasResponse>, CsvAnswer>> GetTopIdeasAsync(
+        [AsParameters] StatsQuery query, [AsParameters] TopQuery top, HttpRequest request, IGrainFactory grains, CancellationToken ct)
     {
-        if (Check(options, window, asOf, clock, out var readWindow, out var end, out var through) is { } problem)
-        {
-            return problem;
-        }
-        IdeaRanking? ranking = sort switch
-        {
-            null or "reach" => IdeaRanking.Reach,
-            "contributors" => IdeaRanking.Contributors,
-            "views" => IdeaRanking.Views,
-            _ => null,
-        };
-        if (ranking is null)
-        {
-            return Problems.BadRequest("sort", "must be one of reach, contributors, views");
-        }
-        var count = 10;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxTopIdeas))
-        {
-            return Problems.BadRequest("limit", $"must be a whole number from 1 to {MaxTopIdeas}");
-        }
-        var ranked = await GrainRetry.CallAsync(() => Analytics(grains).GetTopIdeasAsync(readWindow, through, ranking.Value, count), ct);
+        var ranked = await GrainRetry.CallAsync(() => Analytics(grains).GetTopIdeasAsync(query.Window, query.Through, top.Ranking, top.Count), ct);
         var ideas = ranked.Select(idea => new TopIdea(idea.IdeaId, idea.Title, idea.OwnerId, idea.Views, idea.Reach)).ToList();
         if (CsvTable.IsWanted(request))
         {
@@ -133,23 +84,13 @@ public static class StatsApi
             }
             return new CsvAnswer(csv);
         }
-        return TypedResults.Ok(new TopIdeasResponse(readWindow.Name, end, sort ?? "reach", ideas));
+        return TypedResults.Ok(new TopIdeasResponse(query.Window.Name, query.End, top.SortName, ideas));
     }
 
-    public static async Task<Results<Ok<DailyResponse>, CsvAnswer, ProblemHttpResult>> GetDailyAsync(
-        string? days, string? asOf, HttpRequest request, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> options,
-        CancellationToken ct)
+    public static async Task<Results<Ok<DailyResponse>, CsvAnswer>> GetDailyAsync(
+        [AsParameters] AsOfQuery asOf, [AsParameters] DaysQuery days, HttpRequest request, IGrainFactory grains, CancellationToken ct)
     {
-        if (Check(options, null, asOf, clock, out _, out var end, out var through) is { } problem)
-        {
-            return problem;
-        }
-        var count = 90;
-        if (days is not null && (!int.TryParse(days, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxDays))
-        {
-            return Problems.BadRequest("days", $"must be a whole number from 1 to {MaxDays}");
-        }
-        var daily = await GrainRetry.CallAsync(() => Analytics(grains).GetDailyAsync(count, through), ct);
+        var daily = await GrainRetry.CallAsync(() => Analytics(grains).GetDailyAsync(days.Count, asOf.End), ct);
         var rows = daily.Select(d => new DayTiers(d.Day, d.Active, d.Creators, d.Editors, d.Audience)).ToList();
         if (CsvTable.IsWanted(request))
         {
@@ -160,22 +101,13 @@ public static class StatsApi
             }
             return new CsvAnswer(csv);
         }
-        return TypedResults.Ok(new DailyResponse(end, rows));
+        return TypedResults.Ok(new DailyResponse(asOf.End, rows));
     }
 
-    public static async Task<Results<Ok<FunnelResponse>, CsvAnswer, ProblemHttpResult>> GetFunnelAsync(
-        string? window, string? asOf, HttpRequest request, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> options,
-        CancellationToken ct)
+    public static async Task<Results<Ok<FunnelResponse>, CsvAnswer>> GetFunnelAsync(
+        [AsParameters] FunnelQuery query, HttpRequest request, IGrainFactory grains, CancellationToken ct)
     {
-        if (Check(options, window, asOf, clock, out var readWindow, out var end, out var through) is { } problem)
-        {
-            return problem;
-        }
-        if (readWindow.Length is not { } length)
-        {
-            return Problems.BadRequest("window", "must be one of 7d, 28d, 90d (all time has no previous window)");
-        }
-        var moves = await GrainRetry.CallAsync(() => Analytics(grains).GetFunnelAsync(readWindow, through), ct);
+        var moves = await GrainRetry.CallAsync(() => Analytics(grains).GetFunnelAsync(query.Window, query.Through), ct);
         if (CsvTable.IsWanted(request))
         {
             var csv = new CsvTable("from", "inactive", "audience", "editor", "creator");
@@ -185,7 +117,8 @@ public static class StatsApi
             }
             return new CsvAnswer(csv);
         }
-        return TypedResults.Ok(new FunnelResponse(readWindow.Name, end,
+        var (end, length) = (query.End, query.Length);
+        return TypedResults.Ok(new FunnelResponse(query.Window.Name, end,
             new WindowSpan(end - 2 * length, end - length), new WindowSpan(end - length, end), moves));
     }
 
@@ -213,45 +146,13 @@ public static class StatsApi
     }
 
     /// <summary>
-    /// The window (28d by default), its end (asOf when given, else now; asOf may not lie in the future), and the moment
-    /// the answer counts through (see <see cref="CountThrough"/>).
+    /// With analytics turned off every dashboard is 404, whatever its query: this filter runs before the query is checked.
     /// </summary>
-    public static ProblemHttpResult? Check(
-        IOptions<AnalyticsOptions> options, string? window, string? asOf, ApiClock clock, out ReadWindow readWindow,
-        out DateTimeOffset end, out DateTimeOffset through)
-    {
-        readWindow = ReadWindow.Parse(window)!;
-        end = clock.UtcNow;
-        through = end;
-        if (!options.Value.Enabled)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Analytics is turned off",
+    private static async ValueTask<object?> AnalyticsOnAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.RequestServices.GetRequiredService<IOptions<AnalyticsOptions>>().Value.Enabled
+            ? await next(context)
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Analytics is turned off",
                 detail: "This service runs with Analytics:Enabled=false.");
-        }
-        if (readWindow is null)
-        {
-            return Problems.BadRequest("window", "must be one of 7d, 28d, 90d, all");
-        }
-        if (asOf is not null)
-        {
-            if (!EventParser.TryParseRfc3339(asOf, out var parsed))
-            {
-                return Problems.BadRequest("asOf", "must be an RFC 3339 timestamp with an offset, like 2026-11-01T12:00:00Z");
-            }
-            if (parsed > end)
-            {
-                return Problems.BadRequest("asOf", "must not be in the future");
-            }
-            if (parsed < EventParser.Earliest)
-            {
-                // No event can be dated earlier, and day arithmetic near year 1 would leave the calendar.
-                return Problems.BadRequest("asOf", "must not be before 2000-01-01T00:00:00Z");
-            }
-            end = parsed;
-        }
-        through = CountThrough(readWindow, end, asOfGiven: asOf is not null);
-        return null;
-    }
 
     /// <summary>
     /// Where an answer counts up to. A bounded window, or any window with asOf, counts events dated up to its end, so

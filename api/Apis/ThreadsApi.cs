@@ -14,16 +14,13 @@ public static class ThreadsApi
     public static IEndpointRouteBuilder MapThreadsApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/v1/threads").WithTags("Threads").RequireScope(ApiKeyScopes.StatsRead).ProducesApiProblems()
-            .ProducesProblems(StatusCodes.Status404NotFound).MapGet("/{threadId}", GetThreadAsync);
+            .ProducesProblems(StatusCodes.Status404NotFound).ValidateArguments()
+            .MapGet("/{threadId}", GetThreadAsync);
         return app;
     }
 
     public static async Task<Results<Ok<ThreadView>, ProblemHttpResult>> GetThreadAsync(string threadId, IGrainFactory grains, CancellationToken ct)
     {
-        if (Ids.CheckEntityId("threadId", threadId) is { } idError)
-        {
-            return Problems.Field(StatusCodes.Status400BadRequest, idError);
-        }
         var view = await GrainRetry.CallAsync(() => grains.GetGrain<IThreadGrain>(threadId).GetAsync(), ct);
         return view is null ? Problems.NotFound("thread", threadId) : TypedResults.Ok(view);
     }

@@ -23,7 +23,7 @@ public static class UsersApi
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
         // Changing the directory is a write, reading users a read: one group per scope under the same prefix.
-        var users = app.MapGroup("/v1/users").WithTags("Users").ProducesApiProblems();
+        var users = app.MapGroup("/v1/users").WithTags("Users").ProducesApiProblems().ValidateArguments();
         var writes = users.MapGroup("").RequireScope(ApiKeyScopes.EventsWrite)
             .ProducesProblems(StatusCodes.Status408RequestTimeout, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
         writes.MapPut("/{userId}", PutUserAsync);
@@ -38,10 +38,6 @@ public static class UsersApi
         string userId, HttpRequest request, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> analytics, ILogger<IAnalyticsGrain> logger,
         CancellationToken ct)
     {
-        if (Ids.CheckEntityId("userId", userId) is { } idError)
-        {
-            return Problems.Field(StatusCodes.Status400BadRequest, idError);
-        }
         var (body, problem) = await RequestBody.ReadAsync(request, 32 * RequestBody.KiB, "application/json");
         if (problem is not null)
         {
@@ -107,18 +103,10 @@ public static class UsersApi
 
     /// <summary>The user, with their breadth in the window while analytics is on.</summary>
     public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> GetUserAsync(
-        string userId, string? window, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> analytics, ILogger<IAnalyticsGrain> logger,
-        CancellationToken ct)
+        string userId, [AsParameters] WindowQuery query, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> analytics,
+        ILogger<IAnalyticsGrain> logger, CancellationToken ct)
     {
-        if (Ids.CheckEntityId("userId", userId) is { } idError)
-        {
-            return Problems.Field(StatusCodes.Status400BadRequest, idError);
-        }
-        if (ReadWindow.Parse(window) is not { } readWindow)
-        {
-            return Problems.BadRequest("window", "must be one of 7d, 28d, 90d, all");
-        }
-        var user = await ReadAsync(userId, readWindow, clock.UtcNow, grains, analytics.Value, logger, ct);
+        var user = await ReadAsync(userId, query.Window, clock.UtcNow, grains, analytics.Value, logger, ct);
         return user is null ? Problems.NotFound("user", userId) : TypedResults.Ok(user);
     }
 
@@ -135,17 +123,9 @@ public static class UsersApi
     }
 
     public static async Task<Results<Ok<PageResponse>, ProblemHttpResult>> GetFollowingAsync(
-        string userId, string? limit, string? cursor, IGrainFactory grains, CancellationToken ct)
+        string userId, [AsParameters] PageQuery query, IGrainFactory grains, CancellationToken ct)
     {
-        if (Ids.CheckEntityId("userId", userId) is { } idError)
-        {
-            return Problems.Field(StatusCodes.Status400BadRequest, idError);
-        }
-        if (Paging.TryRead(limit, cursor, out var pageSize, out var after) is { } problem)
-        {
-            return problem;
-        }
-        var page = await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(userId).GetFollowingAsync(pageSize, after), ct);
+        var page = await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(userId).GetFollowingAsync(query.PageSize, query.After), ct);
         return page is null ? Problems.NotFound("user", userId) : TypedResults.Ok(Paging.ToResponse(page));
     }
 }

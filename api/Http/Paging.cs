@@ -1,41 +1,56 @@
 using System.Buffers.Text;
-using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text;
 using Collaboration.Api.Validation;
 using Collaboration.Reads;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Collaboration.Api.Http;
 
-/// <summary>Query parameters and answers of id pages. The cursor is the last id of the previous page, base64url encoded.</summary>
+/// <summary>Answers of id pages. The cursor is the last id of the previous page, base64url encoded (read by <see cref="PageQuery"/>).</summary>
 public static class Paging
+{
+    public static PageResponse ToResponse(IdPage page) =>
+        new(page.Items, page.HasMore ? Base64Url.EncodeToString(Encoding.UTF8.GetBytes(page.Items[^1])) : null);
+}
+
+/// <summary><c>limit</c> (1-1000, 100 by default) and <c>cursor</c> of an id page, checked in that order.</summary>
+public sealed record PageQuery([FromQuery(Name = "limit")] string? Limit, [FromQuery(Name = "cursor")] string? Cursor) : IValidatedArguments
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
 
-    public static ProblemHttpResult? TryRead(string? limitText, string? cursor, out int limit, out string? after)
+    public int PageSize { get; private set; } = DefaultLimit;
+
+    /// <summary>The id the page starts after, from the cursor; null for the first page.</summary>
+    public string? After { get; private set; }
+
+    public FieldError? Validate()
     {
-        after = null;
-        limit = DefaultLimit;
-        if (limitText is not null && (!int.TryParse(limitText, out limit) || limit is < 1 or > MaxLimit))
+        if (Limit is not null)
         {
-            return Problems.BadRequest("limit", $"must be an integer from 1 to {MaxLimit}");
+            if (!int.TryParse(Limit, out var pageSize) || pageSize is < 1 or > MaxLimit)
+            {
+                return new FieldError("limit", $"must be an integer from 1 to {MaxLimit}");
+            }
+            PageSize = pageSize;
         }
-        if (string.IsNullOrEmpty(cursor))
+        if (string.IsNullOrEmpty(Cursor))
         {
             return null;
         }
-        if (!Base64Url.IsValid(cursor) || cursor.Length > 2 * Ids.MaxLength)
+        var invalid = new FieldError("cursor", "is not a cursor returned by this API");
+        if (!Base64Url.IsValid(Cursor) || Cursor.Length > 2 * Ids.MaxLength)
         {
-            return InvalidCursor();
+            return invalid;
         }
-        after = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
-        return Ids.CheckEntityId("cursor", after) is null ? null : InvalidCursor();
+        var after = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(Cursor));
+        if (Ids.CheckEntityId("cursor", after) is not null)
+        {
+            return invalid;
+        }
+        After = after;
+        return null;
     }
-
-    private static ProblemHttpResult InvalidCursor() => Problems.BadRequest("cursor", "is not a cursor returned by this API");
-
-    public static PageResponse ToResponse(IdPage page) =>
-        new(page.Items, page.HasMore ? Base64Url.EncodeToString(Encoding.UTF8.GetBytes(page.Items[^1])) : null);
 }
 
 public sealed record PageResponse(string[] Items, string? NextCursor);

@@ -1,0 +1,196 @@
+using System.Globalization;
+using Collaboration.Analytics;
+using Collaboration.Api.Apis;
+using Collaboration.Api.Http;
+using Collaboration.Reads;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Collaboration.Api.Validation;
+
+// The query values of the reads and dashboards, bound with [AsParameters] and checked by ArgumentValidation before the
+// handler runs. Each keeps its wire name (FromQuery) so the OpenAPI document lists it as before: an optional string.
+
+/// <summary><c>window</c> of a user or idea read: 7d, 28d (the default), 90d or all.</summary>
+public sealed record WindowQuery([FromQuery(Name = "window")] string? WindowName) : IValidatedArguments
+{
+    public ReadWindow Window { get; private set; } = ReadWindow.Days28;
+
+    public FieldError? Validate()
+    {
+        if (Parse(WindowName, out var window) is { } error)
+        {
+            return error;
+        }
+        Window = window;
+        return null;
+    }
+
+    public static FieldError? Parse(string? name, out ReadWindow window)
+    {
+        var parsed = ReadWindow.Parse(name);
+        window = parsed ?? ReadWindow.Days28;
+        return parsed is null ? new FieldError("window", "must be one of 7d, 28d, 90d, all") : null;
+    }
+}
+
+/// <summary><c>asOf</c> of a dashboard: where its answer ends, now by default. It may not lie in the future.</summary>
+public sealed record AsOfQuery([FromQuery(Name = "asOf")] string? AsOf, [FromServices] ApiClock Clock) : IValidatedArguments
+{
+    public DateTimeOffset End { get; private set; }
+
+    public FieldError? Validate()
+    {
+        if (Parse(AsOf, Clock.UtcNow, out var end) is { } error)
+        {
+            return error;
+        }
+        End = end;
+        return null;
+    }
+
+    public static FieldError? Parse(string? asOf, DateTimeOffset now, out DateTimeOffset end)
+    {
+        end = now;
+        if (asOf is null)
+        {
+            return null;
+        }
+        if (!EventParser.TryParseRfc3339(asOf, out var parsed))
+        {
+            return new FieldError("asOf", "must be an RFC 3339 timestamp with an offset, like 2026-11-01T12:00:00Z");
+        }
+        if (parsed > now)
+        {
+            return new FieldError("asOf", "must not be in the future");
+        }
+        if (parsed < EventParser.Earliest)
+        {
+            // No event can be dated earlier, and day arithmetic near year 1 would leave the calendar.
+            return new FieldError("asOf", "must not be before 2000-01-01T00:00:00Z");
+        }
+        end = parsed;
+        return null;
+    }
+}
+
+/// <summary>
+/// <c>window</c> (28d by default) and <c>asOf</c> of a dashboard, checked in that order: the window, its end, and the
+/// moment the answer counts through (see <see cref="StatsApi.CountThrough"/>).
+/// </summary>
+public record StatsQuery([FromQuery(Name = "window")] string? WindowName, [FromQuery(Name = "asOf")] string? AsOf, [FromServices] ApiClock Clock)
+    : IValidatedArguments
+{
+    public ReadWindow Window { get; private set; } = ReadWindow.Days28;
+
+    public DateTimeOffset End { get; private set; }
+
+    public DateTimeOffset Through => StatsApi.CountThrough(Window, End, asOfGiven: AsOf is not null);
+
+    public virtual FieldError? Validate()
+    {
+        if (WindowQuery.Parse(WindowName, out var window) is { } windowError)
+        {
+            return windowError;
+        }
+        if (AsOfQuery.Parse(AsOf, Clock.UtcNow, out var end) is { } asOfError)
+        {
+            return asOfError;
+        }
+        (Window, End) = (window, end);
+        return null;
+    }
+}
+
+/// <summary>
+/// The funnel's window and asOf: the window needs a length, since all time has no previous window. The binding
+/// attributes are repeated because [AsParameters] reads them from this record's own constructor.
+/// </summary>
+public sealed record FunnelQuery([FromQuery(Name = "window")] string? WindowName, [FromQuery(Name = "asOf")] string? AsOf, [FromServices] ApiClock Clock)
+    : StatsQuery(WindowName, AsOf, Clock)
+{
+    public TimeSpan Length => Window.Length!.Value;
+
+    public override FieldError? Validate() =>
+        base.Validate() ?? (Window.Length is null ? new FieldError("window", "must be one of 7d, 28d, 90d (all time has no previous window)") : null);
+}
+
+/// <summary><c>by</c>: the dimension a dashboard groups users by, none when absent.</summary>
+public sealed record ByQuery([FromQuery(Name = "by")] string? By) : IValidatedArguments
+{
+    public Dimension? Dimension { get; private set; }
+
+    public FieldError? Validate()
+    {
+        if (By is null)
+        {
+            return null;
+        }
+        if (!Dimensions.TryParse(By, out var dimension))
+        {
+            return new FieldError("by", "must be one of country, site, department, function");
+        }
+        Dimension = dimension;
+        return null;
+    }
+}
+
+/// <summary><c>sort</c> (reach by default) and <c>limit</c> (1-100, 10 by default) of the top ideas, checked in that order.</summary>
+public sealed record TopQuery([FromQuery(Name = "sort")] string? Sort, [FromQuery(Name = "limit")] string? Limit) : IValidatedArguments
+{
+    public const int MaxLimit = 100;
+
+    public IdeaRanking Ranking { get; private set; }
+
+    public int Count { get; private set; } = 10;
+
+    /// <summary>The ranking as the answer echoes it.</summary>
+    public string SortName => Sort ?? "reach";
+
+    public FieldError? Validate()
+    {
+        IdeaRanking? ranking = Sort switch
+        {
+            null or "reach" => IdeaRanking.Reach,
+            "contributors" => IdeaRanking.Contributors,
+            "views" => IdeaRanking.Views,
+            _ => null,
+        };
+        if (ranking is null)
+        {
+            return new FieldError("sort", "must be one of reach, contributors, views");
+        }
+        Ranking = ranking.Value;
+        if (Limit is null)
+        {
+            return null;
+        }
+        if (!int.TryParse(Limit, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count is < 1 or > MaxLimit)
+        {
+            return new FieldError("limit", $"must be a whole number from 1 to {MaxLimit}");
+        }
+        Count = count;
+        return null;
+    }
+}
+
+/// <summary><c>days</c> of the daily series: 1-366, 90 by default.</summary>
+public sealed record DaysQuery([FromQuery(Name = "days")] string? Days) : IValidatedArguments
+{
+    public const int MaxDays = 366;
+
+    public int Count { get; private set; } = 90;
+
+    public FieldError? Validate()
+    {
+        if (Days is null)
+        {
+            return null;
+        }
+        if (!int.TryParse(Days, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count is < 1 or > MaxDays)
+        {
+            return new FieldError("days", $"must be a whole number from 1 to {MaxDays}");
+        }
+        Count = count;
+        return null;
+    }
+}
