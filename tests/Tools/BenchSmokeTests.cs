@@ -12,18 +12,9 @@ public sealed partial class BenchSmokeTests
     {
         using var work = new TempDirectory();
         var report = Path.Combine(work.Path, "report.md");
-        var start = new ProcessStartInfo("dotnet",
-            [Repository.Output("bench", "Collaboration.Bench.dll"), "--smoke", "--no-build", "--work", work.Path, "--out", report])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var bench = Process.Start(start)!;
-        var output = bench.StandardOutput.ReadToEndAsync();
-        var error = bench.StandardError.ReadToEndAsync();
-        await bench.WaitForExitAsync();
+        var (exit, output, error) = await RunBenchAsync("--smoke", "--no-build", "--work", work.Path, "--out", report);
 
-        Assert.True(bench.ExitCode == 0, await output + await error);
+        Assert.True(exit == 0, output + error);
         var text = await File.ReadAllTextAsync(report);
         Assert.Contains("- Machine: ", text);
         Assert.Equal(new[] { "embedded SQLite", "PostgreSQL" }, ServiceBulkRatio().Matches(text).Select(match => match.Groups[1].Value));
@@ -42,7 +33,16 @@ public sealed partial class BenchSmokeTests
     public async Task A_mistyped_option_or_bad_value_exits_1_before_anything_runs(string option, string value)
     {
         using var work = new TempDirectory();
-        var start = new ProcessStartInfo("dotnet", [Repository.Output("bench", "Collaboration.Bench.dll"), "--no-build", "--work", work.Path, option, value])
+        var (exit, output, error) = await RunBenchAsync("--no-build", "--work", work.Path, option, value);
+
+        Assert.True(exit == 1, $"exit {exit}: " + output + error);
+        Assert.Contains(option.TrimStart('-')[..4], error);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(work.Path));
+    }
+
+    private static async Task<(int Exit, string Output, string Error)> RunBenchAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet", [Repository.Output("bench", "Collaboration.Bench.dll"), .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -51,10 +51,7 @@ public sealed partial class BenchSmokeTests
         var output = bench.StandardOutput.ReadToEndAsync();
         var error = bench.StandardError.ReadToEndAsync();
         await bench.WaitForExitAsync();
-
-        Assert.True(bench.ExitCode == 1, $"exit {bench.ExitCode}: " + await output + await error);
-        Assert.Contains(option.TrimStart('-')[..4], await error);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(work.Path));
+        return (bench.ExitCode, await output, await error);
     }
 
     [GeneratedRegex(@"\| (embedded SQLite|PostgreSQL) \| service / bulk write \| \d+\.\d\d / \d+\.\d\d / \d+\.\d\d")]
