@@ -13,6 +13,7 @@ namespace Collaboration.Tests.Support;
 public sealed class OpenApiConformance(Func<Task<JsonNode>> loadDocument) : DelegatingHandler
 {
     private JsonNode? document;
+    private readonly Dictionary<string, JsonSchema> schemas = [];
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -63,6 +64,26 @@ public sealed class OpenApiConformance(Func<Task<JsonNode>> loadDocument) : Dele
 
     private void Validate(JsonNode schemaNode, string body, string where)
     {
+        using var json = JsonDocument.Parse(body);
+        var result = Compiled(schemaNode).Evaluate(json.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        Check(result.IsValid, $"{where}: the body does not match its schema: {body}\n" +
+            string.Join("\n", result.Details?.Where(d => d.Errors is not null).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}")) ?? []));
+    }
+
+    /// <summary>
+    /// The operation's schema with the document's components, built once per schema: building it costs far more than
+    /// evaluating a body, and a test may send thousands of requests.
+    /// </summary>
+    private JsonSchema Compiled(JsonNode schemaNode)
+    {
+        var key = schemaNode.ToJsonString();
+        lock (schemas)
+        {
+            if (schemas.TryGetValue(key, out var built))
+            {
+                return built;
+            }
+        }
         // OpenAPI 3.1 schemas are JSON Schema 2020-12; the components become $defs so that every $ref resolves.
         var schema = new JsonObject
         {
@@ -71,11 +92,12 @@ public sealed class OpenApiConformance(Func<Task<JsonNode>> loadDocument) : Dele
             ["$defs"] = document!["components"]?["schemas"]?.DeepClone() ?? new JsonObject(),
         };
         var text = schema.ToJsonString().Replace("#/components/schemas/", "#/$defs/", StringComparison.Ordinal);
-        using var json = JsonDocument.Parse(body);
-        var result = JsonSchema.FromText(text, new BuildOptions { SchemaRegistry = new SchemaRegistry() })
-            .Evaluate(json.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
-        Check(result.IsValid, $"{where}: the body does not match its schema: {body}\n" +
-            string.Join("\n", result.Details?.Where(d => d.Errors is not null).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}")) ?? []));
+        var compiled = JsonSchema.FromText(text, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+        lock (schemas)
+        {
+            schemas[key] = compiled;
+        }
+        return compiled;
     }
 
     private static bool Matches(string template, string path) =>
