@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Diagnostics;
 using System.Net;
 using Collaboration.Telemetry;
@@ -16,7 +17,7 @@ public sealed class TracingTests
     [Fact]
     public async Task One_request_has_its_http_grain_call_and_journal_spans_in_one_trace()
     {
-        var spans = new List<Activity>();
+        var spans = new SpanLog();
         await using var factory = new TracedApiFactory(spans);
         var client = factory.CreateClient();
         // The request continues a trace we name, so its spans are told apart from any other activity in the process.
@@ -34,14 +35,11 @@ public sealed class TracingTests
         List<Activity> trace;
         while (true)
         {
-            bool committed;
-            lock (spans)
-            {
-                trace = spans.Where(span => span.TraceId == traceId).ToList();
-                var appended = trace.Where(span => span.DisplayName == "journal append").Select(span => span.SpanId).ToHashSet();
-                var linked = spans.Where(span => span.DisplayName == "journal commit").SelectMany(span => span.Links).Select(link => link.Context.SpanId).ToHashSet();
-                committed = appended.Count >= 2 && appended.IsSubsetOf(linked);
-            }
+            var all = spans.Snapshot();
+            trace = all.Where(span => span.TraceId == traceId).ToList();
+            var appended = trace.Where(span => span.DisplayName == "journal append").Select(span => span.SpanId).ToHashSet();
+            var linked = all.Where(span => span.DisplayName == "journal commit").SelectMany(span => span.Links).Select(link => link.Context.SpanId).ToHashSet();
+            var committed = appended.Count >= 2 && appended.IsSubsetOf(linked);
             if ((HasAll(trace) && committed) || DateTime.UtcNow > deadline)
             {
                 break;
@@ -58,11 +56,9 @@ public sealed class TracingTests
         Assert.All(appends, append => Assert.Equal("sqlite", append.GetTagItem("db.system.name")));
 
         // The batch commits that made the appends durable are traces of their own, linked to the appends.
-        lock (spans)
-        {
-            Assert.All(appends, append => Assert.Contains(spans,
-                span => span.DisplayName == "journal commit" && span.TraceId != traceId && span.Links.Any(link => link.Context.SpanId == append.SpanId)));
-        }
+        var exported = spans.Snapshot();
+        Assert.All(appends, append => Assert.Contains(exported,
+            span => span.DisplayName == "journal commit" && span.TraceId != traceId && span.Links.Any(link => link.Context.SpanId == append.SpanId)));
     }
 
     private static bool HasAll(List<Activity> trace) =>
@@ -73,7 +69,27 @@ public sealed class TracingTests
     private static StringContent JsonContent(Dictionary<string, object?> json) =>
         new(json.ToJson(), System.Text.Encoding.UTF8, "application/json");
 
-    private sealed class TracedApiFactory(List<Activity> spans) : ApiFactory
+    /// <summary>The exporter adds spans from its own thread; the test reads copies taken under the same lock.</summary>
+    private sealed class SpanLog : Collection<Activity>
+    {
+        public List<Activity> Snapshot()
+        {
+            lock (this)
+            {
+                return [.. this];
+            }
+        }
+
+        protected override void InsertItem(int index, Activity item)
+        {
+            lock (this)
+            {
+                base.InsertItem(index, item);
+            }
+        }
+    }
+
+    private sealed class TracedApiFactory(SpanLog spans) : ApiFactory
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
