@@ -1,13 +1,8 @@
 using System.Net;
 using Collaboration.Api.Http;
 using Collaboration.Errors;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Collaboration.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Collaboration.Tests.Api;
@@ -84,12 +79,7 @@ public sealed class GrainRetryTests
         var attempts = 0;
         var secondAttempt = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var handlerDone = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        await using var app = builder.Build();
-        // As the api's handlers do: the grain call retried with the request's token.
-        app.MapGet("/read", async (HttpContext context) =>
+        await using var service = await LocalService.StartAsync(async context =>
         {
             try
             {
@@ -110,12 +100,8 @@ public sealed class GrainRetryTests
                 handlerDone.SetResult(e);
             }
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-
-        using var client = new HttpClient { BaseAddress = new Uri(address) };
         using var hangUp = new CancellationTokenSource();
-        var request = client.GetAsync("/read", hangUp.Token);
+        var request = service.Client.GetAsync("read", hangUp.Token);
         await secondAttempt.Task.WaitAsync(Bound);
         await hangUp.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
