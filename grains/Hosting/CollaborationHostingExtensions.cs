@@ -73,6 +73,7 @@ public static class CollaborationHostingExtensions
             services.AddSingleton<IEventJournal, SqliteEventJournal>();
             services.AddSingleton<IEventLedger, SqliteEventLedger>();
             services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
+            services.AddSingleton<IReadModelSnapshotStore, SqliteReadModelSnapshotStore>();
             // Open the store (and create or check its schema) when the silo starts, not on the first request.
             silo.AddStartupTask((provider, _) =>
             {
@@ -119,6 +120,7 @@ public static class CollaborationHostingExtensions
         services.AddSingleton<IEventJournal, PostgresEventJournal>();
         services.AddSingleton<IEventLedger, PostgresEventLedger>();
         services.AddSingleton<IApiKeyStore, PostgresApiKeyStore>();
+        services.AddSingleton<IReadModelSnapshotStore, PostgresReadModelSnapshotStore>();
         return silo;
     }
 

@@ -89,7 +89,7 @@ public sealed class SqliteEventJournalTests : EventJournalContract
         using var check = new SqliteConnection($"Data Source={path};Pooling=False");
         check.Open();
         using var version = new SqliteCommand("PRAGMA user_version;", check);
-        Assert.Equal(4L, version.ExecuteScalar());
+        Assert.Equal(5L, version.ExecuteScalar());
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class SqliteEventJournalTests : EventJournalContract
         using var check = new SqliteConnection($"Data Source={path};Pooling=False");
         check.Open();
         using var version = new SqliteCommand("PRAGMA user_version;", check);
-        Assert.Equal(4L, version.ExecuteScalar());
+        Assert.Equal(5L, version.ExecuteScalar());
         using var postedBy = new SqliteCommand("SELECT group_concat(event_id || '=' || coalesce(posted_by, 'null'), ',') FROM (SELECT * FROM event_ledger ORDER BY event_id)", check);
         Assert.Equal("new=k-1,old=null", postedBy.ExecuteScalar());
         Assert.True(ApiKeyFormat.Matches((await keys.FindAsync(id))!, secret));

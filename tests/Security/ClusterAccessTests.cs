@@ -82,7 +82,7 @@ public sealed class ClusterAccessTests
         var salt = ApiKeyFormat.NewSalt();
         Assert.True(await store.CreateAsync(new ApiKeyRecord(id, "app", ["stats:read"], salt, ApiKeyFormat.Hash(secret, salt), 9, DateTimeOffset.UtcNow, null)));
 
-        Assert.Equal(["005_api_keys.sql"], applied);
+        Assert.Equal(["005_api_keys.sql", "006_read_model_snapshots.sql"], applied);
         await using var rows = dataSource.CreateCommand("SELECT string_agg(event_id || '=' || coalesce(posted_by, 'null'), ',' ORDER BY event_id) FROM event_ledger");
         Assert.Equal("new=k-1,old=null", await rows.ExecuteScalarAsync());
         var stored = (await store.FindAsync(id))!;

@@ -14,7 +14,7 @@ namespace Collaboration.Journal.Sqlite;
 /// </summary>
 public sealed class SqliteDatabase : IDisposable
 {
-    private const int SchemaVersion = 4;
+    private const int SchemaVersion = 5;
     private const int MaxOperationsPerCommit = 1024;
     private const string Store = "sqlite";
 
@@ -137,7 +137,7 @@ public sealed class SqliteDatabase : IDisposable
                     recorded_at  INTEGER NOT NULL,
                     posted_by    TEXT
                 ) WITHOUT ROWID;
-                """ + ApiKeysTable, transaction);
+                """ + ApiKeysTable + ReadModelSnapshotsTable, transaction);
         }
         else
         {
@@ -152,6 +152,10 @@ public sealed class SqliteDatabase : IDisposable
             if (version <= 3)
             {
                 AddApiKeys(connection, transaction);
+            }
+            if (version <= 4)
+            {
+                Execute(connection, ReadModelSnapshotsTable, transaction);
             }
         }
         Execute(connection, $"PRAGMA user_version = {SchemaVersion};", transaction);
@@ -230,6 +234,21 @@ public sealed class SqliteDatabase : IDisposable
     /// </summary>
     private static void AddApiKeys(SqliteConnection connection, SqliteTransaction transaction) =>
         Execute(connection, ApiKeysTable + "ALTER TABLE event_ledger ADD COLUMN posted_by TEXT;", transaction);
+
+    /// <summary>
+    /// Schema 5 (also version 4 to 5): snapshots of the read models that fold the feed, in parts (see
+    /// <see cref="IReadModelSnapshotStore"/>); part 0 is the header and publishes the snapshot. A rowid table, as
+    /// SQLite advises for rows of megabytes.
+    /// </summary>
+    private const string ReadModelSnapshotsTable = """
+        CREATE TABLE read_model_snapshots (
+            model    TEXT    NOT NULL,
+            position INTEGER NOT NULL,
+            part     INTEGER NOT NULL,
+            data     BLOB    NOT NULL,
+            PRIMARY KEY (model, position, part)
+        );
+        """;
 
     private static int ReadSchemaVersion(SqliteConnection connection, SqliteTransaction? transaction)
     {
