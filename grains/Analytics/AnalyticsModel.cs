@@ -52,7 +52,7 @@ internal sealed partial class AnalyticsModel
     private readonly InstantCounter[,] breadth = New(Dimensions.Count, WindowCount, () => new InstantCounter());
 
     /// <summary>Each active user's first instant per day and level, so that the last day of an answer can stop at its end.</summary>
-    private readonly DailyFirstInstants dailyFirsts = new(LevelCount);
+    private DailyFirstInstants dailyFirsts = new(LevelCount);
 
     // Marks of one change are summed here first, so that what a change leaves alone costs nothing.
     private Dictionary<(InstantCounter Counter, long At, int Tag), int> pendingMarks = [];
@@ -594,6 +594,21 @@ internal sealed partial class AnalyticsModel
     private sealed class GroupTable
     {
         private readonly Dictionary<string, int> index = new(StringComparer.Ordinal) { [Dimensions.Unknown] = 0 };
+
+        public GroupTable()
+        {
+        }
+
+        /// <summary>A table with these keys (the first is "unknown") and no user counts yet.</summary>
+        public GroupTable(string[] keys)
+        {
+            Keys = [.. keys];
+            Users = [];
+            for (var g = 1; g < keys.Length; g++)
+            {
+                index.Add(keys[g], g);
+            }
+        }
 
         public List<string> Keys { get; } = [Dimensions.Unknown];
 
