@@ -83,6 +83,31 @@ internal sealed class ModelReader(Stream stream)
         return items;
     }
 
+    /// <summary>What <see cref="ModelWriter.WriteLists"/> wrote for <paramref name="count"/> lists.</summary>
+    public List<T>?[] ReadLists<T>(int count) where T : unmanaged
+    {
+        var counts = ReadItems<int>(count);
+        long total = 0;
+        foreach (var n in counts)
+        {
+            total += n >= -1 ? Math.Max(n, 0) : throw Damaged($"list length {n}");
+        }
+        var items = ReadItems<T>(total <= Array.MaxLength ? (int)total : throw Damaged("lists too long"));
+        var lists = new List<T>?[count];
+        var at = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (counts[i] >= 0)
+            {
+                var list = lists[i] = new List<T>(counts[i]);
+                CollectionsMarshal.SetCount(list, counts[i]);
+                items.AsSpan(at, counts[i]).CopyTo(CollectionsMarshal.AsSpan(list));
+                at += counts[i];
+            }
+        }
+        return lists;
+    }
+
     public string? ReadString()
     {
         var reference = ReadInt();

@@ -60,6 +60,20 @@ internal sealed class ModelWriter(Stream stream) : IDisposable
         WriteBytes(MemoryMarshal.AsBytes(items));
     }
 
+    /// <summary>Each list's count (-1 for null), then the items of all lists back to back.</summary>
+    public void WriteLists<T>(IEnumerable<List<T>?> lists) where T : unmanaged
+    {
+        var all = lists as IReadOnlyCollection<List<T>?> ?? [.. lists];
+        WriteItems<int>([.. all.Select(list => list?.Count ?? -1)]);
+        foreach (var list in all)
+        {
+            if (list is not null)
+            {
+                WriteItems<T>(CollectionsMarshal.AsSpan(list));
+            }
+        }
+    }
+
     public void WriteString(string? value)
     {
         if (value is null)
