@@ -10,7 +10,9 @@ public sealed record TierCounts(
 {
     public long Inactive => Users - Creators - Editors - Audience;
 
-    public TierShares Shares => TierShares.Of(this);
+    /// <summary>Each tier's share of the users, computed when the counts are made (in the silo) and carried with them.</summary>
+    [Id(4)]
+    public TierShares Shares { get; init; } = TierShares.Of(Users, Creators, Editors, Audience);
 
     public static TierCounts operator +(TierCounts a, TierCounts b) =>
         new(a.Users + b.Users, a.Creators + b.Creators, a.Editors + b.Editors, a.Audience + b.Audience);

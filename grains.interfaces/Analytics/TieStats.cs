@@ -10,7 +10,9 @@ public sealed record GroupTieCounts(
 {
     public long Ties => External + Internal;
 
-    public double? EiIndex => Analytics.EiIndex.Of(External, Internal);
+    /// <summary>Computed when the counts are made (in the silo) and carried with them.</summary>
+    [Id(4)]
+    public double? EiIndex { get; init; } = Analytics.EiIndex.Of(External, Internal);
 }
 
 /// <summary>
@@ -26,8 +28,11 @@ public sealed record TieStats(
     [property: Id(4)] long External,
     [property: Id(5)] long Internal)
 {
-    public double? EiIndex => Analytics.EiIndex.Of(External, Internal);
+    /// <summary>Computed when the counts are made (in the silo) and carried with them.</summary>
+    [Id(6)]
+    public double? EiIndex { get; init; } = Analytics.EiIndex.Of(External, Internal);
 
-    /// <summary>The mean breadth over the users with at least one tie; null when none has.</summary>
-    public double? MeanBreadth => TiedUsers > 0 ? (double)BreadthSum / TiedUsers : null;
+    /// <summary>The mean breadth over the users with at least one tie; null when none has. Computed in the silo.</summary>
+    [Id(7)]
+    public double? MeanBreadth { get; init; } = TiedUsers > 0 ? (double)BreadthSum / TiedUsers : null;
 }

@@ -8,9 +8,8 @@ public sealed record TierShares(
     [property: Id(2)] double? Audience,
     [property: Id(3)] double? Inactive)
 {
-    public static TierShares Of(TierCounts counts) =>
-        new(Share(counts.Creators, counts.Users), Share(counts.Editors, counts.Users), Share(counts.Audience, counts.Users),
-            Share(counts.Inactive, counts.Users));
+    public static TierShares Of(long users, long creators, long editors, long audience) =>
+        new(Share(creators, users), Share(editors, users), Share(audience, users), Share(users - creators - editors - audience, users));
 
     private static double? Share(long part, long whole) => whole == 0 ? null : (double)part / whole;
 }

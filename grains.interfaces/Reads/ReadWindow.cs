@@ -9,6 +9,9 @@ public sealed record ReadWindow([property: Id(0)] string Name, [property: Id(1)]
     public static readonly ReadWindow Days90 = new("90d", TimeSpan.FromDays(90));
     public static readonly ReadWindow All = new("all", null);
 
+    /// <summary>Every window an answer can be asked for: the bounded ones from shortest to longest, then all time.</summary>
+    public static readonly IReadOnlyList<ReadWindow> Known = [Days7, Days28, Days90, All];
+
     public static ReadWindow? Parse(string? name) => name switch
     {
         null or "" or "28d" => Days28,

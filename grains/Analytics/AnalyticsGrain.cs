@@ -151,13 +151,13 @@ public sealed class AnalyticsGrain(
     public async Task<IdeaReach?> GetIdeaReachAsync(string ideaId, ReadWindow window, DateTimeOffset end)
     {
         await CatchUpAsync();
-        return model.Reach(ideaId, window, end) is { } reach ? WithCriticalMass(reach) : null;
+        return model.Reach(ideaId, window, end, CriticalMass.Of(options.Value));
     }
 
     public async Task<RankedIdea[]> GetTopIdeasAsync(ReadWindow window, DateTimeOffset end, IdeaRanking ranking, int limit)
     {
         await CatchUpAsync();
-        return [.. model.TopIdeas(window, end, ranking, limit).Select(idea => idea with { Reach = WithCriticalMass(idea.Reach) })];
+        return model.TopIdeas(window, end, ranking, limit, CriticalMass.Of(options.Value));
     }
 
     public async Task<UserBreadth?> GetBreadthAsync(string userId, ReadWindow window, DateTimeOffset end)
@@ -165,9 +165,4 @@ public sealed class AnalyticsGrain(
         await CatchUpAsync();
         return model.Breadth(userId, window, end) is { } perDimension ? UserBreadth.From(perDimension) : null;
     }
-
-    private IdeaReach WithCriticalMass(IdeaReach reach) => reach with
-    {
-        CriticalMass = reach.Contributors >= options.Value.CriticalMassContributors && reach.Countries >= options.Value.CriticalMassCountries,
-    };
 }

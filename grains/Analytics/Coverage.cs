@@ -130,4 +130,22 @@ internal static class Coverage
         instants.Insert(index, at);
         return true;
     }
+
+    public static bool Contains(List<long> instants, long at) =>
+        LowerBound(instants, at) is var i && i < instants.Count && instants[i] == at;
+
+    /// <summary>Sorts and drops repeats, in place.</summary>
+    public static void SortDistinct(List<long> instants)
+    {
+        instants.Sort();
+        var kept = 0;
+        for (var i = 0; i < instants.Count; i++)
+        {
+            if (kept == 0 || instants[i] != instants[kept - 1])
+            {
+                instants[kept++] = instants[i];
+            }
+        }
+        instants.RemoveRange(kept, instants.Count - kept);
+    }
 }

@@ -30,10 +30,67 @@ internal sealed class DailyFirstInstants(int levelCount)
     public long CountThrough(int day, int level, long end) =>
         days.TryGetValue(day, out var levels) ? levels[level].CountThrough(end) : 0;
 
+    /// <summary>Days in ascending order, each with its merged instants per level.</summary>
+    public void WriteTo(ModelWriter writer)
+    {
+        var keys = days.Keys.ToArray();
+        Array.Sort(keys);
+        writer.WriteArray(keys);
+        foreach (var day in keys)
+        {
+            foreach (var instants in days[day])
+            {
+                instants.WriteTo(writer);
+            }
+        }
+    }
+
+    public static DailyFirstInstants ReadFrom(ModelReader reader, int levelCount)
+    {
+        var firsts = new DailyFirstInstants(levelCount);
+        var keys = reader.ReadInts();
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (i > 0 && keys[i] <= keys[i - 1])
+            {
+                throw ModelReader.Damaged("daily days out of order");
+            }
+            var levels = new Instants[levelCount];
+            for (var level = 0; level < levelCount; level++)
+            {
+                levels[level] = Instants.ReadFrom(reader, keys[i]);
+            }
+            firsts.days[keys[i]] = levels;
+        }
+        return firsts;
+    }
+
     /// <summary>A sorted multiset of instants (users may share one).</summary>
     private sealed class Instants
     {
         private long[] sorted = [];
+
+        public void WriteTo(ModelWriter writer)
+        {
+            if (tail is not null)
+            {
+                Compact();
+            }
+            writer.WriteArray(sorted);
+        }
+
+        public static Instants ReadFrom(ModelReader reader, int day)
+        {
+            var sorted = reader.ReadLongs();
+            for (var k = 0; k < sorted.Length; k++)
+            {
+                if ((k > 0 && sorted[k] < sorted[k - 1]) || DayTotals.DayOf(sorted[k]) != day)
+                {
+                    throw ModelReader.Damaged("daily instants out of order or off their day");
+                }
+            }
+            return new Instants { sorted = sorted };
+        }
 
         /// <summary>Pending changes: an instant to add, or its complement (~at, negative as ticks are not) to remove one.</summary>
         private List<long>? tail;

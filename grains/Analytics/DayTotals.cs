@@ -59,5 +59,13 @@ internal sealed class DayTotals
         }
     }
 
+    public void WriteTo(ModelWriter writer)
+    {
+        writer.Write(firstDay);
+        writer.WriteArray(tree);
+    }
+
+    public static DayTotals ReadFrom(ModelReader reader) => new() { firstDay = reader.ReadInt(), tree = reader.ReadLongs() };
+
     public static int DayOf(long ticks) => (int)(ticks / TimeSpan.TicksPerDay);
 }

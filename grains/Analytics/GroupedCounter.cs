@@ -9,7 +9,7 @@ internal sealed class GroupedCounter
 {
     private readonly List<DayTotals>[] slots = [.. Enumerable.Range(0, Analytics.Dimensions.Count).Select(_ => new List<DayTotals>())];
 
-    public InstantCounter Exact { get; } = new();
+    public InstantCounter Exact { get; private init; } = new();
 
     public DayTotals Slot(int dimension, int slot)
     {
@@ -33,5 +33,32 @@ internal sealed class GroupedCounter
         }
         Exact.VisitDayThrough(end, (tag, delta) => counts[slotOf(tag)] += delta);
         return counts;
+    }
+
+    public void WriteTo(ModelWriter writer)
+    {
+        Exact.WriteTo(writer);
+        foreach (var list in slots)
+        {
+            writer.Write(list.Count);
+            foreach (var totals in list)
+            {
+                totals.WriteTo(writer);
+            }
+        }
+    }
+
+    public static GroupedCounter ReadFrom(ModelReader reader, int tagLimit)
+    {
+        var counter = new GroupedCounter { Exact = InstantCounter.ReadFrom(reader, tagLimit) };
+        foreach (var list in counter.slots)
+        {
+            // Each slot's totals take at least a day and a length.
+            for (var count = reader.ReadCount(2 * sizeof(int)); list.Count < count;)
+            {
+                list.Add(DayTotals.ReadFrom(reader));
+            }
+        }
+        return counter;
     }
 }

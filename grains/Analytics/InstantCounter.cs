@@ -10,8 +10,19 @@ namespace Collaboration.Analytics;
 /// </summary>
 internal sealed class InstantCounter
 {
-    private readonly Dictionary<int, DayMarks> days = [];
-    private readonly DayTotals totals = new();
+    private readonly Dictionary<int, DayMarks> days;
+    private readonly DayTotals totals;
+
+    public InstantCounter()
+        : this([], new DayTotals())
+    {
+    }
+
+    private InstantCounter(Dictionary<int, DayMarks> days, DayTotals totals)
+    {
+        this.days = days;
+        this.totals = totals;
+    }
 
     public void Add(long at, int tag, int delta)
     {
@@ -39,6 +50,35 @@ internal sealed class InstantCounter
         }
     }
 
+    /// <summary>Days in ascending order, each day's marks merged, then the day totals.</summary>
+    public void WriteTo(ModelWriter writer)
+    {
+        var keys = days.Keys.ToArray();
+        Array.Sort(keys);
+        writer.WriteArray(keys);
+        foreach (var day in keys)
+        {
+            days[day].WriteTo(writer);
+        }
+        totals.WriteTo(writer);
+    }
+
+    /// <param name="tagLimit">Tags are -1 or below this.</param>
+    public static InstantCounter ReadFrom(ModelReader reader, int tagLimit)
+    {
+        var keys = reader.ReadInts();
+        var days = new Dictionary<int, DayMarks>(keys.Length);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (i > 0 && keys[i] <= keys[i - 1])
+            {
+                throw ModelReader.Damaged("counter days out of order");
+            }
+            days[keys[i]] = DayMarks.ReadFrom(reader, keys[i], tagLimit);
+        }
+        return new InstantCounter(days, DayTotals.ReadFrom(reader));
+    }
+
     /// <summary>The marks of one day: sorted, merged arrays with running sums, and an unsorted tail of new marks.</summary>
     private sealed class DayMarks
     {
@@ -47,6 +87,41 @@ internal sealed class InstantCounter
         private int[] deltas = [];
         private long[] sums = [];
         private readonly List<(long At, int Tag, int Delta)> tail = [];
+
+        public void WriteTo(ModelWriter writer)
+        {
+            if (tail.Count > 0)
+            {
+                Compact();
+            }
+            writer.WriteArray(instants);
+            writer.WriteItems<int>(tags);
+            writer.WriteItems<int>(deltas);
+        }
+
+        public static DayMarks ReadFrom(ModelReader reader, int day, int tagLimit)
+        {
+            var instants = reader.ReadLongs();
+            var marks = new DayMarks
+            {
+                instants = instants,
+                tags = reader.ReadItems<int>(instants.Length),
+                deltas = reader.ReadItems<int>(instants.Length),
+                sums = new long[instants.Length],
+            };
+            long running = 0;
+            for (var k = 0; k < instants.Length; k++)
+            {
+                // Sorted by (instant, tag), one mark per pair, all on this day: what the binary searches rely on.
+                var ordered = k == 0 || instants[k] > instants[k - 1] || (instants[k] == instants[k - 1] && marks.tags[k] > marks.tags[k - 1]);
+                if (!ordered || DayTotals.DayOf(instants[k]) != day || marks.tags[k] < -1 || marks.tags[k] >= tagLimit)
+                {
+                    throw ModelReader.Damaged("counter marks out of order or range");
+                }
+                marks.sums[k] = running += marks.deltas[k];
+            }
+            return marks;
+        }
 
         public void Add(long at, int tag, int delta)
         {

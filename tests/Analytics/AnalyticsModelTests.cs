@@ -12,7 +12,7 @@ namespace Collaboration.Tests.Analytics;
 /// </summary>
 public class AnalyticsModelTests
 {
-    private static readonly ReadWindow[] Windows = [ReadWindow.Days7, ReadWindow.Days28, ReadWindow.Days90, ReadWindow.All];
+    internal static readonly ReadWindow[] Windows = [ReadWindow.Days7, ReadWindow.Days28, ReadWindow.Days90, ReadWindow.All];
     private static readonly DateTimeOffset Start = new(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
 
     [Theory]
@@ -82,7 +82,7 @@ public class AnalyticsModelTests
     }
 
     /// <summary>Ends on, just before and just after the window boundaries of real event times, plus random ones.</summary>
-    private static DateTimeOffset QueryEnd(Random random, List<DateTimeOffset> instants, ReadWindow window)
+    internal static DateTimeOffset QueryEnd(Random random, List<DateTimeOffset> instants, ReadWindow window)
     {
         var at = instants[random.Next(instants.Count)];
         var length = window.Length ?? TimeSpan.Zero;
@@ -98,7 +98,7 @@ public class AnalyticsModelTests
     }
 
     /// <summary>Ends on and just before event instants, on the first and last tick of their day, plus random ones.</summary>
-    private static DateTimeOffset DailyEnd(Random random, List<DateTimeOffset> instants)
+    internal static DateTimeOffset DailyEnd(Random random, List<DateTimeOffset> instants)
     {
         var at = instants[random.Next(instants.Count)];
         var dayStart = new DateTimeOffset(at.UtcDateTime.Date, TimeSpan.Zero);
@@ -112,7 +112,7 @@ public class AnalyticsModelTests
         };
     }
 
-    private static List<(string UserId, IStreamEvent Event)> RandomHistory(Random random, int events)
+    internal static List<(string UserId, IStreamEvent Event)> RandomHistory(Random random, int events)
     {
         string[] countries = ["FI", "IN", "DE", "US"];
         string[] departments = ["R&D", "Sales", "HR"];

@@ -24,6 +24,7 @@ public sealed partial class BenchSmokeTests
         Assert.Matches(SingleEventP99(), text);
         Assert.Matches(PerUserGrain(), text);
         Assert.Matches(ColdUserRead(), text);
+        Assert.Matches(SnapshotRead(), text);
     }
 
     [Theory]
@@ -74,4 +75,7 @@ public sealed partial class BenchSmokeTests
 
     [GeneratedRegex(@"\| cold user read p99 \| [\d.]+ / [\d.]+ / [\d.]+ ms")]
     private static partial Regex ColdUserRead();
+
+    [GeneratedRegex(@"\| read the body \| [\d,]+ / [\d,]+ / [\d,]+ ms")]
+    private static partial Regex SnapshotRead();
 }

@@ -1,0 +1,25 @@
+namespace Collaboration.Analytics;
+
+/// <summary>One user as the analytics model knows it: groups, presence, and links to ideas and ties.</summary>
+internal sealed class UserData(string id, int index)
+{
+    public string Id { get; } = id;
+
+    /// <summary>The user's position in the model, and the tag of the user's marks.</summary>
+    public int Index { get; } = index;
+
+    /// <summary>Group index per dimension; 0 is "unknown".</summary>
+    public int[] Groups { get; set; } = new int[Dimensions.Count];
+
+    /// <summary>Distinct instants per presence level (see <see cref="PresenceLevels"/>), sorted; null until the user reaches the level.</summary>
+    public List<long>?[] Levels { get; } = new List<long>?[PresenceLevels.Slots];
+
+    /// <summary>Ideas the user contributed to, in the order of the first contribution.</summary>
+    public List<IdeaData>? Ideas { get; set; }
+
+    /// <summary>Ideas the user owns.</summary>
+    public List<IdeaData>? Owned { get; set; }
+
+    /// <summary>The user's contribution ties, by owner.</summary>
+    public Dictionary<UserData, TieData>? Ties { get; set; }
+}
