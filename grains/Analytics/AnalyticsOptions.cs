@@ -12,4 +12,10 @@ public sealed class AnalyticsOptions
     public int CriticalMassContributors { get; set; } = 10;
 
     public int CriticalMassCountries { get; set; } = 2;
+
+    /// <summary>A snapshot of the model is written once it has folded this many events since the last one...</summary>
+    public int SnapshotEveryEvents { get; set; } = 100_000;
+
+    /// <summary>...and at least this long after the last one began.</summary>
+    public TimeSpan SnapshotMinInterval { get; set; } = TimeSpan.FromSeconds(15);
 }

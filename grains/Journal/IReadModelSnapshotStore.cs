@@ -15,7 +15,10 @@ public interface IReadModelSnapshotStore
     /// <summary>The parts of one snapshot in order, header (part 0) first; empty when it is gone.</summary>
     Task<IReadOnlyList<byte[]>> ReadAsync(string model, long position, CancellationToken ct = default);
 
-    /// <summary>Stores one part; part 0 publishes the snapshot, so write it last.</summary>
+    /// <summary>
+    /// Stores one part; part 0 publishes the snapshot, so write it last. Part 1 starts the snapshot afresh: whatever was
+    /// stored at that position before (say a damaged snapshot with more parts) is deleted with it.
+    /// </summary>
     Task WritePartAsync(string model, long position, int part, ReadOnlyMemory<byte> data, CancellationToken ct = default);
 
     /// <summary>Deletes every snapshot of <paramref name="model"/> (published or not) below <paramref name="position"/>.</summary>

@@ -15,8 +15,8 @@ public abstract class ReadModelSnapshotStoreContract
     public async Task A_snapshot_is_listed_only_once_its_header_is_written_and_reads_back_in_part_order()
     {
         var store = await OpenAsync();
-        await store.WritePartAsync("m", 10, 2, new byte[] { 2, 2 });
         await store.WritePartAsync("m", 10, 1, new byte[] { 1 });
+        await store.WritePartAsync("m", 10, 2, new byte[] { 2, 2 });
         var before = await store.ListAsync("m");
         await store.WritePartAsync("m", 10, 0, new byte[] { 0 });
 
@@ -45,6 +45,20 @@ public abstract class ReadModelSnapshotStoreContract
         Assert.Equal([20L, 7L], await store.ListAsync("m"));
         Assert.Empty(await store.ReadAsync("m", 5));
         Assert.Equal([1L], await store.ListAsync("other"));
+    }
+
+    [Fact]
+    public async Task Writing_part_one_again_starts_the_snapshot_afresh()
+    {
+        var store = await OpenAsync();
+        foreach (var part in new[] { 1, 2, 3, 0 })
+        {
+            await store.WritePartAsync("m", 4, part, new byte[] { 7 });
+        }
+        await store.WritePartAsync("m", 4, 1, new byte[] { 8 });
+        await store.WritePartAsync("m", 4, 0, new byte[] { 9 });
+
+        Assert.Equal([[9], [8]], await store.ReadAsync("m", 4));
     }
 
     [Fact]

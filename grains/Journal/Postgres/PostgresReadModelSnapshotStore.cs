@@ -39,6 +39,14 @@ public sealed class PostgresReadModelSnapshotStore(NpgsqlDataSource dataSource) 
     public Task WritePartAsync(string model, long position, int part, ReadOnlyMemory<byte> data, CancellationToken ct = default) =>
         PostgresErrors.Guard("written", async () =>
         {
+            if (part == 1)
+            {
+                // The old header goes too, so nobody reads the old parts mixed with new ones.
+                await using var clear = dataSource.CreateCommand("DELETE FROM read_model_snapshots WHERE model = $1 AND position = $2");
+                clear.Parameters.AddWithValue(model);
+                clear.Parameters.AddWithValue(position);
+                await clear.ExecuteNonQueryAsync(ct);
+            }
             await using var command = dataSource.CreateCommand("""
                 INSERT INTO read_model_snapshots (model, position, part, data) VALUES ($1, $2, $3, $4)
                 ON CONFLICT (model, position, part) DO UPDATE SET data = excluded.data

@@ -39,6 +39,13 @@ public sealed class SqliteReadModelSnapshotStore(SqliteDatabase database) : IRea
     public Task WritePartAsync(string model, long position, int part, ReadOnlyMemory<byte> data, CancellationToken ct = default) =>
         database.WriteAsync("snapshot", context =>
         {
+            if (part == 1)
+            {
+                var clear = context.Command("DELETE FROM read_model_snapshots WHERE model = $model AND position = $position", "$model", "$position");
+                clear.Parameters[0].Value = model;
+                clear.Parameters[1].Value = position;
+                clear.ExecuteNonQuery();
+            }
             var insert = context.Command("""
                 INSERT INTO read_model_snapshots (model, position, part, data) VALUES ($model, $position, $part, $data)
                 ON CONFLICT (model, position, part) DO UPDATE SET data = excluded.data
