@@ -24,6 +24,7 @@ public sealed partial class BenchSmokeTests
         Assert.Matches(SingleEventP99(), text);
         Assert.Matches(PerUserGrain(), text);
         Assert.Matches(ColdUserRead(), text);
+        Assert.Matches(FailoverToExact(), text);
     }
 
     [Theory]
@@ -74,4 +75,7 @@ public sealed partial class BenchSmokeTests
 
     [GeneratedRegex(@"\| cold user read p99 \| [\d.]+ / [\d.]+ / [\d.]+ ms")]
     private static partial Regex ColdUserRead();
+
+    [GeneratedRegex(@"\| declared dead to the first exact dashboard answer \| [\d.]+ / [\d.]+ / [\d.]+ s")]
+    private static partial Regex FailoverToExact();
 }

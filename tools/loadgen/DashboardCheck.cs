@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace Collaboration.LoadGen;
@@ -13,10 +12,11 @@ namespace Collaboration.LoadGen;
 /// </summary>
 public sealed class DashboardCheck
 {
-    private const int Window = 1; // 28d in Windows.Names
+    /// <summary>28d in <see cref="Windows.Names"/>.</summary>
+    internal const int Window = 1;
     private static readonly TimeSpan WindowLength = Windows.Lengths[Window]!.Value;
 
-    private readonly string asOf;
+    private readonly DateTimeOffset asOf;
     private readonly long[] totals;
     private readonly Dictionary<string, long[]> countries;
     private readonly TieAnswer ties;
@@ -24,8 +24,7 @@ public sealed class DashboardCheck
 
     private DashboardCheck(DateTimeOffset asOf, long[] totals, Dictionary<string, long[]> countries, TieAnswer ties, long[][] funnel)
     {
-        this.asOf = Uri.EscapeDataString(asOf.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
-        (this.totals, this.countries, this.ties, this.funnel) = (totals, countries, ties, funnel);
+        (this.asOf, this.totals, this.countries, this.ties, this.funnel) = (asOf, totals, countries, ties, funnel);
     }
 
     /// <summary>Folds <paramref name="lines"/> (written to acknowledged.ndjson in <paramref name="folder"/>) with the directory.</summary>
@@ -62,21 +61,24 @@ public sealed class DashboardCheck
         $"{ties.Ties:N0} ties ({ties.Groups.Sum(g => g.External):N0} external) in {Windows.Names[Window]}";
 
     /// <summary>Reads each dashboard once; the differences from the fold, none when every answer is exact.</summary>
-    public async Task<IReadOnlyList<string>> DifferencesAsync(HttpClient client, CancellationToken cancel = default)
+    public async Task<IReadOnlyList<string>> DifferencesAsync(HttpClient client, CancellationToken cancel = default) =>
+        Differences(await DashboardReading.ReadAsync(client, asOf, cancel));
+
+    /// <summary>The differences of a reading (taken at this check's asOf) from the fold.</summary>
+    public IReadOnlyList<string> Differences(DashboardReading reading)
     {
-        var differences = new List<string>();
-        var window = Windows.Names[Window];
-        if (await ReadAsync(client, $"v1/stats/participation?window={window}&by=country&asOf={asOf}", "participation", differences, cancel) is { } participation)
+        var differences = new List<string>(reading.Errors);
+        if (reading.Participation is { } participation)
         {
             CompareParticipation(participation, differences);
         }
-        if (await ReadAsync(client, $"v1/stats/ties?window={window}&by=country&asOf={asOf}", "ties", differences, cancel) is { } served)
+        if (reading.Ties is { } served)
         {
             CompareTies(served, differences);
         }
-        if (await ReadAsync(client, $"v1/stats/funnel?window={window}&asOf={asOf}", "funnel", differences, cancel) is { } moves)
+        if (reading.Funnel is { } funnelAnswer)
         {
-            CompareFunnel(moves.GetProperty("moves"), differences);
+            CompareFunnel(funnelAnswer.GetProperty("moves"), differences);
         }
         return differences;
     }
@@ -142,25 +144,6 @@ public sealed class DashboardCheck
                 Same("funnel", $"moves.{tiers[from]}.{tiers[to]}", funnel[from][to], moves.GetProperty(tiers[from]).GetProperty(tiers[to]).GetInt64(), differences);
             }
         }
-    }
-
-    /// <summary>The answer's JSON, or null after noting why there is none (an error status, no answer).</summary>
-    private static async Task<JsonElement?> ReadAsync(HttpClient client, string path, string subject, List<string> differences, CancellationToken cancel)
-    {
-        try
-        {
-            using var response = await client.GetAsync(path, cancel);
-            if (response.IsSuccessStatusCode)
-            {
-                return await response.Content.ReadFromJsonAsync<JsonElement>(cancel);
-            }
-            differences.Add($"{subject}: HTTP {(int)response.StatusCode}");
-        }
-        catch (Exception e) when (!cancel.IsCancellationRequested && e is HttpRequestException or TaskCanceledException)
-        {
-            differences.Add($"{subject}: no answer ({e.Message})");
-        }
-        return null;
     }
 
     private static int Level(UserAnswer user) => Array.IndexOf(Tiers.Names, Tiers.FromLetter(user.Tiers[Window]));
