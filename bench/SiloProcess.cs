@@ -7,15 +7,26 @@ namespace Collaboration.Bench;
 /// <summary>A cluster-mode silo (silo/) as a child process on free loopback ports, joined to a PostgreSQL database.</summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
+    /// <summary>Orleans' SiloStatus values as the membership table stores them.</summary>
+    public const int Active = 3, Dead = 6;
+
     private readonly Process process;
 
-    private SiloProcess(Process process) => this.process = process;
+    private SiloProcess(Process process, int siloPort)
+    {
+        this.process = process;
+        SiloPort = siloPort;
+    }
+
+    /// <summary>The silo's port, which with its address names its row in the membership table.</summary>
+    public int SiloPort { get; }
 
     /// <summary>Starts the silo and returns once the membership table lists it as active.</summary>
     public static async Task<SiloProcess> StartAsync(string siloAssembly, string connectionString, IReadOnlyDictionary<string, string> settings)
     {
         var start = new ProcessStartInfo("dotnet", [siloAssembly]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["Orleans__SiloPort"] = ServiceProcess.FreePort().ToString();
+        var siloPort = ServiceProcess.FreePort();
+        start.Environment["Orleans__SiloPort"] = siloPort.ToString();
         start.Environment["Orleans__GatewayPort"] = ServiceProcess.FreePort().ToString();
         foreach (var (key, value) in settings)
         {
@@ -38,14 +49,13 @@ public sealed class SiloProcess : IAsyncDisposable
         process.ErrorDataReceived += keep;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var silo = new SiloProcess(process);
+        var silo = new SiloProcess(process, siloPort);
 
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var deadline = Stopwatch.StartNew();
         while (!process.HasExited && deadline.Elapsed < TimeSpan.FromSeconds(90))
         {
-            await using var active = dataSource.CreateCommand("SELECT count(*) FROM orleans_membership_silo WHERE status = 3");
-            if ((long)(await active.ExecuteScalarAsync())! > 0)
+            if (await StatusAsync(dataSource, siloPort) == Active)
             {
                 return silo;
             }
@@ -53,6 +63,21 @@ public sealed class SiloProcess : IAsyncDisposable
         }
         await silo.DisposeAsync();
         throw new InvalidOperationException("the silo did not become active:\n" + string.Join('\n', tail));
+    }
+
+    /// <summary>SIGKILL, as when a machine dies: no shutdown code runs and the silo leaves no word in the membership.</summary>
+    public void Kill()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
+
+    /// <summary>Orleans' SiloStatus of the silo on <paramref name="siloPort"/> in the membership table (null before it has a row).</summary>
+    public static async Task<int?> StatusAsync(NpgsqlDataSource dataSource, int siloPort)
+    {
+        await using var select = dataSource.CreateCommand("SELECT status FROM orleans_membership_silo WHERE port = $1");
+        select.Parameters.AddWithValue(siloPort);
+        return await select.ExecuteScalarAsync() is int status ? status : null;
     }
 
     public async ValueTask DisposeAsync()

@@ -25,12 +25,13 @@ public sealed partial class BenchSmokeTests
         Assert.Matches(PerUserGrain(), text);
         Assert.Matches(ColdUserRead(), text);
         Assert.Matches(SnapshotRead(), text);
+        Assert.Matches(FailoverToExact(), text);
     }
 
     [Theory]
     [InlineData("--employes", "10")]
     [InlineData("--rounds", "0")]
-    [InlineData("--only", "1,9")]
+    [InlineData("--only", "1,10")]
     public async Task A_mistyped_option_or_bad_value_exits_1_before_anything_runs(string option, string value)
     {
         using var work = new TempDirectory();
@@ -78,4 +79,6 @@ public sealed partial class BenchSmokeTests
 
     [GeneratedRegex(@"\| read the body \| [\d,]+ / [\d,]+ / [\d,]+ ms")]
     private static partial Regex SnapshotRead();
+    [GeneratedRegex(@"\| declared dead to the first exact dashboard answer \| [\d.]+ / [\d.]+ / [\d.]+ s")]
+    private static partial Regex FailoverToExact();
 }
