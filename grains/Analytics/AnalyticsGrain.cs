@@ -18,7 +18,7 @@ namespace Collaboration.Analytics;
 /// </summary>
 // The rebalancer moves activations at random; moving this one would throw its fold away and replay the whole journal.
 [Immovable(ImmovableKind.Rebalancer)]
-public sealed class AnalyticsGrain(
+public sealed partial class AnalyticsGrain(
     IEventJournal journal, IOptions<AnalyticsOptions> options, ReadModelProgress progress, CollaborationMetrics metrics, TimeProvider clock,
     ILogger<AnalyticsGrain> logger)
     : Grain, IAnalyticsGrain
@@ -29,7 +29,7 @@ public sealed class AnalyticsGrain(
     /// <summary>How long a read waits for a feed that makes no progress before it gives up.</summary>
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
 
-    private readonly AnalyticsModel model = new();
+    private AnalyticsModel model = new();
     private FeedCursor cursor = FeedCursor.Start;
     private long head;
     private DateTimeOffset caughtUpAt;
