@@ -1,11 +1,17 @@
 using Collaboration.Api.Extensions;
 using Collaboration.Api.Keys;
+using Collaboration.Api.Operations;
 using Collaboration.Api.Security;
 
-// `keys ...` manages API keys and exits (Keys/KeysCommand.cs); anything else runs the service.
+// `keys ...` manages API keys and exits (Keys/KeysCommand.cs); `rebuild ...` asks a running service to rebuild
+// (Operations/RebuildCommand.cs); anything else runs the service.
 if (args is ["keys", ..])
 {
     return await KeysCommand.RunAsync(args);
+}
+if (args is ["rebuild", ..])
+{
+    return await RebuildCommand.RunAsync(args);
 }
 
 // Configuration files are read once, not watched: a watch covers the content root and its subfolders, where the

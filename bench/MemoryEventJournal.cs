@@ -57,7 +57,7 @@ public sealed class MemoryEventJournal : IEventJournal
         var stream = streams.GetOrAdd(streamId, _ => new StreamLog());
         lock (stream)
         {
-            if (stream.Snapshot is null || snapshot.Version > stream.Snapshot.Version)
+            if (stream.Snapshot is null || snapshot.Version >= stream.Snapshot.Version)
             {
                 stream.Snapshot = snapshot;
             }

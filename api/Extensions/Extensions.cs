@@ -74,6 +74,7 @@ public static class Extensions
         app.MapThreadsApi();
         app.MapStatsApi();
         app.MapOperationsApi();
+        app.MapRebuildApi();
         app.MapApiReference();
         return app;
     }

@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using Collaboration.Reads;
+using Collaboration.Rebuild;
 
 namespace Collaboration.Analytics;
 
@@ -33,6 +34,13 @@ public interface IAnalyticsGrain : IGrainWithIntegerKey
 
     /// <summary>Reads the journal up to its current head; the silo calls it at start so the first read is quick.</summary>
     Task CatchUpAsync();
+
+    /// <summary>
+    /// Folds a fresh model from the start of the journal's feed up to the live model's position, compares a summary of
+    /// their answers, and puts the fresh one in its place. Reads wait while it runs (it does not interleave).
+    /// </summary>
+    [ResponseTimeout("00:10:00")]
+    Task<RebuildReport> RebuildAsync();
 
     /// <summary>
     /// The model's lag behind the journal, from what it already knows: no storage call, and answered even while a

@@ -1,9 +1,10 @@
 using Collaboration.Events;
+using Collaboration.Rebuild;
 
 namespace Collaboration.Threads;
 
 /// <summary>One thread; the first stored event that names it binds it to its idea for good.</summary>
-public interface IThreadGrain : IGrainWithStringKey
+public interface IThreadGrain : IGrainWithStringKey, IRebuildableGrain
 {
     /// <summary>
     /// Stores the interactions that name this thread and refuses those that name another idea than the bound one;

@@ -25,7 +25,7 @@ namespace Collaboration.Analytics;
 // The rebalancer moves activations at random; moving this one would throw its fold away and reload it.
 [Immovable(ImmovableKind.Rebalancer)]
 [Reentrant]
-public sealed class AnalyticsGrain(
+public sealed partial class AnalyticsGrain(
     IEventJournal journal, IReadModelSnapshotStore snapshots, IOptions<AnalyticsOptions> options, ReadModelProgress progress,
     CollaborationMetrics metrics, TimeProvider clock, ILogger<AnalyticsGrain> logger)
     : Grain, IAnalyticsGrain

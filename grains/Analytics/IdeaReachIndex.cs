@@ -11,6 +11,8 @@ internal sealed class IdeaReachIndex(Population population)
 {
     private readonly Dictionary<string, IdeaData> ideas = new(StringComparer.Ordinal);
 
+    public int Count => ideas.Count;
+
     public IdeaData GetOrAdd(string ideaId)
     {
         if (!ideas.TryGetValue(ideaId, out var idea))

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Collaboration.Errors;
 using Collaboration.Events;
 using Collaboration.Journal;
+using Collaboration.Rebuild;
 using Collaboration.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -13,7 +15,8 @@ namespace Collaboration.EventSourcing;
 /// journal. Activation loads the snapshot plus the tail after it; <see cref="AppendAsync"/> stores events first and
 /// applies only those the journal took as new, so a redelivered event never counts twice and in-memory state never
 /// runs ahead of storage. Appends requested while one is in flight wait and are then written together (group commit
-/// within the grain), so a popular idea takes one journal write per commit round instead of one per caller.
+/// within the grain), so a popular idea takes one journal write per commit round instead of one per caller. A rebuild
+/// (<see cref="RebuildFromJournalAsync"/>) takes its turn in the same queue, between two rounds of appends.
 /// </summary>
 public abstract class EventSourcedGrain<TState>(IEventJournal journal, IOptions<JournalOptions> options, ILogger logger) : Grain
     where TState : class, IFold<TState>, new()
@@ -21,7 +24,7 @@ public abstract class EventSourcedGrain<TState>(IEventJournal journal, IOptions<
     private long version;
     private long snapshotVersion;
     private long eventsSinceSnapshot;
-    private readonly List<QueuedAppend> queued = [];
+    private readonly List<QueuedWork> queued = [];
     private bool writing;
 
     protected TState State { get; private set; } = new();
@@ -52,24 +55,57 @@ public abstract class EventSourcedGrain<TState>(IEventJournal journal, IOptions<
     protected Task AppendAsync(IReadOnlyList<IStreamEvent> events)
     {
         var append = new QueuedAppend(events);
-        queued.Add(append);
+        Enqueue(append);
+        return append.Stored.Task;
+    }
+
+    /// <summary>
+    /// Folds the whole stream from version 0 into a fresh state (the snapshot is ignored), replaces the state and the
+    /// version with it, saves a snapshot of it, and reports what differed. It runs in the write queue: appends queued
+    /// before it are stored and applied first, appends queued after it are written on top of the rebuilt state, so
+    /// none is lost or applied twice, and the version an append expects is the rebuilt one.
+    /// </summary>
+    protected Task<RebuildReport> RebuildFromJournalAsync()
+    {
+        var rebuild = new QueuedRebuild();
+        Enqueue(rebuild);
+        return rebuild.Done.Task;
+    }
+
+    private void Enqueue(QueuedWork work)
+    {
+        queued.Add(work);
         if (!writing)
         {
             writing = true;
             WriteQueuedAsync().Ignore();
         }
-        return append.Stored.Task;
     }
 
-    /// <summary>Writes what is queued, one journal append per round, until nothing more is waiting.</summary>
+    /// <summary>Works through the queue, one journal append per round of appends, until nothing more is waiting.</summary>
     private async Task WriteQueuedAsync()
     {
         try
         {
             while (queued.Count > 0)
             {
-                var round = queued.ToArray();
-                queued.Clear();
+                if (queued[0] is QueuedRebuild rebuild)
+                {
+                    queued.RemoveAt(0);
+                    try
+                    {
+                        rebuild.Done.TrySetResult(await RebuildStateAsync());
+                    }
+                    catch (Exception ex)
+                    {
+                        rebuild.Done.TrySetException(ex);
+                    }
+                    continue;
+                }
+                // A round stops at the next rebuild: appends queued after it must go on top of the rebuilt state.
+                var next = queued.FindIndex(work => work is QueuedRebuild);
+                var round = queued.Take(next < 0 ? queued.Count : next).Cast<QueuedAppend>().ToArray();
+                queued.RemoveRange(0, round.Length);
                 try
                 {
                     await WriteAsync(round.Length == 1 ? round[0].Events : round.SelectMany(append => append.Events).ToArray());
@@ -125,6 +161,38 @@ public abstract class EventSourcedGrain<TState>(IEventJournal journal, IOptions<
         }
     }
 
+    /// <summary>The rebuild itself; nothing else runs in the write queue meanwhile, so the version cannot move under it.</summary>
+    private async Task<RebuildReport> RebuildStateAsync()
+    {
+        var started = Stopwatch.GetTimestamp();
+        var stored = await journal.ReadStreamAsync(StreamId, 0);
+        var fresh = new TState();
+        foreach (var row in stored)
+        {
+            fresh.Apply(StreamEventCodec.Decode(row.Event));
+        }
+        var freshVersion = stored.Count > 0 ? stored[^1].Version : 0;
+        var changes = Summaries.Changes(
+            State.Summarize().Prepend(("version", Summaries.Of(version))), fresh.Summarize().Prepend(("version", Summaries.Of(freshVersion))));
+        if (changes.Length == 0 && !State.ToSnapshot().AsSpan().SequenceEqual(fresh.ToSnapshot()))
+        {
+            // Same counts, other content (e.g. a damaged snapshot that still parsed): still a change worth reporting.
+            changes = [new RebuildChange("content", "differed", "rebuilt")];
+        }
+        State = fresh;
+        version = freshVersion;
+        eventsSinceSnapshot = Math.Max(0, version - snapshotVersion);
+        if (stored.Count > 0)
+        {
+            await SaveSnapshotAsync();
+        }
+        if (changes.Length > 0)
+        {
+            logger.LogWarning("Rebuild of {Stream} changed its state: {Changes}", StreamId, string.Join("; ", changes.Select(c => $"{c.Name} {c.Before} -> {c.After}")));
+        }
+        return new RebuildReport(StreamId, stored.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds, changes.Length > 0, changes);
+    }
+
     private async Task SaveSnapshotAsync()
     {
         try
@@ -145,9 +213,18 @@ public abstract class EventSourcedGrain<TState>(IEventJournal journal, IOptions<
     // From the services rather than the constructor, so the grains deriving from this one need not pass it along.
     private CollaborationMetrics? Metrics => ServiceProvider.GetService<CollaborationMetrics>();
 
-    private sealed record QueuedAppend(IReadOnlyList<IStreamEvent> Events)
+    private abstract class QueuedWork;
+
+    private sealed class QueuedAppend(IReadOnlyList<IStreamEvent> events) : QueuedWork
     {
+        public IReadOnlyList<IStreamEvent> Events => events;
+
         public TaskCompletionSource Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class QueuedRebuild : QueuedWork
+    {
+        public TaskCompletionSource<RebuildReport> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private bool TryRestore(StreamSnapshot snapshot)

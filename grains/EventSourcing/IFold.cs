@@ -12,5 +12,8 @@ public interface IFold<TSelf> where TSelf : IFold<TSelf>
 
     byte[] ToSnapshot();
 
+    /// <summary>A few named values (counts, owner) that tell an operator what a rebuild changed; same state, same values.</summary>
+    IEnumerable<(string Name, string Value)> Summarize();
+
     static abstract TSelf FromSnapshot(byte[] data);
 }

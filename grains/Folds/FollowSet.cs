@@ -14,6 +14,9 @@ public sealed class FollowSet
 
     public int Count => following.Count;
 
+    /// <summary>Keys with a follow decision, following or not.</summary>
+    public int Marks => marks.Count;
+
     public void Apply(string key, FollowMark mark)
     {
         if (marks.TryGetValue(key, out var current) && !mark.IsLaterThan(current))

@@ -2,6 +2,7 @@ using Collaboration.EventSourcing;
 using Collaboration.Events;
 using Collaboration.Journal;
 using Collaboration.Reads;
+using Collaboration.Rebuild;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,8 @@ public sealed class IdeaGrain(IEventJournal journal, IOptions<JournalOptions> op
     protected override string StreamId => "idea/" + this.GetPrimaryKeyString();
 
     public Task RecordAsync(Interaction[] events) => AppendAsync(events);
+
+    public Task<RebuildReport> RebuildAsync() => RebuildFromJournalAsync();
 
     public Task<IdeaView?> GetAsync() =>
         Task.FromResult(State.IsKnown ? State.ToView(this.GetPrimaryKeyString()) : null);

@@ -48,6 +48,16 @@ public sealed class IdeaState : IFold<IdeaState>
         ideaId, Creation?.UserId, Creation?.Title, Creation?.Tags ?? [], Creation?.CreatedAt, Followers.Count,
         TypeCounts.From(counts), threads.Count, Participants.ToView());
 
+    public IEnumerable<(string Name, string Value)> Summarize() =>
+    [
+        .. Summaries.Counts("counts", counts),
+        ("owner", Creation?.UserId ?? "none"),
+        ("threads", Summaries.Of(threads.Count)),
+        .. Summaries.Of("participants", Participants.ToView()),
+        ("followers", Summaries.Of(Followers.Count)),
+        ("followMarks", Summaries.Of(Followers.Marks)),
+    ];
+
     public byte[] ToSnapshot() => JsonSerializer.SerializeToUtf8Bytes(
         new IdeaSnapshot(counts, [.. threads], Creation, Participants.ToSnapshot(), Followers.ToSnapshot()),
         CollaborationJson.Default.IdeaSnapshot);

@@ -19,7 +19,10 @@ public interface IEventJournal
     Task<StreamHistory> LoadAsync(string streamId, CancellationToken ct = default);
 
 
-    /// <summary>Replaces the stream's snapshot unless a newer one is stored.</summary>
+    /// <summary>
+    /// Replaces the stream's snapshot unless a newer one is stored. One at the same version is replaced: the same events
+    /// fold to the same state, and a rebuild must be able to overwrite a damaged snapshot.
+    /// </summary>
     Task SaveSnapshotAsync(string streamId, StreamSnapshot snapshot, CancellationToken ct = default);
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Collaboration.EventSourcing;
 using Collaboration.Events;
 using Collaboration.Journal;
+using Collaboration.Rebuild;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -33,6 +34,8 @@ public sealed class ThreadGrain(IEventJournal journal, IOptions<JournalOptions> 
         }
         return refusals;
     }
+
+    public Task<RebuildReport> RebuildAsync() => RebuildFromJournalAsync();
 
     public Task<ThreadView?> GetAsync() => Task.FromResult(State.ToView(this.GetPrimaryKeyString()));
 }

@@ -36,6 +36,14 @@ public sealed class ThreadState : IFold<ThreadState>
     public ThreadView? ToView(string threadId) => IdeaId is null ? null : new(
         threadId, IdeaId, Creation?.UserId, Creation?.CreatedAt, TypeCounts.From(counts), Participants.ToView());
 
+    public IEnumerable<(string Name, string Value)> Summarize() =>
+    [
+        ("idea", IdeaId ?? "none"),
+        .. Summaries.Counts("counts", counts),
+        ("author", Creation?.UserId ?? "none"),
+        .. Summaries.Of("participants", Participants.ToView()),
+    ];
+
     public byte[] ToSnapshot() => JsonSerializer.SerializeToUtf8Bytes(
         new ThreadSnapshot(IdeaId, counts, Creation, Participants.ToSnapshot()), CollaborationJson.Default.ThreadSnapshot);
 

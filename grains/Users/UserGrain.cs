@@ -3,6 +3,7 @@ using Collaboration.Events;
 using Collaboration.Ingestion;
 using Collaboration.Journal;
 using Collaboration.Reads;
+using Collaboration.Rebuild;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -41,6 +42,8 @@ public sealed class UserGrain(IEventJournal journal, IOptions<JournalOptions> op
         await AppendAsync([new ProfileUpdated("profile:" + Guid.NewGuid().ToString("N"), profile, updatedAt)]);
         return true;
     }
+
+    public Task<RebuildReport> RebuildAsync() => RebuildFromJournalAsync();
 
     public Task<UserView?> GetAsync(ReadWindow window, DateTimeOffset now) =>
         Task.FromResult(State.IsKnown ? State.ToView(this.GetPrimaryKeyString(), window, now) : null);

@@ -102,6 +102,17 @@ public sealed class UserState : IFold<UserState>
         return low;
     }
 
+    public IEnumerable<(string Name, string Value)> Summarize() =>
+    [
+        ("profile", Profile is null ? "none" : "set"),
+        .. Summaries.Counts("totals", totals),
+        ("timeline", Summaries.Of(timeline.Count)),
+        ("firstActivity", timeline.Count > 0 ? Summaries.Instant(timeline[0].Ticks) : "none"),
+        ("lastActivity", timeline.Count > 0 ? Summaries.Instant(timeline[^1].Ticks) : "none"),
+        ("following", Summaries.Of(Following.Count)),
+        ("followMarks", Summaries.Of(Following.Marks)),
+    ];
+
     public byte[] ToSnapshot() => JsonSerializer.SerializeToUtf8Bytes(
         new UserSnapshot(Profile, totals, timeline.Select(a => a.Ticks).ToArray(), timeline.Select(a => a.Type).ToArray(), Following.ToSnapshot()),
         CollaborationJson.Default.UserSnapshot);

@@ -104,6 +104,18 @@ public abstract partial class EventJournalContract : IDisposable
     }
 
     [Fact]
+    public async Task A_snapshot_at_the_same_version_replaces_the_stored_one()
+    {
+        var (journal, _) = Open();
+        var stream = NewStream();
+        await journal.SaveSnapshotAsync(stream, new StreamSnapshot(5, [5]));
+
+        await journal.SaveSnapshotAsync(stream, new StreamSnapshot(5, [6]));
+
+        Assert.Equal([6], (await journal.LoadAsync(stream)).Snapshot!.Data);
+    }
+
+    [Fact]
     public async Task Concurrent_appenders_to_one_stream_never_interleave_or_lose_events()
     {
         var stream = NewStream();

@@ -92,7 +92,12 @@ public sealed class AccessTests : IAsyncLifetime
         var n = 0;
         foreach (var endpoint in GuardedEndpoint.All)
         {
-            foreach (var key in new[] { endpoint.Scope == ApiKeyScopes.EventsWrite ? reader : writer, admin })
+            foreach (var key in endpoint.Scope switch
+            {
+                ApiKeyScopes.EventsWrite => new[] { reader, admin },
+                ApiKeyScopes.StatsRead => [writer, admin],
+                _ => [writer, reader],
+            })
             {
                 using var response = await SendAsync(endpoint.Request("forbidden" + n++), key);
                 var problem = await ProblemAsync(response, HttpStatusCode.Forbidden, endpoint.ToString());
@@ -109,7 +114,12 @@ public sealed class AccessTests : IAsyncLifetime
         var n = 0;
         foreach (var endpoint in GuardedEndpoint.All)
         {
-            var key = endpoint.Scope == ApiKeyScopes.EventsWrite ? writer : reader;
+            var key = endpoint.Scope switch
+            {
+                ApiKeyScopes.EventsWrite => writer,
+                ApiKeyScopes.StatsRead => reader,
+                _ => admin,
+            };
             using var bearer = await SendAsync(endpoint.Request("ok" + n++), key);
             var viaHeader = endpoint.Request("ok" + n++);
             viaHeader.Headers.Add("X-Api-Key", key);

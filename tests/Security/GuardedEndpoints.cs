@@ -36,6 +36,10 @@ internal sealed record GuardedEndpoint(string Method, string Pattern, string Sco
         Get("/v1/stats/ties", "/v1/stats/ties"),
         Get("/v1/stats/ideas/top", "/v1/stats/ideas/top"),
         Get("/v1/stats/funnel", "/v1/stats/funnel?window=7d"),
+        Admin("/v1/admin/rebuild/read-model", "/v1/admin/rebuild/read-model"),
+        Admin("/v1/admin/rebuild/users/{userId}", "/v1/admin/rebuild/users/" + User),
+        Admin("/v1/admin/rebuild/ideas/{ideaId}", "/v1/admin/rebuild/ideas/" + Idea),
+        Admin("/v1/admin/rebuild/threads/{threadId}", "/v1/admin/rebuild/threads/" + Thread),
     ];
 
     /// <summary>Creates the user, idea and thread the reads ask for.</summary>
@@ -52,6 +56,9 @@ internal sealed record GuardedEndpoint(string Method, string Pattern, string Sco
 
     private static GuardedEndpoint Get(string pattern, string path) =>
         new("GET", pattern, ApiKeyScopes.StatsRead, _ => new HttpRequestMessage(HttpMethod.Get, path), 200);
+
+    private static GuardedEndpoint Admin(string pattern, string path) =>
+        new("POST", pattern, ApiKeyScopes.Admin, _ => new HttpRequestMessage(HttpMethod.Post, path), 200);
 
     private static HttpRequestMessage Post(string path, string json) => new(HttpMethod.Post, path) { Content = Json(json) };
 

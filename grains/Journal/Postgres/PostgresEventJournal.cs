@@ -72,7 +72,7 @@ public sealed class PostgresEventJournal(NpgsqlDataSource dataSource, Collaborat
             await using var command = dataSource.CreateCommand("""
                 INSERT INTO journal_snapshots (stream_id, version, data) VALUES ($1, $2, $3)
                 ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, data = excluded.data
-                WHERE journal_snapshots.version < excluded.version
+                WHERE journal_snapshots.version <= excluded.version
                 """);
             command.Parameters.AddWithValue(streamId);
             command.Parameters.AddWithValue(snapshot.Version);

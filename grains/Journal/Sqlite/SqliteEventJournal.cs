@@ -88,7 +88,7 @@ public sealed class SqliteEventJournal(SqliteDatabase database, TimeProvider clo
             var upsert = context.Command("""
                 INSERT INTO journal_snapshots (stream_id, version, data) VALUES ($stream, $version, $data)
                 ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, data = excluded.data
-                WHERE excluded.version > journal_snapshots.version
+                WHERE excluded.version >= journal_snapshots.version
                 """, "$stream", "$version", "$data");
             upsert.Parameters[0].Value = streamId;
             upsert.Parameters[1].Value = snapshot.Version;

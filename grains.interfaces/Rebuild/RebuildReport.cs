@@ -1,0 +1,14 @@
+namespace Collaboration.Rebuild;
+
+/// <summary>
+/// What a rebuild from the journal did: <see cref="Target"/> is the stream ("user/u-1001") or "read-model";
+/// <see cref="EventsFolded"/> the events folded from the start of the stream or feed; <see cref="Changed"/> whether the
+/// rebuilt state differed from the one it replaced, and <see cref="Changes"/> the summary values that differed.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record RebuildReport(
+    [property: Id(0)] string Target,
+    [property: Id(1)] long EventsFolded,
+    [property: Id(2)] double ElapsedMilliseconds,
+    [property: Id(3)] bool Changed,
+    [property: Id(4)] RebuildChange[] Changes);
