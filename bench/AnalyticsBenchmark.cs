@@ -11,15 +11,20 @@ public sealed class AnalyticsBenchmark(Settings settings)
 {
     private static readonly string[] Dashboards = ["/v1/stats/participation?by=country", "/v1/stats/ties?by=country"];
 
+    /// <summary>The process's trivial endpoint, sampled in the same loop: the reference of the read-latency ratio.</summary>
+    private const string Trivial = "/health/live";
+
+    private static readonly string[] Sampled = [.. Dashboards, Trivial];
+
     public Series Off { get; } = new("events/s");
 
     public Series On { get; } = new("events/s");
 
     public Series Ratio { get; } = new("");
 
-    public Dictionary<string, Series> DuringIngestion { get; } = Dashboards.ToDictionary(path => path, _ => new Series("ms"));
+    public Dictionary<string, Series> DuringIngestion { get; } = Sampled.ToDictionary(path => path, _ => new Series("ms"));
 
-    public Dictionary<string, Series> Idle { get; } = Dashboards.ToDictionary(path => path, _ => new Series("ms"));
+    public Dictionary<string, Series> Idle { get; } = Sampled.ToDictionary(path => path, _ => new Series("ms"));
 
     public long ResidentBytes { get; private set; }
 
@@ -63,7 +68,7 @@ public sealed class AnalyticsBenchmark(Settings settings)
         await polling;
         if (poll)
         {
-            foreach (var path in Dashboards)
+            foreach (var path in Sampled)
             {
                 for (var i = 0; i < settings.IdleReads; i++)
                 {
@@ -80,7 +85,7 @@ public sealed class AnalyticsBenchmark(Settings settings)
     {
         while (!stop.IsCancellationRequested)
         {
-            foreach (var path in Dashboards)
+            foreach (var path in Sampled)
             {
                 latencies[path].Add(await TimeAsync(client, path));
             }
@@ -115,14 +120,16 @@ public sealed class AnalyticsBenchmark(Settings settings)
             ["on / off", Ratio.Spread("F2"), ">= 0.90"],
         ]);
         report.Section("Dashboard reads with the whole company loaded (benchmark 5)");
-        report.Line($"One more run with analytics on while a dashboard reads both endpoints every 100 ms (sequential, HTTP keep-alive); it ingested {PolledRate:N0} events/s. Every read first folds what the journal committed since the last one, so a read during ingestion includes that catch-up. Idle: {settings.IdleReads} reads of each after the last post. Resident memory of the api at the end: {ResidentBytes / 1024.0 / 1024.0:N0} MiB.");
+        report.Line($"One more run with analytics on while a dashboard reads both endpoints and `{Trivial}` every 100 ms (sequential, HTTP keep-alive); it ingested {PolledRate:N0} events/s. A read waits until the read model has folded what the journal held when the read arrived. Idle: {settings.IdleReads} reads of each after the last post. Resident memory of the api at the end: {ResidentBytes / 1024.0 / 1024.0:N0} MiB. The ratio is a read's p99 over the p99 of `{Trivial}` sampled in the same loop at the same time (target: at most 2).");
         var rows = new List<string[]>();
-        foreach (var path in Dashboards)
+        foreach (var path in Sampled)
         {
-            rows.Add([$"`{path}` during ingestion", $"{DuringIngestion[path].Count}", Ms(DuringIngestion[path].Percentile(50)), Ms(DuringIngestion[path].Percentile(99)), "< 10 ms"]);
-            rows.Add([$"`{path}` idle", $"{Idle[path].Count}", Ms(Idle[path].Percentile(50)), Ms(Idle[path].Percentile(99)), "< 10 ms"]);
+            rows.Add([$"`{path}` during ingestion", $"{DuringIngestion[path].Count}", Ms(DuringIngestion[path].Percentile(50)), Ms(DuringIngestion[path].Percentile(99)),
+                $"{DuringIngestion[path].Percentile(99) / DuringIngestion[Trivial].Percentile(99):F2}"]);
+            rows.Add([$"`{path}` idle", $"{Idle[path].Count}", Ms(Idle[path].Percentile(50)), Ms(Idle[path].Percentile(99)),
+                $"{Idle[path].Percentile(99) / Idle[Trivial].Percentile(99):F2}"]);
         }
-        report.Table(["read", "samples", "p50", "p99", "p99 target"], rows);
+        report.Table(["read", "samples", "p50", "p99", "p99 / p99 of the trivial endpoint"], rows);
     }
 
     private static string Ms(double value) => $"{value:F2} ms";
