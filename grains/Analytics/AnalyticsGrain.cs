@@ -197,6 +197,7 @@ public sealed partial class AnalyticsGrain(
             // A pending transaction may have committed since the cursor was read without moving the head: only a page
             // read after the head was taken tells.
             var recheck = cursor.Pending.Length > 0;
+            long? stalledSince = null;
             while (cursor.Position < head || waiters.Count > 0 || recheck)
             {
                 recheck = false;
@@ -218,15 +219,21 @@ public sealed partial class AnalyticsGrain(
                 head = Math.Max(head, cursor.Position);
                 progress.Report(head, cursor.Position, caughtUpAt);
                 waiters.RemoveAll(waiter => waiter.TryRelease(cursor, cursorTicket));
-                if (stalled && (cursor.Position < head || waiters.Count > 0))
+                // A page without progress is fine when it only had to be read after a waiter's head (pending
+                // transactions); below a head the journal gave out it is a stall. The journals never stall (transactions
+                // still running are left pending); should one ever, fail the reads rather than spin.
+                if (stalled && (cursor.Position < head || waiters.Exists(waiter => cursor.Position < waiter.Head)))
                 {
-                    // The journals never do this for a head they gave out (transactions still running are left pending);
-                    // should one ever, fail the reads rather than spin.
-                    if (Stopwatch.GetElapsedTime(started) > MaxWait)
+                    stalledSince ??= Stopwatch.GetTimestamp();
+                    if (Stopwatch.GetElapsedTime(stalledSince.Value) > MaxWait)
                     {
                         throw new StorageUnavailableException("The journal feed is not advancing; try again.");
                     }
                     await Task.Delay(5);
+                }
+                else
+                {
+                    stalledSince = null;
                 }
             }
             caughtUpAt = headReadAt;

@@ -39,6 +39,9 @@ public sealed class ArgumentValidationTests(ArgumentValidationTests.RecordingApi
         new("GET /v1/stats/ties", "/v1/stats/ties?by=team", "/v1/stats/ties?asOf=2026-11-01T00:00:00Z", "by", "GetTiesAsync", false),
         new("GET /v1/stats/ideas/top", "/v1/stats/ideas/top?limit=101", "/v1/stats/ideas/top?sort=views", "limit", "GetTopIdeasAsync", false),
         new("GET /v1/stats/funnel", "/v1/stats/funnel?window=all", "/v1/stats/funnel?window=90d", "window", "GetFunnelAsync", false),
+        new("POST /v1/admin/rebuild/users/{userId}", "/v1/admin/rebuild/users/{id}%23", "/v1/admin/rebuild/users/{id}", "userId", "RebuildAsync"),
+        new("POST /v1/admin/rebuild/ideas/{ideaId}", "/v1/admin/rebuild/ideas/{id}%23", "/v1/admin/rebuild/ideas/{id}", "ideaId", "RebuildAsync"),
+        new("POST /v1/admin/rebuild/threads/{threadId}", "/v1/admin/rebuild/threads/{id}%23", "/v1/admin/rebuild/threads/{id}", "threadId", "RebuildAsync"),
     ];
 
     public static TheoryData<string, string> AllCases
@@ -131,9 +134,12 @@ public sealed class ArgumentValidationTests(ArgumentValidationTests.RecordingApi
         Assert.Equal("{}", problem["errors"]!.ToJsonString());
     }
 
-    private Task<HttpResponseMessage> SendAsync(string operation, string path) => operation.StartsWith("PUT ", StringComparison.Ordinal)
-        ? client.PutAsync(path, new StringContent("""{"displayName":"Aino"}""", Encoding.UTF8, "application/json"))
-        : client.GetAsync(path);
+    private Task<HttpResponseMessage> SendAsync(string operation, string path) => operation.Split(' ')[0] switch
+    {
+        "PUT" => client.PutAsync(path, new StringContent("""{"displayName":"Aino"}""", Encoding.UTF8, "application/json")),
+        "POST" => client.PostAsync(path, null),
+        _ => client.GetAsync(path),
+    };
 
     /// <summary>The application with every grain call it receives recorded.</summary>
     public sealed class RecordingApiFactory : ApiFactory

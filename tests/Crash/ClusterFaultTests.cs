@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Collaboration.Events;
 using Collaboration.Folds;
 using Collaboration.Tests.Support;
@@ -213,6 +214,24 @@ public class ClusterFaultTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// A read as a client following the documented contract makes it: a 503 (storage briefly unavailable, e.g. pooled
+    /// connections found broken one by one after the PostgreSQL restart) is retried after its Retry-After, five times.
+    /// </summary>
+    private static async Task<JsonNode> ReadAsync(HttpClient client, string path)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var response = await client.GetAsync(path);
+            if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable || attempt == 5)
+            {
+                response.EnsureSuccessStatusCode();
+                return await response.ReadNodeAsync();
+            }
+            await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+        }
+    }
+
+    /// <summary>
     /// Compares the service's reads with counts and follower sets folded here, independently of its code. Returns
     /// how much the service counts beyond the fold (double counting) and how many other values differ.
     /// </summary>
@@ -227,7 +246,7 @@ public class ClusterFaultTests(ITestOutputHelper output)
         }
         async Task CompareCounts(string path, string field, IEnumerable<Interaction> expected)
         {
-            var view = await client.GetNodeAsync(path);
+            var view = await ReadAsync(client, path);
             foreach (var type in Enum.GetValues<InteractionType>())
             {
                 Compare(expected.Count(e => e.Type == type), view[field]![type.ToWireName()]!.GetValue<long>());
@@ -239,7 +258,7 @@ public class ClusterFaultTests(ITestOutputHelper output)
             var followers = idea.Where(e => e.ThreadId is null && e.Type is Follow or Unfollow or Create)
                 .GroupBy(e => e.UserId)
                 .Count(decisions => decisions.MaxBy(e => (e.OccurredAt, e.EventId), FollowOrder.Instance)!.Type != Unfollow);
-            var actual = (await client.GetNodeAsync($"/v1/ideas/{idea.Key}"))["followers"]!.GetValue<int>();
+            var actual = (await ReadAsync(client, $"/v1/ideas/{idea.Key}"))["followers"]!.GetValue<int>();
             mismatches += actual == followers ? 0 : 1;
         }
         foreach (var thread in events.Where(e => e.ThreadId is not null).GroupBy(e => e.ThreadId!))

@@ -4,7 +4,12 @@ using Collaboration.Tests.Support;
 
 namespace Collaboration.Tests.Tools;
 
-/// <summary>Benchmarks are not tests; CI only proves that the harness runs end to end on a tiny company.</summary>
+/// <summary>
+/// Benchmarks are not tests; CI only proves that the harness runs end to end on a tiny company. In the cluster
+/// collection: its failover benchmark starts three silos and PostgreSQL, which beside the cluster tests would starve
+/// them on two cores.
+/// </summary>
+[Collection(ClusterCollection.Name)]
 public sealed partial class BenchSmokeTests
 {
     [Fact]
