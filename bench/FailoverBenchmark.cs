@@ -192,8 +192,8 @@ public sealed class FailoverBenchmark(Settings settings)
             "(the one whose `/metrics` carries `collaboration_read_model_lag_seconds`) is SIGKILLed; declared dead = its membership row reads Dead (polled every " +
             $"50 ms). {AfterDeath} more events are acknowledged after the death, then posting stops with everything acknowledged, and the dashboards are read " +
             "(participation and ties by country in 28 days, the 28-day funnel, at the company's `now`) until they equal loadgen's fold (`DashboardCheck`) of " +
-            $"every acknowledged line; the time counts until that reading arrived (the fold runs alongside). No snapshot of the read model exists yet: its new " +
-            $"activation replays the whole journal (nothing else calls the read model here, so that starts with the first read after posting stopped). Checked: {Checked}. {settings.Rounds} round(s), a fresh database each.");
+            $"every acknowledged line; the time counts until that reading arrived (the fold runs alongside). The new activation loads the read model's newest " +
+            $"snapshot and folds the events after it (nothing else calls the read model here, so that starts with the first read after posting stopped). Checked: {Checked}. {settings.Rounds} round(s), a fresh database each.");
         report.Table(["measure", "min / median / max", "target"],
         [
             ["SIGKILL to declared dead", ToDead.Spread("F1"), ""],
