@@ -107,7 +107,7 @@ if (Runs(5, 7))
 {
     Console.WriteLine("analytics on versus off, and dashboard reads");
     var analytics = new AnalyticsBenchmark(settings);
-    await analytics.RunAsync();
+    await analytics.RunAsync(onOff: Runs(7), reads: Runs(5));
     analytics.Report(report);
 }
 if (Runs(8))

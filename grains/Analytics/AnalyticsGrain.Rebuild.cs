@@ -21,25 +21,39 @@ public sealed partial class AnalyticsGrain
     public async Task<RebuildReport> RebuildAsync()
     {
         var started = Stopwatch.GetTimestamp();
+        rebuilding = true;
+        try
+        {
+            return await RebuildLiveModelAsync(started);
+        }
+        finally
+        {
+            rebuilding = false;
+        }
+    }
+
+    private async Task<RebuildReport> RebuildLiveModelAsync(long started)
+    {
         // The live model first takes in everything committed before the rebuild began, so the comparison covers it.
         await CaughtUpAsync();
         var fresh = new AnalyticsModel();
-        var freshCursor = await FoldAsync(fresh, FeedCursor.Start, cursor.Position);
+        var freshCursor = await ModelFeed.FoldAsync(journal, fresh, FeedCursor.Start, cursor.Position);
         // Writes during the fold move the feed on: let whichever model is behind catch up until both stand at one cursor.
         for (var round = 0; round < AlignRounds && !SameCursor(freshCursor, cursor); round++)
         {
             if (freshCursor.Position <= cursor.Position)
             {
-                freshCursor = await FoldAsync(fresh, freshCursor, cursor.Position);
+                freshCursor = await ModelFeed.FoldAsync(journal, fresh, freshCursor, cursor.Position);
             }
             else
             {
                 await CaughtUpAsync();
             }
         }
-        while (folding is { IsCompleted: false })
+        // A snapshot from before the rebuild must not be stored after the rebuilt one.
+        while (folding is { IsCompleted: false } || snapshotWrite is { IsCompleted: false })
         {
-            await folding;
+            await (folding is { IsCompleted: false } ? folding : snapshotWrite!);
         }
         // From here to the swap nothing awaits, so no live fold can start in between.
         var end = clock.GetUtcNow();
@@ -50,11 +64,8 @@ public sealed partial class AnalyticsGrain
         model = fresh;
         cursor = freshCursor;
         progress.Report(head, cursor.Position, caughtUpAt);
-        if (snapshotWrite is null or { IsCompleted: true })
-        {
-            // The rebuilt model replaces the stored snapshots too, so a later activation does not load the old state.
-            StartSnapshot().Ignore();
-        }
+        // The rebuilt model replaces the stored snapshots too, so a later activation does not load the old state.
+        StoreLiveModel().Ignore();
         var elapsed = Stopwatch.GetElapsedTime(started);
         if (changes.Length > 0)
         {
@@ -62,37 +73,6 @@ public sealed partial class AnalyticsGrain
         }
         logger.LogInformation("Read model rebuilt from {Events} events in {Elapsed}", fresh.EventsApplied, elapsed);
         return new RebuildReport("read-model", fresh.EventsApplied, elapsed.TotalMilliseconds, changes.Length > 0, changes);
-    }
-
-    /// <summary>Folds feed pages into <paramref name="target"/>: at least one, then until the cursor reaches <paramref name="position"/>.</summary>
-    private async Task<FeedCursor> FoldAsync(AnalyticsModel target, FeedCursor from, long position)
-    {
-        var started = Stopwatch.GetTimestamp();
-        do
-        {
-            var page = await journal.ReadFeedAsync(UserStreams, from, PageSize);
-            for (var i = 0; i < page.Events.Count; i++)
-            {
-                target.Apply(page.Events[i].StreamId[UserStreams.Length..], StreamEventCodec.Decode(page.Events[i].Event));
-                if ((i + 1) % SliceSize == 0)
-                {
-                    await Task.Yield();
-                }
-            }
-            var stalled = page.Events.Count == 0 && page.Next.Position == from.Position;
-            from = page.Next;
-            if (stalled && from.Position < position)
-            {
-                // As in the live fold: the journals never stall below a position they gave out; should one, fail rather than spin.
-                if (Stopwatch.GetElapsedTime(started) > MaxWait)
-                {
-                    throw new StorageUnavailableException("The journal feed is not advancing; try again.");
-                }
-                await Task.Delay(5);
-            }
-        }
-        while (from.Position < position);
-        return from;
     }
 
     private static bool SameCursor(FeedCursor a, FeedCursor b) => a.Position == b.Position && a.Pending.AsSpan().SequenceEqual(b.Pending);

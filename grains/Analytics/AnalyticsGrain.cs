@@ -26,22 +26,10 @@ namespace Collaboration.Analytics;
 [Immovable(ImmovableKind.Rebalancer)]
 [Reentrant]
 public sealed partial class AnalyticsGrain(
-    IEventJournal journal, IReadModelSnapshotStore snapshots, IOptions<AnalyticsOptions> options, ReadModelProgress progress,
+    IEventJournal journal, IReadModelSnapshotStore snapshotStore, IOptions<AnalyticsOptions> options, ReadModelProgress progress,
     CollaborationMetrics metrics, TimeProvider clock, ILogger<AnalyticsGrain> logger)
     : Grain, IAnalyticsGrain
 {
-    /// <summary>The model's name in the snapshot store.</summary>
-    public const string SnapshotName = "participation";
-
-    private const string UserStreams = "user/";
-    private const int PageSize = 5_000;
-
-    /// <summary>Events applied in one turn; reads waiting for the fold run between slices.</summary>
-    private const int SliceSize = 256;
-
-    /// <summary>How long a read waits for a feed that makes no progress before it gives up.</summary>
-    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
-
     private AnalyticsModel model = new();
     private FeedCursor cursor = FeedCursor.Start;
 
@@ -55,19 +43,28 @@ public sealed partial class AnalyticsGrain(
     private DateTimeOffset caughtUpAt;
     private DateTimeOffset activatedAt;
 
-    // Snapshots: the newest stored (kept with the one before it), and the one being written.
-    private long? storedSnapshot;
+    // Snapshots: the live model's event count when the last one began, the one being written, how long the last took.
+    private readonly ReadModelSnapshots snapshots = new(journal, snapshotStore, logger);
     private long eventsAtSnapshot;
-    private DateTimeOffset snapshotStartedAt;
-    private Task<long?>? snapshotWrite;
+    private DateTimeOffset snapshotFinishedAt;
+    private TimeSpan lastSnapshotTook;
+    private Task? snapshotWrite;
+    private bool rebuilding;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Until the first catch-up ends the model is behind everything committed before the activation.
         caughtUpAt = activatedAt = clock.GetUtcNow();
-        await LoadSnapshotAsync(cancellationToken);
+        if (await snapshots.LoadNewestAsync(cancellationToken) is { } loaded)
+        {
+            (model, cursor) = (loaded.Model, loaded.Cursor);
+        }
+        else
+        {
+            logger.LogInformation("No read model snapshot could be used; building the read model from the whole journal");
+        }
         eventsAtSnapshot = model.EventsApplied;
-        snapshotStartedAt = activatedAt;
+        snapshotFinishedAt = activatedAt;
         progress.Report(head, cursor.Position, caughtUpAt);
         // Following the feed in the background keeps a read's wait short, and keeps the activation alive.
         this.RegisterGrainTimer(_ => FollowAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromMilliseconds(50))
@@ -81,16 +78,20 @@ public sealed partial class AnalyticsGrain(
     {
         progress.Clear();
         // A deployment or a shutdown leaves a snapshot of everything folded, so the next activation has no tail to fold.
-        if (folding is not { IsCompleted: false } && model.EventsApplied > eventsAtSnapshot && snapshotWrite is null or { IsCompleted: true })
+        try
         {
-            try
+            if (snapshotWrite is { IsCompleted: false } running)
             {
-                await StartSnapshot().WaitAsync(cancellationToken);
+                await running.WaitAsync(cancellationToken);
             }
-            catch (OperationCanceledException)
+            if (folding is not { IsCompleted: false } && model.EventsApplied > eventsAtSnapshot)
             {
-                logger.LogWarning("The read model's snapshot at deactivation did not finish in time; the next activation folds a longer tail");
+                await StoreLiveModel().WaitAsync(cancellationToken);
             }
+        }
+        catch (OperationCanceledException)
+        {
+            logger.LogWarning("The read model's snapshot at deactivation did not finish in time; the next activation folds a longer tail");
         }
     }
 
@@ -202,16 +203,8 @@ public sealed partial class AnalyticsGrain(
             {
                 recheck = false;
                 var ticket = ++tickets;
-                var page = await journal.ReadFeedAsync(UserStreams, cursor, PageSize);
-                for (var i = 0; i < page.Events.Count; i++)
-                {
-                    var row = page.Events[i];
-                    model.Apply(row.StreamId[UserStreams.Length..], StreamEventCodec.Decode(row.Event));
-                    if ((i + 1) % SliceSize == 0 && i + 1 < page.Events.Count)
-                    {
-                        await Task.Yield();
-                    }
-                }
+                var page = await journal.ReadFeedAsync(ModelFeed.UserStreams, cursor, ModelFeed.PageSize);
+                await ModelFeed.ApplyAsync(model, page.Events);
                 RecordDelays(page.Events);
                 var stalled = page.Events.Count == 0 && page.Next.Position == cursor.Position;
                 cursor = page.Next;
@@ -225,7 +218,7 @@ public sealed partial class AnalyticsGrain(
                 if (stalled && (cursor.Position < head || waiters.Exists(waiter => cursor.Position < waiter.Head)))
                 {
                     stalledSince ??= Stopwatch.GetTimestamp();
-                    if (Stopwatch.GetElapsedTime(stalledSince.Value) > MaxWait)
+                    if (Stopwatch.GetElapsedTime(stalledSince.Value) > ModelFeed.MaxWait)
                     {
                         throw new StorageUnavailableException("The journal feed is not advancing; try again.");
                     }
@@ -273,98 +266,61 @@ public sealed partial class AnalyticsGrain(
         }
     }
 
+    /// <summary>
+    /// Starts a snapshot from the journal (<see cref="ReadModelSnapshots.WriteFromJournalAsync"/>) when enough events and
+    /// time have passed since the last one; a snapshot's work takes at most a tenth of the time, so a large model under
+    /// heavy ingestion snapshots less often rather than keeping a core busy.
+    /// </summary>
     private void TakeSnapshotIfDue()
     {
-        if (snapshotWrite is { IsCompleted: false } || folding is { IsCompleted: false })
+        if (snapshotWrite is { IsCompleted: false } || rebuilding)
         {
             return;
         }
         var value = options.Value;
-        if (model.EventsApplied - eventsAtSnapshot >= value.SnapshotEveryEvents && clock.GetUtcNow() - snapshotStartedAt >= value.SnapshotMinInterval)
+        var sinceLast = clock.GetUtcNow() - snapshotFinishedAt;
+        if (model.EventsApplied - eventsAtSnapshot >= value.SnapshotEveryEvents
+            && sinceLast >= value.SnapshotMinInterval && sinceLast >= lastSnapshotTook * 9)
         {
-            StartSnapshot().Ignore();
+            eventsAtSnapshot = model.EventsApplied;
+            var position = cursor.Position;
+            snapshotWrite = Record(Task.Run(() => snapshots.WriteFromJournalAsync(position)));
         }
     }
 
     /// <summary>
-    /// Writes the model's body now, on the grain's turn (the only pause the fold sees), and compresses and stores it in
-    /// the background. Keeps the snapshot before the new one, so a damaged newest snapshot still leaves one to load.
+    /// Writes the live model as it stands, on the grain's turn: a pause of the fold and the reads, so only where there is
+    /// nothing to serve or the model cannot be had from the journal's snapshots (deactivation, a rebuild).
     /// </summary>
-    private Task<long?> StartSnapshot()
+    private Task StoreLiveModel()
     {
-        if (snapshotWrite is { IsCompletedSuccessfully: true, Result: { } written })
-        {
-            storedSnapshot = written;
-        }
-        var started = Stopwatch.GetTimestamp();
-        var body = new MemoryStream();
-        model.WriteTo(body);
-        var serialized = Stopwatch.GetElapsedTime(started);
-        var (at, events, keepFrom) = (cursor, model.EventsApplied, storedSnapshot ?? cursor.Position);
-        eventsAtSnapshot = events;
-        snapshotStartedAt = clock.GetUtcNow();
-        return snapshotWrite = Task.Run(async () =>
-        {
-            try
-            {
-                var stored = Stopwatch.GetTimestamp();
-                var encoded = ReadModelSnapshotFormat.Encode(at, events, body.GetBuffer().AsSpan(0, (int)body.Length));
-                for (var part = 0; part < encoded.Parts.Count; part++)
-                {
-                    await snapshots.WritePartAsync(SnapshotName, at.Position, part + 1, encoded.Parts[part]);
-                }
-                await snapshots.WritePartAsync(SnapshotName, at.Position, 0, encoded.Header);
-                await snapshots.DeleteBelowAsync(SnapshotName, Math.Min(keepFrom, at.Position));
-                metrics.SnapshotWritten(saved: true);
-                logger.LogInformation(
-                    "Read model snapshot at feed position {Position}: {Events} events, {BodyBytes} bytes ({StoredBytes} stored), written in {Serialized} on the grain and {Stored} in the background",
-                    at.Position, events, body.Length, encoded.StoredBytes, serialized, Stopwatch.GetElapsedTime(stored));
-                return (long?)at.Position;
-            }
-            catch (Exception ex)
-            {
-                // A snapshot is a cache: the next one is attempted when due, and activation can always replay.
-                metrics.SnapshotWritten(saved: false);
-                logger.LogWarning(ex, "Read model snapshot at feed position {Position} was not stored", at.Position);
-                return null;
-            }
-        });
+        eventsAtSnapshot = model.EventsApplied;
+        // The body is written before the first await of StoreAsync, so the fold cannot change the model under it.
+        return snapshotWrite = Record(Store());
+
+        async Task<ReadModelSnapshots.Written?> Store() => await snapshots.StoreAsync(model, cursor);
     }
 
-    /// <summary>Loads the newest snapshot that reads back whole; logs and skips any that does not.</summary>
-    private async Task LoadSnapshotAsync(CancellationToken cancellationToken)
+    private async Task Record(Task<ReadModelSnapshots.Written?> writing)
     {
-        var positions = await snapshots.ListAsync(SnapshotName, cancellationToken);
-        foreach (var position in positions)
+        try
         {
-            var started = Stopwatch.GetTimestamp();
-            var parts = await snapshots.ReadAsync(SnapshotName, position, cancellationToken);
-            try
+            if (await writing is { } written)
             {
-                // Inflating and reading hundreds of MB would hold the grain's thread: do it on the thread pool.
-                var (loaded, decoded) = await Task.Run(() =>
-                {
-                    var decoded = ReadModelSnapshotFormat.Decode(parts);
-                    using var body = decoded.Body;
-                    var loaded = AnalyticsModel.ReadFrom(body);
-                    return loaded.EventsApplied == decoded.EventsApplied
-                        ? (loaded, decoded)
-                        : throw new InvalidDataException($"The body holds {loaded.EventsApplied} events; the header says {decoded.EventsApplied}.");
-                }, cancellationToken);
-                (model, cursor, storedSnapshot) = (loaded, decoded.Cursor, position);
+                lastSnapshotTook = written.Elapsed;
+                metrics.SnapshotWritten(saved: true);
                 logger.LogInformation(
-                    "Read model loaded its snapshot at feed position {Position} ({Events} events, {BodyBytes} bytes) in {Elapsed}; folding the events after it",
-                    position, decoded.EventsApplied, decoded.BodyLength, Stopwatch.GetElapsedTime(started));
-                return;
-            }
-            catch (InvalidDataException ex)
-            {
-                logger.LogWarning("Read model snapshot at feed position {Position} is damaged or incompatible and is ignored: {Reason}", position, ex.Message);
+                    "Read model snapshot at feed position {Position}: {Events} events, {BodyBytes} bytes ({StoredBytes} stored), written in {Elapsed}",
+                    written.Position, written.Events, written.BodyBytes, written.StoredBytes, written.Elapsed);
             }
         }
-        logger.LogInformation(positions.Count > 0
-            ? "No read model snapshot could be used; rebuilding the read model from the whole journal"
-            : "No read model snapshot is stored yet; building the read model from the whole journal");
+        catch (Exception ex)
+        {
+            // A snapshot is a cache: the next one is attempted when due, and activation can always replay.
+            metrics.SnapshotWritten(saved: false);
+            logger.LogWarning(ex, "A read model snapshot was not stored");
+        }
+        snapshotFinishedAt = clock.GetUtcNow();
     }
 
     /// <summary>A read waiting for the fold to pass <see cref="Head"/> with a page read after it took <see cref="Ticket"/>.</summary>

@@ -15,7 +15,8 @@ internal sealed partial class AnalyticsModel
     /// <summary>Ends the body, so that a reader that went astray fails at the end rather than returning a wrong model.</summary>
     private const int EndMark = 0x0A4A11D0;
 
-    public void WriteTo(Stream stream)
+    /// <returns>The length of the body.</returns>
+    public long WriteTo(Stream stream)
     {
         using var writer = new ModelWriter(stream);
         writer.Write(FormatVersion);
@@ -27,6 +28,7 @@ internal sealed partial class AnalyticsModel
         funnel.WriteTo(writer);
         daily.WriteTo(writer);
         writer.Write(EndMark);
+        return writer.Length;
     }
 
     /// <summary>

@@ -17,6 +17,10 @@ internal sealed class ModelWriter(Stream stream) : IDisposable
     private readonly byte[] buffer = new byte[64 * 1024];
     private readonly Dictionary<string, int> strings = new(StringComparer.Ordinal);
     private int used;
+    private long flushed;
+
+    /// <summary>Bytes written so far, buffered ones included.</summary>
+    public long Length => flushed + used;
 
     public void Write(int value)
     {
@@ -144,6 +148,7 @@ internal sealed class ModelWriter(Stream stream) : IDisposable
         }
         Flush();
         stream.Write(bytes);
+        flushed += bytes.Length;
     }
 
     private void Reserve(int count)
@@ -157,6 +162,7 @@ internal sealed class ModelWriter(Stream stream) : IDisposable
     public void Flush()
     {
         stream.Write(buffer, 0, used);
+        flushed += used;
         used = 0;
     }
 

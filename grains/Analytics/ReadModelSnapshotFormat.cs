@@ -19,16 +19,19 @@ internal static class ReadModelSnapshotFormat
     private const int PartSize = 1 << 20;
 
     /// <summary>The header and the body's parts, in the order they are stored: parts 1..n, then the header as part 0.</summary>
-    public sealed record Encoded(byte[] Header, IReadOnlyList<ReadOnlyMemory<byte>> Parts, long StoredBytes);
+    public sealed record Encoded(byte[] Header, IReadOnlyList<ReadOnlyMemory<byte>> Parts, long BodyLength, long StoredBytes);
 
     public sealed record Decoded(FeedCursor Cursor, long EventsApplied, long BodyLength, Stream Body);
 
-    public static Encoded Encode(FeedCursor cursor, long eventsApplied, ReadOnlySpan<byte> body)
+    /// <param name="writeBody">Writes the body into the stream it is given and returns its length; the body is deflated as
+    /// it is written, so only its compressed form is ever held whole.</param>
+    public static Encoded Encode(FeedCursor cursor, long eventsApplied, Func<Stream, long> writeBody)
     {
-        var compressed = new MemoryStream(body.Length / 3 + 1024);
+        var compressed = new MemoryStream();
+        long bodyLength;
         using (var deflate = new ZLibStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
         {
-            deflate.Write(body);
+            bodyLength = writeBody(deflate);
         }
         var all = compressed.GetBuffer().AsMemory(0, (int)compressed.Length);
         var parts = new List<ReadOnlyMemory<byte>>();
@@ -47,10 +50,10 @@ internal static class ReadModelSnapshotFormat
             writer.Int64(pending);
         }
         writer.Int64(eventsApplied);
-        writer.Int64(body.Length);
+        writer.Int64(bodyLength);
         writer.Int32(parts.Count);
         SHA256.HashData(all.Span, writer.Rest);
-        return new Encoded(header, parts, header.Length + all.Length);
+        return new Encoded(header, parts, bodyLength, header.Length + all.Length);
     }
 
     /// <summary>Checks and opens a stored snapshot; throws <see cref="InvalidDataException"/> when it is not one this build reads.</summary>

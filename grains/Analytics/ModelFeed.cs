@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using Collaboration.Errors;
+using Collaboration.EventSourcing;
+using Collaboration.Journal;
+
+namespace Collaboration.Analytics;
+
+/// <summary>How an <see cref="AnalyticsModel"/> reads the journal: the user streams through the feed, page by page.</summary>
+internal static class ModelFeed
+{
+    public const string UserStreams = "user/";
+
+    public const int PageSize = 5_000;
+
+    /// <summary>Events applied in one turn; on the grain, reads waiting for the fold run between slices.</summary>
+    public const int SliceSize = 256;
+
+    /// <summary>How long a fold waits for a feed that makes no progress before it gives up.</summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>Applies one page in slices, yielding between them.</summary>
+    public static async Task ApplyAsync(AnalyticsModel target, IReadOnlyList<FeedEvent> events)
+    {
+        for (var i = 0; i < events.Count; i++)
+        {
+            target.Apply(events[i].StreamId[UserStreams.Length..], StreamEventCodec.Decode(events[i].Event));
+            if ((i + 1) % SliceSize == 0 && i + 1 < events.Count)
+            {
+                await Task.Yield();
+            }
+        }
+    }
+
+    /// <summary>Folds feed pages into <paramref name="target"/>: at least one, then until the cursor reaches <paramref name="position"/>.</summary>
+    public static async Task<FeedCursor> FoldAsync(IEventJournal journal, AnalyticsModel target, FeedCursor from, long position, CancellationToken ct = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        do
+        {
+            ct.ThrowIfCancellationRequested();
+            var page = await journal.ReadFeedAsync(UserStreams, from, PageSize, ct);
+            await ApplyAsync(target, page.Events);
+            var stalled = page.Events.Count == 0 && page.Next.Position == from.Position;
+            from = page.Next;
+            if (stalled && from.Position < position)
+            {
+                // As in the live fold: the journals never stall below a position they gave out; should one, fail rather than spin.
+                if (Stopwatch.GetElapsedTime(started) > MaxWait)
+                {
+                    throw new StorageUnavailableException("The journal feed is not advancing; try again.");
+                }
+                await Task.Delay(5, ct);
+            }
+        }
+        while (from.Position < position);
+        return from;
+    }
+}
