@@ -71,6 +71,11 @@ public sealed class MemoryEventJournal : IEventJournal
     public Task<long> FeedHeadAsync(CancellationToken ct = default) =>
         throw new NotSupportedException("The benchmark's memory journal has no feed; run with Analytics:Enabled=false.");
 
+    /// <summary>No feed, so nothing to follow: never completes.</summary>
+    public Task NextCommit() => Never.Task;
+
+    private static readonly TaskCompletionSource Never = new();
+
     private sealed class StreamLog
     {
         public List<StoredEvent> Events { get; } = [];

@@ -45,4 +45,10 @@ public interface IEventJournal
     /// a target, not a place to start: an append still in flight may later commit below it.
     /// </summary>
     Task<long> FeedHeadAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Completes at the next commit of an append made through this process (take it before reading the feed, await it
+    /// after). Commits made by other processes do not complete it: a follower in a cluster still polls.
+    /// </summary>
+    Task NextCommit();
 }

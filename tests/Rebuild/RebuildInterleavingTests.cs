@@ -117,6 +117,8 @@ public sealed class RebuildInterleavingTests : IAsyncLifetime
             journal.ReadFeedAsync(streamPrefix, from, maxEvents, ct);
 
         public Task<long> FeedHeadAsync(CancellationToken ct = default) => journal.FeedHeadAsync(ct);
+
+        public Task NextCommit() => journal.NextCommit();
     }
 
     /// <summary>

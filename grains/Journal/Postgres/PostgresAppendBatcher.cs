@@ -25,6 +25,9 @@ internal sealed class PostgresAppendBatcher(NpgsqlDataSource dataSource, Collabo
     private readonly Queue<Append> queue = new();
     private bool writing;
 
+    /// <summary>Pulsed after every batch this process commits.</summary>
+    public CommitSignal Commits { get; } = new();
+
     public async Task<AppendResult> AppendAsync(string streamId, long expectedVersion, IReadOnlyList<JournalEvent> events, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
@@ -79,6 +82,7 @@ internal sealed class PostgresAppendBatcher(NpgsqlDataSource dataSource, Collabo
             try
             {
                 var results = await WriteAsync(batch);
+                Commits.Committed();
                 metrics?.CommitWritten(Store, Stopwatch.GetElapsedTime(started), batch.Count);
                 for (var i = 0; i < batch.Count; i++)
                 {

@@ -169,6 +169,8 @@ public sealed class PostgresEventJournal(NpgsqlDataSource dataSource, Collaborat
         });
     }
 
+    public Task NextCommit() => appends.Commits.Next;
+
     public Task<long> FeedHeadAsync(CancellationToken ct = default) =>
         PostgresErrors.Guard("read", async () =>
         {

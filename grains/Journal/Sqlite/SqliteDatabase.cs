@@ -60,6 +60,9 @@ public sealed class SqliteDatabase : IDisposable
     }
 
     /// <summary>Runs <paramref name="work"/> on a pooled read connection, off the caller's scheduler.</summary>
+    /// <summary>Pulsed after every commit of the writer.</summary>
+    public CommitSignal Commits { get; } = new();
+
     public Task<T> ReadAsync<T>(Func<SqliteConnection, T> work) => Task.Run(() =>
     {
         SqliteConnection? connection = null;
@@ -286,6 +289,7 @@ public sealed class SqliteDatabase : IDisposable
                     operation.Run(context);
                 }
                 context.Commit();
+                Commits.Committed();
                 metrics?.CommitWritten(Store, Stopwatch.GetElapsedTime(started), batch.Count);
                 foreach (var operation in batch)
                 {

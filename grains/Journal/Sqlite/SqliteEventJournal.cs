@@ -96,6 +96,8 @@ public sealed class SqliteEventJournal(SqliteDatabase database, TimeProvider clo
             return upsert.ExecuteNonQuery();
         });
 
+    public Task NextCommit() => database.Commits.Next;
+
     public Task<FeedPage> ReadFeedAsync(string streamPrefix, FeedCursor from, int maxEvents, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(streamPrefix);
