@@ -43,9 +43,11 @@ public sealed partial class AnalyticsGrain(
     private DateTimeOffset caughtUpAt;
     private DateTimeOffset activatedAt;
 
-    // Snapshots: the live model's event count when the last one began, the one being written, how long the last took.
+    // Snapshots: the live model's event count when the last one began, the events the newest stored one holds, the one
+    // being written, how long the last took.
     private readonly ReadModelSnapshots snapshots = new(journal, snapshotStore, logger);
     private long eventsAtSnapshot;
+    private long eventsStored;
     private DateTimeOffset snapshotFinishedAt;
     private TimeSpan lastSnapshotTook;
     private Task? snapshotWrite;
@@ -64,7 +66,7 @@ public sealed partial class AnalyticsGrain(
         {
             logger.LogInformation("No read model snapshot could be used; building the read model from the whole journal");
         }
-        eventsAtSnapshot = model.EventsApplied;
+        eventsAtSnapshot = eventsStored = model.EventsApplied;
         snapshotFinishedAt = activatedAt;
         progress.Report(head, cursor.Position, caughtUpAt);
         // Following the feed in the background keeps a read's wait short: at once after each commit of this process, and
@@ -88,7 +90,7 @@ public sealed partial class AnalyticsGrain(
             {
                 await running.WaitAsync(cancellationToken);
             }
-            if (folding is not { IsCompleted: false } && model.EventsApplied > eventsAtSnapshot)
+            if (folding is not { IsCompleted: false } && model.EventsApplied > eventsStored)
             {
                 await StoreLiveModel().WaitAsync(cancellationToken);
             }
@@ -316,7 +318,9 @@ public sealed partial class AnalyticsGrain(
         {
             eventsAtSnapshot = model.EventsApplied;
             var position = cursor.Position;
-            snapshotWrite = Record(Task.Run(() => snapshots.WriteFromJournalAsync(position)));
+            // Stopped at deactivation (which then writes the live model), so none outlives the activation.
+            var stop = following.Token;
+            snapshotWrite = Record(Task.Run(() => snapshots.WriteFromJournalAsync(position, stop), stop));
         }
     }
 
@@ -340,11 +344,16 @@ public sealed partial class AnalyticsGrain(
             if (await writing is { } written)
             {
                 lastSnapshotTook = written.Elapsed;
+                eventsStored = Math.Max(eventsStored, written.Events);
                 metrics.SnapshotWritten(saved: true);
                 logger.LogInformation(
                     "Read model snapshot at feed position {Position}: {Events} events, {BodyBytes} bytes ({StoredBytes} stored), written in {Elapsed}",
                     written.Position, written.Events, written.BodyBytes, written.StoredBytes, written.Elapsed);
             }
+        }
+        catch (OperationCanceledException) when (following.IsCancellationRequested)
+        {
+            // Stopped by the deactivation, which writes the live model instead.
         }
         catch (Exception ex)
         {

@@ -139,11 +139,9 @@ internal sealed class ContributionTies(Population population)
         var d = (int)by;
         var table = population.Groups[d];
         // Slot 2g holds the external ties of group g's users, 2g + 1 the internal ones.
+        // A removed tie's marks cancel out at every instant (each +1 has its -1 at the same instant), so any slot takes them.
         var bySlot = counts[w].CountBySlot(d, at, 2 * table.Keys.Count, tag =>
-        {
-            var tie = ties[tag]!;
-            return 2 * tie.User.Groups[d] + (tie.Owner.Groups[d] == tie.User.Groups[d] ? 1 : 0);
-        });
+            ties[tag] is { } tie ? 2 * tie.User.Groups[d] + (tie.Owner.Groups[d] == tie.User.Groups[d] ? 1 : 0) : 0);
         var grouped = new List<GroupTieCounts>();
         for (var g = 0; g < table.Keys.Count; g++)
         {

@@ -65,6 +65,9 @@ internal sealed class DailyFirstInstants(int levelCount)
         return firsts;
     }
 
+    /// <summary>The longest tail of pending changes a read scans instead of merging it.</summary>
+    private const int ReadScanLimit = 512;
+
     /// <summary>A sorted multiset of instants (users may share one).</summary>
     private sealed class Instants
     {
@@ -112,13 +115,19 @@ internal sealed class DailyFirstInstants(int levelCount)
             }
         }
 
+        /// <summary>A short tail is scanned rather than merged, as in <see cref="InstantCounter"/>: merging copies the whole day.</summary>
         public long CountThrough(long end)
         {
-            if (tail is not null)
+            if (tail is { Count: > ReadScanLimit })
             {
                 Compact();
             }
-            return Coverage.CountThrough(sorted, end);
+            long count = Coverage.CountThrough(sorted, end);
+            foreach (var entry in tail ?? [])
+            {
+                count += Instant(entry) > end ? 0 : entry < 0 ? -1 : 1;
+            }
+            return count;
         }
 
         /// <summary>Merges the tail into the sorted array, each instant kept as often as it was added minus removed.</summary>

@@ -79,6 +79,9 @@ internal sealed class InstantCounter
         return new InstantCounter(days, DayTotals.ReadFrom(reader));
     }
 
+    /// <summary>The longest unsorted tail a read scans instead of merging it into the sorted marks.</summary>
+    private const int ReadScanLimit = 512;
+
     /// <summary>The marks of one day: sorted, merged arrays with running sums, and an unsorted tail of new marks.</summary>
     private sealed class DayMarks
     {
@@ -135,7 +138,12 @@ internal sealed class InstantCounter
         public long SumThrough(long end)
         {
             var count = CountThrough(end);
-            return count == 0 ? 0 : sums[count - 1];
+            var sum = count == 0 ? 0 : sums[count - 1];
+            foreach (var (at, _, delta) in tail)
+            {
+                sum += at <= end ? delta : 0;
+            }
+            return sum;
         }
 
         public void Visit(long end, Action<int, int> visit)
@@ -145,11 +153,22 @@ internal sealed class InstantCounter
             {
                 visit(tags[i], deltas[i]);
             }
+            foreach (var (at, tag, delta) in tail)
+            {
+                if (at <= end)
+                {
+                    visit(tag, delta);
+                }
+            }
         }
 
+        /// <summary>
+        /// Marks of the sorted part through <paramref name="end"/>. A read scans a short tail rather than merging it:
+        /// merging copies the whole day, and a dashboard polled during ingestion would pay that on every read.
+        /// </summary>
         private int CountThrough(long end)
         {
-            if (tail.Count > 0)
+            if (tail.Count > ReadScanLimit)
             {
                 Compact();
             }
