@@ -82,7 +82,8 @@ public sealed class FailoverBenchmark(Settings settings)
             {
                 var healthPort = ServiceProcess.FreePort();
                 var silo = await SiloProcess.StartAsync(settings.SiloAssembly, connectionString,
-                    new Dictionary<string, string>(cluster) { ["Health__Port"] = healthPort.ToString() });
+                    new Dictionary<string, string>(cluster) { ["Health__Port"] = healthPort.ToString() },
+                    Path.Combine(settings.WorkDirectory, $"failover-{round}-silo-{i + 1}.log"));
                 silos.Add((silo, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}"), Timeout = TimeSpan.FromSeconds(10) }));
             }
             await using var api = await ServiceProcess.StartAsync(settings.ApiAssembly, data, cluster);

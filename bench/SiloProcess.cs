@@ -21,8 +21,11 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>The silo's port, which with its address names its row in the membership table.</summary>
     public int SiloPort { get; }
 
+    private TextWriter? log;
+
     /// <summary>Starts the silo and returns once the membership table lists it as active.</summary>
-    public static async Task<SiloProcess> StartAsync(string siloAssembly, string connectionString, IReadOnlyDictionary<string, string> settings)
+    /// <param name="logPath">Where to keep the silo's whole output (default: only its last lines, for a failure message).</param>
+    public static async Task<SiloProcess> StartAsync(string siloAssembly, string connectionString, IReadOnlyDictionary<string, string> settings, string? logPath = null)
     {
         var start = new ProcessStartInfo("dotnet", [siloAssembly]) { RedirectStandardOutput = true, RedirectStandardError = true };
         var siloPort = ServiceProcess.FreePort();
@@ -35,10 +38,12 @@ public sealed class SiloProcess : IAsyncDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException("the silo did not start");
         // Drain the output so the child never blocks on a full pipe; keep the end of it for a failure message.
         var tail = new ConcurrentQueue<string>();
+        var log = logPath is null ? null : TextWriter.Synchronized(new StreamWriter(logPath) { AutoFlush = true });
         DataReceivedEventHandler keep = (sender, line) =>
         {
             if (line.Data is not null)
             {
+                log?.WriteLine(line.Data);
                 tail.Enqueue(line.Data);
                 while (tail.Count > 40 && tail.TryDequeue(out _))
                 {
@@ -49,7 +54,7 @@ public sealed class SiloProcess : IAsyncDisposable
         process.ErrorDataReceived += keep;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var silo = new SiloProcess(process, siloPort);
+        var silo = new SiloProcess(process, siloPort) { log = log };
 
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var deadline = Stopwatch.StartNew();
@@ -88,5 +93,6 @@ public sealed class SiloProcess : IAsyncDisposable
             await process.WaitForExitAsync();
         }
         process.Dispose();
+        log?.Dispose();
     }
 }
