@@ -302,8 +302,8 @@ public sealed partial class AnalyticsGrain(
 
     /// <summary>
     /// Starts a snapshot from the journal (<see cref="ReadModelSnapshots.WriteFromJournalAsync"/>) when enough events and
-    /// time have passed since the last one; a snapshot's work takes at most a tenth of the time, so a large model under
-    /// heavy ingestion snapshots less often rather than keeping a core busy.
+    /// time have passed since the last one, and at least as long as the last one took: snapshots run at most half the
+    /// time, so a large model under heavy ingestion snapshots less often rather than keeping a core busy.
     /// </summary>
     private void TakeSnapshotIfDue()
     {
@@ -314,7 +314,7 @@ public sealed partial class AnalyticsGrain(
         var value = options.Value;
         var sinceLast = clock.GetUtcNow() - snapshotFinishedAt;
         if (model.EventsApplied - eventsAtSnapshot >= value.SnapshotEveryEvents
-            && sinceLast >= value.SnapshotMinInterval && sinceLast >= lastSnapshotTook * 9)
+            && sinceLast >= value.SnapshotMinInterval && sinceLast >= lastSnapshotTook)
         {
             eventsAtSnapshot = model.EventsApplied;
             var position = cursor.Position;

@@ -18,13 +18,14 @@ internal static class ModelFeed
     /// <summary>How long a fold waits for a feed that makes no progress before it gives up.</summary>
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
 
-    /// <summary>Applies one page in slices, yielding between them.</summary>
-    public static async Task ApplyAsync(AnalyticsModel target, IReadOnlyList<FeedEvent> events)
+    /// <summary>Applies one page; on a grain's thread in slices, yielding between them so that reads interleave.</summary>
+    public static async Task ApplyAsync(AnalyticsModel target, IReadOnlyList<FeedEvent> events, bool onGrain = true)
     {
         for (var i = 0; i < events.Count; i++)
         {
             target.Apply(events[i].StreamId[UserStreams.Length..], StreamEventCodec.Decode(events[i].Event));
-            if ((i + 1) % SliceSize == 0 && i + 1 < events.Count)
+            // On the thread pool a yield would only queue the rest behind everything else there.
+            if (onGrain && (i + 1) % SliceSize == 0 && i + 1 < events.Count)
             {
                 await Task.Yield();
             }
@@ -32,14 +33,15 @@ internal static class ModelFeed
     }
 
     /// <summary>Folds feed pages into <paramref name="target"/>: at least one, then until the cursor reaches <paramref name="position"/>.</summary>
-    public static async Task<FeedCursor> FoldAsync(IEventJournal journal, AnalyticsModel target, FeedCursor from, long position, CancellationToken ct = default)
+    public static async Task<FeedCursor> FoldAsync(
+        IEventJournal journal, AnalyticsModel target, FeedCursor from, long position, bool onGrain = true, CancellationToken ct = default)
     {
         var started = Stopwatch.GetTimestamp();
         do
         {
             ct.ThrowIfCancellationRequested();
             var page = await journal.ReadFeedAsync(UserStreams, from, PageSize, ct);
-            await ApplyAsync(target, page.Events);
+            await ApplyAsync(target, page.Events, onGrain);
             var stalled = page.Events.Count == 0 && page.Next.Position == from.Position;
             from = page.Next;
             if (stalled && from.Position < position)

@@ -86,7 +86,7 @@ internal sealed class ReadModelSnapshots(IEventJournal journal, IReadModelSnapsh
         {
             return null;
         }
-        var at = await ModelFeed.FoldAsync(journal, model, from, position, ct);
+        var at = await ModelFeed.FoldAsync(journal, model, from, position, onGrain: false, ct);
         var written = await StoreAsync(model, at, ct);
         return written with { Elapsed = Stopwatch.GetElapsedTime(started) };
     }
