@@ -347,8 +347,8 @@ public sealed partial class AnalyticsGrain(
                 eventsStored = Math.Max(eventsStored, written.Events);
                 metrics.SnapshotWritten(saved: true);
                 logger.LogInformation(
-                    "Read model snapshot at feed position {Position}: {Events} events, {BodyBytes} bytes ({StoredBytes} stored), written in {Elapsed}",
-                    written.Position, written.Events, written.BodyBytes, written.StoredBytes, written.Elapsed);
+                    "Read model snapshot at feed position {Position}: {Events} events, {BodyBytes} bytes ({StoredBytes} stored), written in {Elapsed} from {Source}",
+                    written.Position, written.Events, written.BodyBytes, written.StoredBytes, written.Elapsed, written.Source);
             }
         }
         catch (OperationCanceledException) when (following.IsCancellationRequested)

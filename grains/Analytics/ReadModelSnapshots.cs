@@ -19,10 +19,16 @@ internal sealed class ReadModelSnapshots(IEventJournal journal, IReadModelSnapsh
 
     public sealed record Loaded(AnalyticsModel Model, FeedCursor Cursor);
 
-    public sealed record Written(long Position, long Events, long BodyBytes, long StoredBytes, TimeSpan Elapsed);
+    /// <param name="Source">For a snapshot made from the journal: what it started from and what it folded on top.</param>
+    public sealed record Written(long Position, long Events, long BodyBytes, long StoredBytes, TimeSpan Elapsed, string Source = "the live model");
 
-    /// <summary>The newest snapshot that reads back whole, or null; logs and skips any that does not.</summary>
-    public async Task<Loaded?> LoadNewestAsync(CancellationToken ct = default)
+    /// <summary>
+    /// The newest snapshot that reads back whole, or null; logs and skips any that does not. Loads for an activation are
+    /// logged as such; the background writer's own loads only at debug level (its write's log line says what it took).
+    /// </summary>
+    public async Task<Loaded?> LoadNewestAsync(CancellationToken ct = default) => await LoadNewestAsync(LogLevel.Information, ct);
+
+    private async Task<Loaded?> LoadNewestAsync(LogLevel level, CancellationToken ct)
     {
         var positions = await store.ListAsync(Name, ct);
         foreach (var position in positions)
@@ -41,7 +47,7 @@ internal sealed class ReadModelSnapshots(IEventJournal journal, IReadModelSnapsh
                         ? (model, decoded)
                         : throw new InvalidDataException($"The body holds {model.EventsApplied} events; the header says {decoded.EventsApplied}.");
                 }, ct);
-                logger.LogInformation(
+                logger.Log(level,
                     "Read model loaded its snapshot at feed position {Position} ({Events} events, {BodyBytes} bytes) in {Elapsed}",
                     position, decoded.EventsApplied, decoded.BodyLength, Stopwatch.GetElapsedTime(started));
                 return new Loaded(model, decoded.Cursor);
@@ -81,13 +87,22 @@ internal sealed class ReadModelSnapshots(IEventJournal journal, IReadModelSnapsh
     public async Task<Written?> WriteFromJournalAsync(long position, CancellationToken ct = default)
     {
         var started = Stopwatch.GetTimestamp();
-        var (model, from) = await LoadNewestAsync(ct) is { } newest ? (newest.Model, newest.Cursor) : (new AnalyticsModel(), FeedCursor.Start);
+        var (model, from) = await LoadNewestAsync(LogLevel.Debug, ct) is { } newest ? (newest.Model, newest.Cursor) : (new AnalyticsModel(), FeedCursor.Start);
         if (from.Position >= position && from.Pending.Length == 0)
         {
             return null;
         }
+        var loaded = Stopwatch.GetElapsedTime(started);
+        var eventsLoaded = model.EventsApplied;
         var at = await ModelFeed.FoldAsync(journal, model, from, position, onGrain: false, ct);
+        var folded = Stopwatch.GetElapsedTime(started) - loaded;
         var written = await StoreAsync(model, at, ct);
-        return written with { Elapsed = Stopwatch.GetElapsedTime(started) };
+        // Where a slow snapshot's time went: under load the reload and the fold of the events since grow with the model.
+        return written with
+        {
+            Elapsed = Stopwatch.GetElapsedTime(started),
+            Source = $"snapshot at {from.Position} ({eventsLoaded} events) loaded in {loaded.TotalSeconds:F1} s, "
+                + $"{model.EventsApplied - eventsLoaded} events folded in {folded.TotalSeconds:F1} s, stored in {written.Elapsed.TotalSeconds:F1} s",
+        };
     }
 }
