@@ -1,6 +1,7 @@
 using Collaboration.Analytics;
 using Collaboration.Api.OpenApi;
 using Collaboration.Api.Responses;
+using Collaboration.Api.Analytics;
 using Collaboration.Api.Http;
 using Collaboration.Api.Security;
 using Collaboration.Api.Validation;
@@ -25,7 +26,7 @@ public static class IdeasApi
 
     /// <summary>The idea, with its reach in the window (28d by default) while analytics is on.</summary>
     public static async Task<Results<Ok<IdeaResponse>, ProblemHttpResult>> GetIdeaAsync(
-        string ideaId, [AsParameters] WindowQuery query, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> analytics,
+        string ideaId, [AsParameters] WindowQuery query, IGrainFactory grains, ReadModelReads reads, ApiClock clock, IOptions<AnalyticsOptions> analytics,
         ILogger<IAnalyticsGrain> logger, CancellationToken ct)
     {
         var view = await GrainRetry.CallAsync(() => grains.GetGrain<IIdeaGrain>(ideaId).GetAsync(), ct);
@@ -38,7 +39,7 @@ public static class IdeasApi
             return TypedResults.Ok(IdeaResponse.Of(view, null));
         }
         var through = StatsApi.CountThrough(query.Window, clock.UtcNow, asOfGiven: false);
-        var reach = await StatsApi.OptionalAsync(analyticsGrain => analyticsGrain.GetIdeaReachAsync(ideaId, query.Window, through), grains, logger);
+        var reach = await StatsApi.OptionalAsync(analyticsGrain => analyticsGrain.GetIdeaReachAsync(ideaId, query.Window, through), reads, logger);
         return TypedResults.Ok(IdeaResponse.Of(view, reach));
     }
 

@@ -28,9 +28,9 @@ public static class StatsApi
     }
 
     public static async Task<Results<Ok<ParticipationResponse>, CsvAnswer>> GetParticipationAsync(
-        [AsParameters] StatsQuery query, [AsParameters] ByQuery by, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+        [AsParameters] StatsQuery query, [AsParameters] ByQuery by, HttpRequest request, ReadModelReads reads, CancellationToken ct)
     {
-        var stats = await GrainRetry.CallAsync(() => Analytics(grains).GetParticipationAsync(query.Window, query.Through, by.Dimension), ct);
+        var stats = await reads.ReadAsync(model => model.GetParticipationAsync(query.Window, query.Through, by.Dimension), ct);
         var groups = stats.Groups;
         var t = stats.Total;
         if (CsvTable.IsWanted(request))
@@ -49,10 +49,10 @@ public static class StatsApi
     }
 
     public static async Task<Results<Ok<TiesResponse>, CsvAnswer>> GetTiesAsync(
-        [AsParameters] StatsQuery query, [AsParameters] ByQuery by, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+        [AsParameters] StatsQuery query, [AsParameters] ByQuery by, HttpRequest request, ReadModelReads reads, CancellationToken ct)
     {
         var dimension = by.Dimension ?? Dimension.Country;
-        var stats = await GrainRetry.CallAsync(() => Analytics(grains).GetTiesAsync(query.Window, query.Through, dimension), ct);
+        var stats = await reads.ReadAsync(model => model.GetTiesAsync(query.Window, query.Through, dimension), ct);
         if (CsvTable.IsWanted(request))
         {
             // The (all) row carries the totals and the mean breadth; a group's ties are its external plus internal ones.
@@ -69,9 +69,9 @@ public static class StatsApi
     }
 
     public static async Task<Results<Ok<TopIdeasResponse>, CsvAnswer>> GetTopIdeasAsync(
-        [AsParameters] StatsQuery query, [AsParameters] TopQuery top, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+        [AsParameters] StatsQuery query, [AsParameters] TopQuery top, HttpRequest request, ReadModelReads reads, CancellationToken ct)
     {
-        var ranked = await GrainRetry.CallAsync(() => Analytics(grains).GetTopIdeasAsync(query.Window, query.Through, top.Ranking, top.Count), ct);
+        var ranked = await reads.ReadAsync(model => model.GetTopIdeasAsync(query.Window, query.Through, top.Ranking, top.Count), ct);
         var ideas = ranked.Select(idea => new TopIdea(idea.IdeaId, idea.Title, idea.OwnerId, idea.Views, idea.Reach)).ToList();
         if (CsvTable.IsWanted(request))
         {
@@ -88,9 +88,9 @@ public static class StatsApi
     }
 
     public static async Task<Results<Ok<DailyResponse>, CsvAnswer>> GetDailyAsync(
-        [AsParameters] AsOfQuery asOf, [AsParameters] DaysQuery days, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+        [AsParameters] AsOfQuery asOf, [AsParameters] DaysQuery days, HttpRequest request, ReadModelReads reads, CancellationToken ct)
     {
-        var daily = await GrainRetry.CallAsync(() => Analytics(grains).GetDailyAsync(days.Count, asOf.End), ct);
+        var daily = await reads.ReadAsync(model => model.GetDailyAsync(days.Count, asOf.End), ct);
         var rows = daily.Select(d => new DayTiers(d.Day, d.Active, d.Creators, d.Editors, d.Audience)).ToList();
         if (CsvTable.IsWanted(request))
         {
@@ -105,9 +105,9 @@ public static class StatsApi
     }
 
     public static async Task<Results<Ok<FunnelResponse>, CsvAnswer>> GetFunnelAsync(
-        [AsParameters] FunnelQuery query, HttpRequest request, IGrainFactory grains, CancellationToken ct)
+        [AsParameters] FunnelQuery query, HttpRequest request, ReadModelReads reads, CancellationToken ct)
     {
-        var moves = await GrainRetry.CallAsync(() => Analytics(grains).GetFunnelAsync(query.Window, query.Through), ct);
+        var moves = await reads.ReadAsync(model => model.GetFunnelAsync(query.Window, query.Through), ct);
         if (CsvTable.IsWanted(request))
         {
             var csv = new CsvTable("from", "inactive", "audience", "editor", "creator");
@@ -122,8 +122,6 @@ public static class StatsApi
             new WindowSpan(end - 2 * length, end - length), new WindowSpan(end - length, end), moves));
     }
 
-    public static IAnalyticsGrain Analytics(IGrainFactory grains) => grains.GetGrain<IAnalyticsGrain>(0);
-
     /// <summary>How long a user or idea read waits for its analytics part (e.g. while the read model replays after a failover).</summary>
     private static readonly TimeSpan OptionalWait = TimeSpan.FromSeconds(3);
 
@@ -131,12 +129,12 @@ public static class StatsApi
     /// The analytics part of a user or idea read. When the read model cannot answer soon, the read goes out without it
     /// (the field is null) instead of failing: the user's or idea's own state does not depend on it.
     /// </summary>
-    public static async Task<T?> OptionalAsync<T>(Func<IAnalyticsGrain, Task<T?>> read, IGrainFactory grains, ILogger logger)
+    public static async Task<T?> OptionalAsync<T>(Func<IAnalyticsGrain, Task<T?>> read, ReadModelReads reads, ILogger logger)
         where T : class
     {
         try
         {
-            return await read(Analytics(grains)).WaitAsync(OptionalWait);
+            return await reads.ReadAsync(read, CancellationToken.None).WaitAsync(OptionalWait);
         }
         catch (Exception ex) when (ex is TimeoutException or Errors.StorageUnavailableException || GrainRetry.IsSiloLoss(ex))
         {

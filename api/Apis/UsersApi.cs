@@ -2,6 +2,7 @@ using Collaboration.Analytics;
 using Collaboration.Api.OpenApi;
 using Collaboration.Api.Responses;
 using Collaboration.Api.Directory;
+using Collaboration.Api.Analytics;
 using Collaboration.Api.Http;
 using Collaboration.Api.Security;
 using Collaboration.Api.Validation;
@@ -35,8 +36,8 @@ public static class UsersApi
     }
 
     public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> PutUserAsync(
-        string userId, HttpRequest request, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> analytics, ILogger<IAnalyticsGrain> logger,
-        CancellationToken ct)
+        string userId, HttpRequest request, IGrainFactory grains, ReadModelReads reads, ApiClock clock, IOptions<AnalyticsOptions> analytics,
+        ILogger<IAnalyticsGrain> logger, CancellationToken ct)
     {
         var (body, problem) = await RequestBody.ReadAsync(request, 32 * RequestBody.KiB, "application/json");
         if (problem is not null)
@@ -56,7 +57,7 @@ public static class UsersApi
         var user = grains.GetGrain<IUserGrain>(userId);
         // A PUT replaces the whole profile: the fields it leaves out are cleared.
         await GrainRetry.CallAsync(() => user.UpdateProfileAsync(patch!.Values, now), ct);
-        return TypedResults.Ok((await ReadAsync(userId, ReadWindow.Days28, now, grains, analytics.Value, logger, ct))!);
+        return TypedResults.Ok((await ReadAsync(userId, ReadWindow.Days28, now, grains, reads, analytics.Value, logger, ct))!);
     }
 
     public static async Task<Results<Ok<ImportReceipt>, ProblemHttpResult>> ImportAsync(
@@ -103,15 +104,16 @@ public static class UsersApi
 
     /// <summary>The user, with their breadth in the window while analytics is on.</summary>
     public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> GetUserAsync(
-        string userId, [AsParameters] WindowQuery query, IGrainFactory grains, ApiClock clock, IOptions<AnalyticsOptions> analytics,
+        string userId, [AsParameters] WindowQuery query, IGrainFactory grains, ReadModelReads reads, ApiClock clock, IOptions<AnalyticsOptions> analytics,
         ILogger<IAnalyticsGrain> logger, CancellationToken ct)
     {
-        var user = await ReadAsync(userId, query.Window, clock.UtcNow, grains, analytics.Value, logger, ct);
+        var user = await ReadAsync(userId, query.Window, clock.UtcNow, grains, reads, analytics.Value, logger, ct);
         return user is null ? Problems.NotFound("user", userId) : TypedResults.Ok(user);
     }
 
     private static async Task<UserResponse?> ReadAsync(
-        string userId, ReadWindow window, DateTimeOffset now, IGrainFactory grains, AnalyticsOptions analytics, ILogger logger, CancellationToken ct)
+        string userId, ReadWindow window, DateTimeOffset now, IGrainFactory grains, ReadModelReads reads, AnalyticsOptions analytics, ILogger logger,
+        CancellationToken ct)
     {
         var view = await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(userId).GetAsync(window, now), ct);
         if (view is null || !analytics.Enabled)
@@ -119,7 +121,7 @@ public static class UsersApi
             return view is null ? null : UserResponse.Of(view, null);
         }
         var through = StatsApi.CountThrough(window, now, asOfGiven: false);
-        return UserResponse.Of(view, await StatsApi.OptionalAsync(analyticsGrain => analyticsGrain.GetBreadthAsync(userId, window, through), grains, logger));
+        return UserResponse.Of(view, await StatsApi.OptionalAsync(analyticsGrain => analyticsGrain.GetBreadthAsync(userId, window, through), reads, logger));
     }
 
     public static async Task<Results<Ok<PageResponse>, ProblemHttpResult>> GetFollowingAsync(

@@ -1,4 +1,5 @@
 using Collaboration.Analytics;
+using Collaboration.Api.Analytics;
 using Collaboration.Api.Apis;
 using Collaboration.Api.Http;
 using Collaboration.Api.Operations;
@@ -40,7 +41,8 @@ public static class Extensions
         builder.Services.AddOptions<HttpOptions>().BindConfiguration("Http");
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<HttpOptions>>((kestrel, http) => http.Value.ApplyTo(kestrel.Limits));
         builder.Services.AddSingleton(new ApiClock(TimeProvider.System));
-        builder.Services.AddOptions<AnalyticsOptions>().Bind(builder.Configuration.GetSection("Analytics"));
+        builder.Services.AddAnalyticsOptions(builder.Configuration);
+        builder.Services.AddSingleton<ReadModelReads>();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Complete);
         builder.Services.AddExceptionHandler<TransientFailureHandler>();
         var health = builder.Services.AddCollaborationHealth(builder.Configuration)

@@ -39,7 +39,14 @@ public static class RebuildApi
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Analytics is turned off",
                 detail: "This service runs with Analytics:Enabled=false, so it has no read model to rebuild.");
         }
-        return TypedResults.Ok(await GrainRetry.CallAsync(() => StatsApi.Analytics(grains).RebuildAsync(), ct));
+        // One replica after the other, so that another answers dashboards while one rebuilds.
+        var reports = new List<RebuildReport>();
+        for (var replica = 0; replica < analytics.Value.ReplicaCount; replica++)
+        {
+            var grain = grains.GetGrain<IAnalyticsGrain>(replica);
+            reports.Add(await GrainRetry.CallAsync(grain.RebuildAsync, ct));
+        }
+        return TypedResults.Ok(RebuildReport.Combine(reports));
     }
 
     public static Task<Results<Ok<RebuildReport>, ProblemHttpResult>> RebuildUserAsync(string userId, IGrainFactory grains, CancellationToken ct) =>

@@ -5,9 +5,10 @@ using Collaboration.Rebuild;
 namespace Collaboration.Analytics;
 
 /// <summary>
-/// The participation read model: one activation per cluster that folds every user stream of the journal, in commit
-/// order, into counters a dashboard reads in O(window days x groups). Every read first catches up with everything the
-/// journal had committed when the read began, so an acknowledged event is always counted.
+/// The participation read model: one activation per replica (the key, 0 to Analytics:Replicas - 1) that folds every user
+/// stream of the journal, in commit order, into counters a dashboard reads in O(window days x groups). Every read first
+/// catches up with everything the journal had committed when the read began, so an acknowledged event is always counted
+/// and every replica gives the same answer.
 /// </summary>
 public interface IAnalyticsGrain : IGrainWithIntegerKey
 {
@@ -48,4 +49,8 @@ public interface IAnalyticsGrain : IGrainWithIntegerKey
     /// </summary>
     [AlwaysInterleave]
     Task<ReadModelLag> GetLagAsync();
+
+    /// <summary>The silo this replica runs on, answered at once; the silos' keepers ask it to keep replicas apart.</summary>
+    [AlwaysInterleave]
+    Task<SiloAddress> GetSiloAsync();
 }

@@ -63,9 +63,12 @@ public sealed partial class AnalyticsGrain
         // The fresh model comes with its own cursor, so the pair stays consistent even if the positions never met.
         model = fresh;
         cursor = freshCursor;
-        progress.Report(head, cursor.Position, caughtUpAt);
+        ReportProgress();
         // The rebuilt model replaces the stored snapshots too, so a later activation does not load the old state.
-        StoreLiveModel().Ignore();
+        if (WritesSnapshots)
+        {
+            StoreLiveModel().Ignore();
+        }
         var elapsed = Stopwatch.GetElapsedTime(started);
         if (changes.Length > 0)
         {

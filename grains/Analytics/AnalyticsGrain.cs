@@ -7,7 +7,9 @@ using Collaboration.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.GrainDirectory;
 using Orleans.Placement;
+using Orleans.Runtime.Placement;
 
 namespace Collaboration.Analytics;
 
@@ -24,10 +26,14 @@ namespace Collaboration.Analytics;
 /// </summary>
 // The rebalancer moves activations at random; moving this one would throw its fold away and reload it.
 [Immovable(ImmovableKind.Rebalancer)]
+[ReadModelReplicaPlacement]
+// Registered in a directory that survives the loss of a silo: in the default one, a replica whose registration lived
+// on the dead silo is deactivated with it, and the warm standby would go cold together with the replica it backs up.
+[GrainDirectory(ReadModelReplicaPlacement.Directory)]
 [Reentrant]
 public sealed partial class AnalyticsGrain(
     IEventJournal journal, IReadModelSnapshotStore snapshotStore, IOptions<AnalyticsOptions> options, ReadModelProgress progress,
-    CollaborationMetrics metrics, TimeProvider clock, ILogger<AnalyticsGrain> logger)
+    CollaborationMetrics metrics, IClusterMembershipService membership, ReadModelReplicaLocations locations, TimeProvider clock, ILogger<AnalyticsGrain> logger)
     : Grain, IAnalyticsGrain
 {
     private AnalyticsModel model = new();
@@ -54,10 +60,18 @@ public sealed partial class AnalyticsGrain(
     private bool rebuilding;
     private readonly CancellationTokenSource following = new();
 
+    /// <summary>Which replica of the model this is (its key); replica 0 writes the snapshots every replica loads.</summary>
+    private int Replica => (int)this.GetPrimaryKeyLong();
+
+    private bool WritesSnapshots => Replica == 0;
+
+    private bool leaving;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Until the first catch-up ends the model is behind everything committed before the activation.
         caughtUpAt = activatedAt = clock.GetUtcNow();
+        logger.LogInformation("Read model replica {Replica} activates on {Silo}", Replica, GrainContext.Address.SiloAddress);
         if (await snapshots.LoadNewestAsync(cancellationToken) is { } loaded)
         {
             (model, cursor) = (loaded.Model, loaded.Cursor);
@@ -68,7 +82,7 @@ public sealed partial class AnalyticsGrain(
         }
         eventsAtSnapshot = eventsStored = model.EventsApplied;
         snapshotFinishedAt = activatedAt;
-        progress.Report(head, cursor.Position, caughtUpAt);
+        ReportProgress();
         // Following the feed in the background keeps a read's wait short: at once after each commit of this process, and
         // every 50 ms for the commits of other silos. The timer keeps the activation alive.
         FollowCommitsAsync(following.Token).Ignore();
@@ -79,9 +93,36 @@ public sealed partial class AnalyticsGrain(
         });
     }
 
+    /// <summary>
+    /// A replica that shares its silo with a lower one while some active silo hosts none migrates there (the directory
+    /// learns the new place at once, so callers follow it); the lower replica answers meanwhile. So a cluster that
+    /// started on one silo spreads its replicas as silos join.
+    /// </summary>
+    private void LeaveIfCrowded()
+    {
+        var here = GrainContext.Address.SiloAddress!;
+        var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress);
+        if (!leaving && ReadModelReplicaPlacementDirector.MoveTarget(
+                Replica, options.Value.ReplicaCount, progress.Hosted, active, locations.Occupied().Append(here).ToHashSet()) is { } target)
+        {
+            logger.LogInformation("Read model replica {Replica} shares its silo with another and moves to {Silo}", Replica, target);
+            leaving = true;
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
+            this.MigrateOnIdle();
+        }
+    }
+
+    /// <summary>The keepers ask every two seconds; the replica checks its placement on the way (<see cref="LeaveIfCrowded"/>).</summary>
+    public Task<SiloAddress> GetSiloAsync()
+    {
+        LeaveIfCrowded();
+        return Task.FromResult(GrainContext.Address.SiloAddress!);
+    }
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        progress.Clear();
+        logger.LogInformation("Read model replica {Replica} deactivates: {Reason}", Replica, reason);
+        progress.Clear(Replica);
         await following.CancelAsync();
         // A deployment or a shutdown leaves a snapshot of everything folded, so the next activation has no tail to fold.
         try
@@ -90,7 +131,7 @@ public sealed partial class AnalyticsGrain(
             {
                 await running.WaitAsync(cancellationToken);
             }
-            if (folding is not { IsCompleted: false } && model.EventsApplied > eventsStored)
+            if (WritesSnapshots && folding is not { IsCompleted: false } && model.EventsApplied > eventsStored)
             {
                 await StoreLiveModel().WaitAsync(cancellationToken);
             }
@@ -102,7 +143,7 @@ public sealed partial class AnalyticsGrain(
     }
 
     public Task<ReadModelLag> GetLagAsync() =>
-        Task.FromResult(progress.Lag() ?? new ReadModelLag(Math.Max(0, head - cursor.Position), clock.GetUtcNow() - caughtUpAt));
+        Task.FromResult(progress.Lag(Replica) ?? new ReadModelLag(Math.Max(0, head - cursor.Position), clock.GetUtcNow() - caughtUpAt));
 
     public Task CatchUpAsync() => CaughtUpAsync();
 
@@ -244,7 +285,7 @@ public sealed partial class AnalyticsGrain(
                 cursor = page.Next;
                 cursorTicket = ticket;
                 head = Math.Max(head, cursor.Position);
-                progress.Report(head, cursor.Position, caughtUpAt);
+                ReportProgress();
                 waiters.RemoveAll(waiter => waiter.TryRelease(cursor, cursorTicket));
                 // A page without progress is fine when it only had to be read after a waiter's head (pending
                 // transactions); below a head the journal gave out it is a stall. The journals never stall (transactions
@@ -264,7 +305,7 @@ public sealed partial class AnalyticsGrain(
                 }
             }
             caughtUpAt = headReadAt;
-            progress.Report(head, cursor.Position, caughtUpAt);
+            ReportProgress();
             failing = false;
             if (model.EventsApplied - before >= 100_000)
             {
@@ -307,7 +348,7 @@ public sealed partial class AnalyticsGrain(
     /// </summary>
     private void TakeSnapshotIfDue()
     {
-        if (snapshotWrite is { IsCompleted: false } || rebuilding)
+        if (!WritesSnapshots || snapshotWrite is { IsCompleted: false } || rebuilding)
         {
             return;
         }
@@ -363,6 +404,8 @@ public sealed partial class AnalyticsGrain(
         }
         snapshotFinishedAt = clock.GetUtcNow();
     }
+
+    private void ReportProgress() => progress.Report(Replica, head, cursor.Position, caughtUpAt);
 
     /// <summary>A read waiting for the fold to pass <see cref="Head"/> with a page read after it took <see cref="Ticket"/>.</summary>
     private sealed class Waiter(long head, long ticket)

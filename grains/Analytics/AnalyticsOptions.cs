@@ -13,6 +13,16 @@ public sealed class AnalyticsOptions
 
     public int CriticalMassCountries { get; set; } = 2;
 
+    /// <summary>
+    /// Copies of the read model, each following the journal on its own silo (see <see cref="ReadModelReplicaPlacement"/>):
+    /// reads go to one and are hedged to the next when it does not answer, so losing a silo costs dashboards no reload.
+    /// Unset: 2 in Cluster mode, 1 embedded (one process, nothing to fail over to).
+    /// </summary>
+    public int? Replicas { get; set; }
+
+    /// <summary><see cref="Replicas"/> once the deployment mode has filled it in.</summary>
+    public int ReplicaCount => Replicas ?? 1;
+
     /// <summary>A snapshot of the model is written once it has folded this many events since the last one...</summary>
     public int SnapshotEveryEvents { get; set; } = 100_000;
 

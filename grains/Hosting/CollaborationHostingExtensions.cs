@@ -47,16 +47,20 @@ public static class CollaborationHostingExtensions
         services.AddSingleton<ReadModelProgress>();
         services.AddOptions<HealthOptions>().Bind(configuration.GetSection("Health"));
         // The silos hold the privacy floor, so every api replica answers by the same one.
-        services.AddOptions<AnalyticsOptions>().Bind(configuration.GetSection("Analytics"));
+        services.AddAnalyticsOptions(configuration);
+        silo.AddPlacementDirector<ReadModelReplicaPlacement, ReadModelReplicaPlacementDirector>();
+        // ORLEANSEXP003: the distributed directory is marked experimental in Orleans 10; only the read model's replicas
+        // use it, because the default directory deactivates an activation whose registration was on a lost silo.
+#pragma warning disable ORLEANSEXP003
+        silo.AddDistributedGrainDirectory(ReadModelReplicaPlacement.Directory);
+#pragma warning restore ORLEANSEXP003
+        services.AddSingleton<ReadModelReplicaLocations>();
         if (configuration.GetValue("Analytics:Enabled", true))
         {
-            // Start the participation read model's replay with the silo, without waiting for it: the first dashboard
-            // read then finds it caught up. Every silo asks; there is one activation in the cluster.
-            silo.AddStartupTask((provider, _) =>
-            {
-                StartAnalyticsAsync(provider).Ignore();
-                return Task.CompletedTask;
-            });
+            // Every silo keeps every replica of the participation read model activated from its start: the first
+            // dashboard read finds one caught up, and a replica lost with its silo comes back on another at once.
+            services.AddSingleton<ReadModelKeeper>();
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<ReadModelKeeper>());
         }
         var orleans = configuration.GetSection("Orleans");
         var (siloPort, gatewayPort) = (orleans.GetValue("SiloPort", 11111), orleans.GetValue("GatewayPort", 30000));
@@ -124,17 +128,18 @@ public static class CollaborationHostingExtensions
         return silo;
     }
 
-    private static async Task StartAnalyticsAsync(IServiceProvider provider)
+    /// <summary>
+    /// The "Analytics" section, with <see cref="AnalyticsOptions.Replicas"/> filled in by the deployment mode; the api
+    /// and the silos call it alike, so both count the same replicas.
+    /// </summary>
+    public static IServiceCollection AddAnalyticsOptions(this IServiceCollection services, IConfiguration configuration)
     {
-        try
-        {
-            await provider.GetRequiredService<IGrainFactory>().GetGrain<IAnalyticsGrain>(0).CatchUpAsync();
-        }
-        catch (Exception ex)
-        {
-            // The first dashboard read retries the replay.
-            provider.GetRequiredService<ILogger<IAnalyticsGrain>>().LogWarning(ex, "Analytics replay at start failed");
-        }
+        services.AddOptions<AnalyticsOptions>()
+            .Bind(configuration.GetSection("Analytics"))
+            .PostConfigure(options => options.Replicas ??= configuration.Mode() == DeploymentMode.Cluster ? 2 : 1)
+            .Validate(options => options.Replicas is >= 1 and <= 8, "Analytics:Replicas must be from 1 to 8.")
+            .ValidateOnStart();
+        return services;
     }
 
     /// <summary>A gateway client that finds the silos through the membership table (Cluster mode only).</summary>

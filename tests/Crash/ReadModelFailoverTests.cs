@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using Collaboration.LoadGen;
 using Collaboration.Tests.Support;
 using Npgsql;
@@ -12,7 +13,8 @@ namespace Collaboration.Tests.Crash;
 /// Real processes on a real PostgreSQL: three silos and the api. A client posts a loadgen company's events one at a
 /// time, retrying each until it is acknowledged, while the silo hosting the participation read model is SIGKILLed.
 /// The dashboards must come back equal to loadgen's own fold of the acknowledged events within 10 s of the cluster
-/// declaring that silo dead (the bound the issue sets).
+/// declaring that silo dead (the bound the issue sets). The read model has two replicas on distinct silos; the one
+/// killed hosts replica 0, which reads ask first.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public class ReadModelFailoverTests(ITestOutputHelper output)
@@ -62,12 +64,16 @@ public class ReadModelFailoverTests(ITestOutputHelper output)
             using var client = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
             await ImportDirectoryAsync(client, company.Directory);
 
-            // Warm the read model, then find it: only the silo hosting it reports the lag gauges.
+            // Warm the read model, then find its replicas: a silo's scrape carries the lag gauges of the replicas it hosts.
+            // The first silo to start placed both; the second moves to its own silo as the others join.
             using (var warm = await client.GetAsync("/v1/stats/participation?window=28d&by=country"))
             {
                 Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
             }
-            var host = Assert.Single(await HostsAsync(silos));
+            var placed = await WaitForReplicasAsync(silos, silos, hosts => hosts.Count == 2 && hosts[0] != hosts[1], "two replicas on distinct silos");
+            // Replica 0 is the one reads ask first.
+            var host = placed[0];
+            var standbyActivations = Activations(silos, replica: 1);
 
             // Shuffled, so that the part acknowledged spans the whole period (the window and the funnel's previous
             // window both hold events) and arrives far out of order; ideas are created first, so contributions make ties.
@@ -107,11 +113,16 @@ public class ReadModelFailoverTests(ITestOutputHelper output)
             while (differences.Count > 0);
             var exact = clock.Elapsed;
             var survivors = silos.Where(s => s != host).ToList();
-            var newHost = Assert.Single(await HostsAsync(survivors));
+            // The keeper brings replica 0 back on a survivor, away from replica 1.
+            var replaced = await WaitForReplicasAsync(survivors, silos, hosts => hosts.Count == 2 && hosts[0] != hosts[1], "replica 0 back on a survivor of its own");
+            var newHost = replaced[0];
+            // The standby answered from memory: it neither moved nor reloaded while the silo beside it died.
+            Assert.Same(placed[1], replaced[1]);
+            Assert.Equal(standbyActivations, Activations(silos, replica: 1));
 
             output.WriteLine($"fault test: read-model host SIGKILLed after {killedAfter} acknowledged events; declared dead {dead.TotalSeconds:F1} s later; " +
                 $"dashboards exact {(exact - dead).TotalSeconds:F1} s after the death ({polls} polls; posting stopped {(stopped - dead).TotalSeconds:F1} s after it, " +
-                $"{acknowledged.Count} events acknowledged, {poster.Retries} retries); new host silo {survivors.IndexOf(newHost) + 1} of {survivors.Count} survivors; " +
+                $"{acknowledged.Count} events acknowledged, {poster.Retries} retries); replica 0 back on survivor {survivors.IndexOf(newHost) + 1} of {survivors.Count}, replica 1 stayed on survivor {survivors.IndexOf(replaced[1]) + 1} without reloading; " +
                 $"checked: {check.Describe()}");
             Assert.True(exact - dead <= Bound, $"exact dashboards came {(exact - dead).TotalSeconds:F1} s after the death, over {Bound.TotalSeconds} s");
         }
@@ -145,19 +156,42 @@ public class ReadModelFailoverTests(ITestOutputHelper output)
         return silo;
     }
 
-    /// <summary>The silos whose scrape carries the read model's lag gauge, which only the hosting silo reports.</summary>
-    private static async Task<List<Silo>> HostsAsync(IEnumerable<Silo> silos)
+    /// <summary>How many times the silos logged that the replica activated.</summary>
+    private static int Activations(IEnumerable<Silo> silos, int replica) =>
+        silos.Sum(silo => Regex.Count(silo.Process.Output, $"Read model replica {replica} activates on "));
+
+    /// <summary>
+    /// Polls the silos' scrapes until the replicas they report (by the <c>replica</c> label of the lag gauge) satisfy
+    /// <paramref name="placed"/>; the hosts by replica.
+    /// </summary>
+    private static async Task<Dictionary<int, Silo>> WaitForReplicasAsync(
+        IReadOnlyList<Silo> silos, IReadOnlyList<Silo> logs, Func<Dictionary<int, Silo>, bool> placed, string what)
     {
-        var hosts = new List<Silo>();
-        foreach (var silo in silos)
+        var deadline = Stopwatch.StartNew();
+        while (true)
         {
-            var metrics = await silo.Health.GetStringAsync("/metrics");
-            if (metrics.Contains("\ncollaboration_read_model_lag_seconds{", StringComparison.Ordinal))
+            var hosts = new Dictionary<int, Silo>();
+            foreach (var silo in silos)
             {
-                hosts.Add(silo);
+                foreach (var line in (await silo.Health.GetStringAsync("/metrics")).Split('\n'))
+                {
+                    if (line.StartsWith("collaboration_read_model_lag_seconds{", StringComparison.Ordinal)
+                        && Regex.Match(line, "replica=\"(\\d+)\"") is { Success: true } label)
+                    {
+                        hosts[int.Parse(label.Groups[1].Value)] = silo;
+                    }
+                }
             }
+            if (placed(hosts))
+            {
+                return hosts;
+            }
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60),
+                $"no {what} within 60 s; replicas seen: {string.Join(", ", hosts.Select(h => $"{h.Key} on silo port {h.Value.SiloPort}"))}; "
+                + "silo log lines about replicas:\n" + string.Join('\n', logs.SelectMany(silo => silo.Process.Output.Split('\n')
+                    .Where(line => line.Contains("Read model", StringComparison.Ordinal) || line.Contains("eplica", StringComparison.Ordinal)).Select(line => $"{silo.SiloPort}: {line}"))));
+            await Task.Delay(200); // polling other processes' scrapes
         }
-        return hosts;
     }
 
     /// <summary>Polls the membership table until the silo's row says Dead; the moment seen is the declared death.</summary>
