@@ -33,9 +33,6 @@ public interface IAnalyticsGrain : IGrainWithIntegerKey
     /// <summary>Null when the user is unknown.</summary>
     Task<UserBreadth?> GetBreadthAsync(string userId, ReadWindow window, DateTimeOffset end);
 
-    /// <summary>Reads the journal up to its current head; the silo calls it at start so the first read is quick.</summary>
-    Task CatchUpAsync();
-
     /// <summary>
     /// Folds a fresh model from the start of the journal's feed up to the live model's position, compares a summary of
     /// their answers, and puts the fresh one in its place. Reads wait while it runs (it does not interleave).

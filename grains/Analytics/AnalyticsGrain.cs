@@ -145,8 +145,6 @@ public sealed partial class AnalyticsGrain(
     public Task<ReadModelLag> GetLagAsync() =>
         Task.FromResult(progress.Lag(Replica) ?? new ReadModelLag(Math.Max(0, head - cursor.Position), clock.GetUtcNow() - caughtUpAt));
 
-    public Task CatchUpAsync() => CaughtUpAsync();
-
     public async Task<ParticipationStats> GetParticipationAsync(ReadWindow window, DateTimeOffset end, Dimension? by)
     {
         await CaughtUpAsync();
