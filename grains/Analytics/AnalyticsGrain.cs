@@ -67,6 +67,13 @@ public sealed partial class AnalyticsGrain(
 
     private bool leaving;
 
+    /// <summary>
+    /// How often the replica reads the feed head on its own, besides the commit signal: for commits the journal cannot
+    /// tell of (another process on the same SQLite file, a notification lost while PostgreSQL's listening connection
+    /// was re-established) and to retry after a failed fold. A read never waits for it: it starts the fold itself.
+    /// </summary>
+    private static readonly TimeSpan FeedPoll = TimeSpan.FromSeconds(1);
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Until the first catch-up ends the model is behind everything committed before the activation.
@@ -83,10 +90,10 @@ public sealed partial class AnalyticsGrain(
         eventsAtSnapshot = eventsStored = model.EventsApplied;
         snapshotFinishedAt = activatedAt;
         ReportProgress();
-        // Following the feed in the background keeps a read's wait short: at once after each commit of this process, and
-        // every 50 ms for the commits of other silos. The timer keeps the activation alive.
+        // Following the feed in the background keeps a read's wait short: at once after each commit the journal tells of,
+        // and at every turn of the timer for one it could not (see FeedPoll). The timer keeps the activation alive.
         FollowCommitsAsync(following.Token).Ignore();
-        this.RegisterGrainTimer(_ => FollowAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromMilliseconds(50))
+        this.RegisterGrainTimer(_ => FollowAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, FeedPoll)
         {
             KeepAlive = true,
             Interleave = true,
@@ -226,8 +233,9 @@ public sealed partial class AnalyticsGrain(
     }
 
     /// <summary>
-    /// Folds after every commit of this process's writer, so that a read finds at most the last commit or two still to
-    /// fold instead of up to 50 ms of them. The signal is taken before the fold, so a commit during it is not missed.
+    /// Folds after every commit the journal tells of (<see cref="IEventJournal.NextCommit"/>: this process's, and on
+    /// PostgreSQL every silo's), so that a read finds at most the last commit or two still to fold. The signal is taken
+    /// before the fold, so a commit during it is not missed.
     /// </summary>
     private async Task FollowCommitsAsync(CancellationToken stop)
     {
@@ -314,7 +322,7 @@ public sealed partial class AnalyticsGrain(
         {
             if (!failing)
             {
-                // Once per outage: the timer retries every 50 ms.
+                // Once per outage: the next commit signal or the timer tries again.
                 logger.LogWarning(ex, "The read model could not follow the journal feed");
                 failing = true;
             }

@@ -48,7 +48,8 @@ public interface IEventJournal
 
     /// <summary>
     /// Completes at the next commit of an append made through this process (take it before reading the feed, await it
-    /// after). Commits made by other processes do not complete it: a follower in a cluster still polls.
+    /// after) and, on PostgreSQL, of any other process writing the journal (a notification: a hint that can be lost
+    /// while the listening connection is re-established, so a follower still reads the feed head now and then).
     /// </summary>
     Task NextCommit();
 }

@@ -141,6 +141,25 @@ public sealed partial class PostgresEventJournalTests : EventJournalContract, IA
     }
 
     [Fact]
+    public async Task A_commit_made_by_another_process_completes_the_next_commit_signal()
+    {
+        // Two journals on their own data sources stand for two silos.
+        var (writer, _) = Open();
+        await using var follower = (PostgresEventJournal)Open().Journal;
+        var prefix = NewPrefix();
+        // The first signal comes once the follower listens (anything committed before is for its feed to find).
+        await follower.NextCommit().WaitAsync(TimeSpan.FromSeconds(30));
+        var next = follower.NextCommit();
+
+        await writer.TryAppendAsync(prefix + "a", 0, [new JournalEvent("a1", "test", [1])]);
+
+        // Without the notification this never completes: only the writer itself pulses its own signal at a commit.
+        await next.WaitAsync(TimeSpan.FromSeconds(30));
+        var (events, _) = await ReadFeedToAsync(follower, prefix, FeedCursor.Start, await follower.FeedHeadAsync());
+        Assert.Equal(["a1"], events.Select(e => e.Event.EventId));
+    }
+
+    [Fact]
     public async Task Events_stored_before_the_feed_script_are_in_the_feed()
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);

@@ -12,9 +12,10 @@ namespace Collaboration.Journal.Postgres;
 /// with two statements: one reads the heads of its streams and the ids they already hold, one inserts every new row.
 /// An idle silo writes an append at once; a busy one writes bigger batches. One batch is written at a time, so two
 /// batches of this silo never race on a stream. Each append has a span "journal append" in its caller's trace; each
-/// batch a span "journal commit" linked to them.
+/// batch a span "journal commit" linked to them. Each committed batch pulses <paramref name="commits"/> and notifies
+/// the other processes as <paramref name="sender"/> (see <see cref="PostgresCommitListener"/>).
 /// </summary>
-internal sealed class PostgresAppendBatcher(NpgsqlDataSource dataSource, CollaborationMetrics? metrics = null)
+internal sealed class PostgresAppendBatcher(NpgsqlDataSource dataSource, CommitSignal commits, string sender, CollaborationMetrics? metrics = null)
 {
     private const string Store = "postgresql";
     private const int MaxBatchEvents = 2000;
@@ -24,9 +25,6 @@ internal sealed class PostgresAppendBatcher(NpgsqlDataSource dataSource, Collabo
     private readonly Lock gate = new();
     private readonly Queue<Append> queue = new();
     private bool writing;
-
-    /// <summary>Pulsed after every batch this process commits.</summary>
-    public CommitSignal Commits { get; } = new();
 
     public async Task<AppendResult> AppendAsync(string streamId, long expectedVersion, IReadOnlyList<JournalEvent> events, CancellationToken ct)
     {
@@ -82,7 +80,7 @@ internal sealed class PostgresAppendBatcher(NpgsqlDataSource dataSource, Collabo
             try
             {
                 var results = await WriteAsync(batch);
-                Commits.Committed();
+                commits.Committed();
                 metrics?.CommitWritten(Store, Stopwatch.GetElapsedTime(started), batch.Count);
                 for (var i = 0; i < batch.Count; i++)
                 {
@@ -111,7 +109,7 @@ internal sealed class PostgresAppendBatcher(NpgsqlDataSource dataSource, Collabo
             }
             try
             {
-                await InsertAsync(connection, rows);
+                await InsertAsync(connection, rows, sender);
                 return results;
             }
             catch (PostgresException ex) when (ex.SqlState == UniqueViolation)
@@ -194,23 +192,29 @@ internal sealed class PostgresAppendBatcher(NpgsqlDataSource dataSource, Collabo
         return (heads, known);
     }
 
-    private static async Task InsertAsync(NpgsqlConnection connection, List<Row> rows)
+    private static async Task InsertAsync(NpgsqlConnection connection, List<Row> rows, string sender)
     {
-        // One statement, so one transaction without a BEGIN or COMMIT round trip, which the server ends on its own
-        // even if this silo freezes mid-batch. Every writer inserts in (stream, version) order, so two batches racing
-        // on several streams meet at their first shared stream: the later one waits there for the first to end (then
-        // fails on the key if it committed) instead of deadlocking.
-        await using var insert = new NpgsqlCommand("""
+        // One batch, so one implicit transaction without a BEGIN or COMMIT round trip, which the server ends on its own
+        // even if this silo freezes mid-batch; the notification goes out when it commits. Every writer inserts in
+        // (stream, version) order, so two batches racing on several streams meet at their first shared stream: the
+        // later one waits there for the first to end (then fails on the key if it committed) instead of deadlocking.
+        await using var batch = new NpgsqlBatch(connection);
+        var insert = new NpgsqlBatchCommand("""
             INSERT INTO journal_events (stream_id, version, event_id, event_type, data)
             SELECT s, v, i, t, d FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bytea[]) AS r(s, v, i, t, d)
             ORDER BY s, v
-            """, connection);
+            """);
         insert.Parameters.AddWithValue(rows.Select(r => r.StreamId).ToArray());
         insert.Parameters.AddWithValue(rows.Select(r => r.Version).ToArray());
         insert.Parameters.AddWithValue(rows.Select(r => r.Event.EventId).ToArray());
         insert.Parameters.AddWithValue(rows.Select(r => r.Event.Type).ToArray());
         insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Event.Data).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
-        await insert.ExecuteNonQueryAsync();
+        var notify = new NpgsqlBatchCommand("SELECT pg_notify($1, $2)");
+        notify.Parameters.AddWithValue(PostgresCommitListener.Channel);
+        notify.Parameters.AddWithValue(sender);
+        batch.BatchCommands.Add(insert);
+        batch.BatchCommands.Add(notify);
+        await batch.ExecuteNonQueryAsync();
     }
 
     private sealed record Append(string StreamId, long ExpectedVersion, IReadOnlyList<JournalEvent> Events, CancellationToken Ct, ActivityContext Context)

@@ -1,4 +1,5 @@
 using Collaboration.Telemetry;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Collaboration.Journal.Postgres;
@@ -9,11 +10,22 @@ namespace Collaboration.Journal.Postgres;
 /// transaction. Two writers racing on one stream collide on the primary key (stream_id, version); the loser's append
 /// gets a version conflict and nothing of it is written. Each row records the id of the transaction that wrote it
 /// (column tx, see 004_journal_feed.sql): feed positions are transaction ids, and a cursor's pending ones are
-/// transactions that were still running when it was read.
+/// transactions that were still running when it was read. Followers of the feed hear every process's commits
+/// (<see cref="PostgresCommitListener"/>).
 /// </summary>
-public sealed class PostgresEventJournal(NpgsqlDataSource dataSource, CollaborationMetrics? metrics = null) : IEventJournal
+public sealed class PostgresEventJournal : IEventJournal, IAsyncDisposable
 {
-    private readonly PostgresAppendBatcher appends = new(dataSource, metrics);
+    private readonly NpgsqlDataSource dataSource;
+    private readonly CommitSignal commits = new();
+    private readonly PostgresCommitListener listener;
+    private readonly PostgresAppendBatcher appends;
+
+    public PostgresEventJournal(NpgsqlDataSource dataSource, CollaborationMetrics? metrics = null, ILogger<PostgresEventJournal>? logger = null)
+    {
+        this.dataSource = dataSource;
+        listener = new PostgresCommitListener(dataSource, commits, logger);
+        appends = new PostgresAppendBatcher(dataSource, commits, listener.Sender, metrics);
+    }
 
     public Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long afterVersion, CancellationToken ct = default) =>
         PostgresErrors.Guard<IReadOnlyList<StoredEvent>>("read", async () =>
@@ -169,7 +181,15 @@ public sealed class PostgresEventJournal(NpgsqlDataSource dataSource, Collaborat
         });
     }
 
-    public Task NextCommit() => appends.Commits.Next;
+    public Task NextCommit()
+    {
+        // Taken before the listener starts, so its first pulse (once it listens) completes it.
+        var next = commits.Next;
+        listener.EnsureStarted();
+        return next;
+    }
+
+    public ValueTask DisposeAsync() => listener.DisposeAsync();
 
     public Task<long> FeedHeadAsync(CancellationToken ct = default) =>
         PostgresErrors.Guard("read", async () =>

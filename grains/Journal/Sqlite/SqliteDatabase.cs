@@ -59,10 +59,10 @@ public sealed class SqliteDatabase : IDisposable
         return await queued.Completion;
     }
 
-    /// <summary>Runs <paramref name="work"/> on a pooled read connection, off the caller's scheduler.</summary>
     /// <summary>Pulsed after every commit of the writer.</summary>
     public CommitSignal Commits { get; } = new();
 
+    /// <summary>Runs <paramref name="work"/> on a pooled read connection, off the caller's scheduler.</summary>
     public Task<T> ReadAsync<T>(Func<SqliteConnection, T> work) => Task.Run(() =>
     {
         SqliteConnection? connection = null;
