@@ -77,11 +77,12 @@ internal sealed class PostgresCommitListener(NpgsqlDataSource dataSource, Commit
                     }
                 }
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (Exception) when (ct.IsCancellationRequested)
             {
+                // Stopping: whatever the connection threw on the way out.
                 return;
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+            catch (Exception ex)
             {
                 if (!failing)
                 {
