@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Collaboration.Testing;
 
 namespace Collaboration.Bench;
 
@@ -70,12 +71,12 @@ public sealed class AnalyticsBenchmark(Settings settings)
         {
             Directory.Delete(data, recursive: true);
         }
-        await using var service = await ServiceProcess.StartAsync(settings.ApiAssembly, data,
+        await using var service = await Processes.StartApiAsync(data,
             new Dictionary<string, string> { ["Analytics__Enabled"] = analytics ? "true" : "false" });
-        using var client = new HttpClient { BaseAddress = new Uri(service.Url) };
+        using var client = new HttpClient { BaseAddress = service.BaseAddress };
         using var stop = new CancellationTokenSource();
         var polling = poll ? PollAsync(client, stop.Token) : Task.CompletedTask;
-        var rate = await LoadGen.PostAsync(settings.LoadGenAssembly, settings.CompanyDirectory, service.Url);
+        var rate = await LoadGen.PostAsync(settings.LoadGenAssembly, settings.CompanyDirectory, service.BaseAddress!);
         await stop.CancelAsync();
         await polling;
         if (poll)

@@ -1,5 +1,6 @@
 using Collaboration.Journal.Postgres;
 using Npgsql;
+using Collaboration.Testing;
 
 namespace Collaboration.Bench;
 
@@ -56,9 +57,9 @@ public sealed class DurableIngestionBenchmark(Settings settings)
     {
         var data = FreshDirectory($"ingest-{round}-service-sqlite");
         double rate;
-        await using (var service = await ServiceProcess.StartAsync(settings.ApiAssembly, data, new Dictionary<string, string>()))
+        await using (var service = await Processes.StartApiAsync(data, new Dictionary<string, string>()))
         {
-            rate = await LoadGen.PostAsync(settings.LoadGenAssembly, settings.CompanyDirectory, service.Url);
+            rate = await LoadGen.PostAsync(settings.LoadGenAssembly, settings.CompanyDirectory, service.BaseAddress!);
         }
         var rows = readRows ? StoredRows.ReadSqlite(Path.Combine(data, "collaboration.db")) : null;
         Directory.Delete(data, recursive: true);
@@ -86,10 +87,10 @@ public sealed class DurableIngestionBenchmark(Settings settings)
         };
         var data = FreshDirectory($"ingest-{round}-service-postgres");
         double rate;
-        await using (var silo = await SiloProcess.StartAsync(settings.SiloAssembly, connectionString, cluster))
+        await using (var silo = await SiloProcess.StartAsync(settings.WorkDirectory, cluster))
         {
-            await using var service = await ServiceProcess.StartAsync(settings.ApiAssembly, data, cluster);
-            rate = await LoadGen.PostAsync(settings.LoadGenAssembly, settings.CompanyDirectory, service.Url);
+            await using var service = await Processes.StartApiAsync(data, cluster);
+            rate = await LoadGen.PostAsync(settings.LoadGenAssembly, settings.CompanyDirectory, service.BaseAddress!);
         }
         var rows = readRows ? await StoredRows.ReadPostgresAsync(connectionString) : null;
         await server.DropDatabaseAsync(name);

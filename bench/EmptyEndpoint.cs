@@ -14,13 +14,16 @@ public static class EmptyEndpoint
 {
     public const string Option = "--empty-endpoint";
 
+    /// <summary>Answers once the process serves, as the api's readiness probe does.</summary>
+    public const string ReadyPath = "/health";
+
     public static async Task RunAsync(string url)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        app.MapGet("/health", () => Results.Ok());
+        app.MapGet(ReadyPath, () => Results.Ok());
         app.MapPost("/v1/events", () => Results.StatusCode(StatusCodes.Status202Accepted));
         await app.RunAsync();
     }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using Collaboration.Journal.Postgres;
 using Collaboration.LoadGen;
 using Npgsql;
+using Collaboration.Testing;
 
 namespace Collaboration.Bench;
 
@@ -81,15 +81,15 @@ public sealed class FailoverBenchmark(Settings settings)
         {
             for (var i = 0; i < Silos; i++)
             {
-                var healthPort = ServiceProcess.FreePort();
-                var silo = await SiloProcess.StartAsync(settings.SiloAssembly, connectionString,
+                var healthPort = FreePort.Next();
+                var silo = await SiloProcess.StartAsync(settings.WorkDirectory,
                     new Dictionary<string, string>(cluster) { ["Health__Port"] = healthPort.ToString() },
                     Path.Combine(settings.WorkDirectory, $"failover-{round}-silo-{i + 1}.log"));
                 silos.Add((silo, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}"), Timeout = TimeSpan.FromSeconds(10) }));
             }
-            await using var api = await ServiceProcess.StartAsync(settings.ApiAssembly, data, cluster);
-            await LoadGen.PostAsync(settings.LoadGenAssembly, prefix.Folder, api.Url);
-            using var client = new HttpClient { BaseAddress = new Uri(api.Url), Timeout = TimeSpan.FromMinutes(5) };
+            await using var api = await Processes.StartApiAsync(data, cluster);
+            await LoadGen.PostAsync(settings.LoadGenAssembly, prefix.Folder, api.BaseAddress!);
+            using var client = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
             // The first read waits for the read model to fold what was posted; each silo reports the lag gauges of the
             // replicas it hosts.
             var warm = await DashboardReading.ReadAsync(client, asOf);
@@ -101,7 +101,7 @@ public sealed class FailoverBenchmark(Settings settings)
 
             // As in the failover test: a post stuck on the killed silo is given up after 3 s and sent again, so the api's
             // 10 s grain response timeout (ingestion's recovery) does not delay the end of posting.
-            using var posting = new HttpClient { BaseAddress = new Uri(api.Url), Timeout = PostTimeout };
+            using var posting = new HttpClient { BaseAddress = api.BaseAddress, Timeout = PostTimeout };
             var poster = new SteadyPoster(posting, tail);
             poster.Start(Posters);
             await poster.Reached(Math.Min(1_000, tail.Length / 4));
@@ -180,19 +180,15 @@ public sealed class FailoverBenchmark(Settings settings)
         var waited = Stopwatch.StartNew();
         while (true)
         {
-            var hosts = new Dictionary<string, int>();
+            var hosts = new Dictionary<int, int>();
             for (var i = 0; i < silos.Count; i++)
             {
-                foreach (var line in (await silos[i].Health.GetStringAsync("/metrics")).Split('\n'))
+                foreach (var replica in await SiloScrape.ReplicasAsync(silos[i].Health))
                 {
-                    if (line.StartsWith("collaboration_read_model_lag_seconds{", StringComparison.Ordinal)
-                        && Regex.Match(line, "replica=\"(\\d+)\"") is { Success: true } label)
-                    {
-                        hosts[label.Groups[1].Value] = i;
-                    }
+                    hosts[replica] = i;
                 }
             }
-            if (hosts.TryGetValue("0", out var primary) && hosts.TryGetValue("1", out var standby) && primary != standby)
+            if (hosts.TryGetValue(0, out var primary) && hosts.TryGetValue(1, out var standby) && primary != standby)
             {
                 return silos[primary];
             }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Collaboration.Testing;
 
 namespace Collaboration.Bench;
 
@@ -73,8 +74,8 @@ public sealed class GrainIngestionBenchmark(Settings settings)
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["COLLAB_DATA_DIR"] = data,
-            ["Orleans:SiloPort"] = ServiceProcess.FreePort().ToString(),
-            ["Orleans:GatewayPort"] = ServiceProcess.FreePort().ToString(),
+            ["Orleans:SiloPort"] = FreePort.Next().ToString(),
+            ["Orleans:GatewayPort"] = FreePort.Next().ToString(),
             // The memory journal has no feed; the read model only reads the feed when asked, never while ingesting.
             ["Analytics:Enabled"] = "false",
         });

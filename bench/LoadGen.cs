@@ -15,9 +15,9 @@ public static partial class LoadGen
     }
 
     /// <summary>Posts the company (directory, then events in batches of 500 with 8 in flight); returns events/s.</summary>
-    public static async Task<double> PostAsync(string assembly, string folder, string url)
+    public static async Task<double> PostAsync(string assembly, string folder, Uri url)
     {
-        var output = await RunAsync(assembly, "post", "--in", folder, "--url", url, "--batch", "500", "--concurrency", "8");
+        var output = await RunAsync(assembly, "post", "--in", folder, "--url", url.GetLeftPart(UriPartial.Authority), "--batch", "500", "--concurrency", "8");
         var summary = Summary().Match(output);
         if (!summary.Success || !output.Contains("rejected 0, failed 0", StringComparison.Ordinal))
         {

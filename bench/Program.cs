@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Collaboration.Bench;
+using Collaboration.Testing;
 
 // Benchmarks against the real service: builds the api and loadgen, generates a company once, then measures.
 //   dotnet run --project bench -c Release                 the full run; the report goes to bench/results/
@@ -39,9 +40,9 @@ if (parsed.Errors.Count > 0 || parsed.Action is not null)
     return await parsed.InvokeAsync();
 }
 var smoke = parsed.GetValue(smokeOption);
-var root = FindRoot();
-// The api and loadgen are taken from the same build configuration as this program.
-var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
+var root = Repository.Root;
+// The api, the silo and loadgen are taken from the same build configuration as this program.
+var configuration = Repository.Configuration;
 var work = parsed.GetValue(workOption) is { Length: > 0 } w ? w : Path.Combine(Path.GetTempPath(), "collaboration-bench");
 var only = parsed.GetValue(onlyOption) is { Length: > 0 } list ? list.Split(',').Select(int.Parse).ToHashSet() : null;
 bool Runs(params int[] benchmarks) => only is null || benchmarks.Any(only.Contains);
@@ -54,9 +55,7 @@ var settings = new Settings
     WorkDirectory = work,
     ReportPath = parsed.GetValue(outOption) is { Length: > 0 } o ? o
         : smoke ? Path.Combine(work, "smoke.md") : Path.Combine(root, "bench", "results", $"benchmarks-{DateTime.UtcNow:yyyy-MM-dd}.md"),
-    ApiAssembly = Path.Combine(root, "api", "bin", configuration, "net10.0", "Collaboration.Api.dll"),
-    LoadGenAssembly = Path.Combine(root, "tools", "loadgen", "bin", configuration, "net10.0", "Collaboration.LoadGen.dll"),
-    SiloAssembly = Path.Combine(root, "silo", "bin", configuration, "net10.0", "Collaboration.Silo.dll"),
+    LoadGenAssembly = Repository.Output("tools/loadgen", "Collaboration.LoadGen.dll"),
     CommandLine = "dotnet run --project bench -c Release --" + string.Concat(args.Select(a => " " + a)),
 };
 
@@ -141,18 +140,6 @@ static Option<int?> Positive(Option<int?> option)
         }
     });
     return option;
-}
-
-static string FindRoot()
-{
-    for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-    {
-        if (File.Exists(Path.Combine(directory.FullName, "Collaboration.sln")))
-        {
-            return directory.FullName;
-        }
-    }
-    throw new InvalidOperationException("run the benchmarks from inside the repository");
 }
 
 static void Build(string root, string project, string configuration)

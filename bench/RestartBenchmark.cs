@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Collaboration.Testing;
 
 namespace Collaboration.Bench;
 
@@ -86,7 +87,7 @@ public sealed class RestartBenchmark(Settings settings)
         // round restarts on the same store.
         await using (var service = await StartAsync(data, analytics: false))
         {
-            PostedRate = await LoadGen.PostAsync(settings.LoadGenAssembly, settings.CompanyDirectory, service.Url);
+            PostedRate = await LoadGen.PostAsync(settings.LoadGenAssembly, settings.CompanyDirectory, service.BaseAddress!);
         }
         for (var round = 1; round <= settings.Rounds; round++)
         {
@@ -100,7 +101,7 @@ public sealed class RestartBenchmark(Settings settings)
     private async Task<double> ReplayAsync(string data)
     {
         await using var service = await StartAsync(data, analytics: true);
-        using var client = new HttpClient { BaseAddress = new Uri(service.Url), Timeout = TimeSpan.FromMinutes(5) };
+        using var client = new HttpClient { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
         // The read model starts replaying with the silo; its first read answers once it has caught up.
         while (true)
         {
@@ -131,7 +132,7 @@ public sealed class RestartBenchmark(Settings settings)
     private async Task<(double PerUser, double ColdP99)> ActivateAsync(string data)
     {
         await using var service = await StartAsync(data, analytics: false);
-        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency }) { BaseAddress = new Uri(service.Url) };
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency }) { BaseAddress = service.BaseAddress };
         // Compile the read paths before the first measurement, on ids no stream has (two empty activations).
         await ReadAsync(client, "/v1/users/bench-warm-up", HttpStatusCode.NotFound);
         await ReadAsync(client, "/v1/ideas/bench-warm-up", HttpStatusCode.NotFound);
@@ -185,7 +186,7 @@ public sealed class RestartBenchmark(Settings settings)
     }
 
     private Task<ServiceProcess> StartAsync(string data, bool analytics) =>
-        ServiceProcess.StartAsync(settings.ApiAssembly, data, new Dictionary<string, string> { ["Analytics__Enabled"] = analytics ? "true" : "false" });
+        Processes.StartApiAsync(data, new Dictionary<string, string> { ["Analytics__Enabled"] = analytics ? "true" : "false" });
 
     /// <summary>Resident bytes as they are, then after a forced full GC.</summary>
     private static async Task<(long Bytes, long Collected)> ResidentAsync(ServiceProcess service)

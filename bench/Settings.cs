@@ -15,11 +15,7 @@ public sealed class Settings
 
     public required string ReportPath { get; init; }
 
-    public required string ApiAssembly { get; init; }
-
     public required string LoadGenAssembly { get; init; }
-
-    public required string SiloAssembly { get; init; }
 
     public required string CommandLine { get; init; }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using Collaboration.Testing;
 
 namespace Collaboration.Bench;
 
@@ -75,18 +76,18 @@ public sealed class SingleEventBenchmark(Settings settings)
         {
             Directory.Delete(data, recursive: true);
         }
-        var result = await DriveAsync(await ServiceProcess.StartAsync(settings.ApiAssembly, data, new Dictionary<string, string>()), bodies);
+        var result = await DriveAsync(await Processes.StartApiAsync(data, new Dictionary<string, string>()), bodies);
         Directory.Delete(data, recursive: true);
         return result;
     }
 
-    private async Task<(double, Series)> CeilingAsync(byte[][] bodies) => await DriveAsync(await ServiceProcess.StartEmptyEndpointAsync(), bodies);
+    private async Task<(double, Series)> CeilingAsync(byte[][] bodies) => await DriveAsync(await Processes.StartEmptyEndpointAsync(), bodies);
 
     private async Task<(double Rate, Series Latency)> DriveAsync(ServiceProcess target, byte[][] bodies)
     {
         await using (target)
         {
-            using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients }) { BaseAddress = new Uri(target.Url) };
+            using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients }) { BaseAddress = target.BaseAddress };
             await PostAsync(client, new ArraySegment<byte[]>(bodies, 0, WarmupEvents), latencies: null);
             var latencies = new double[TimedEvents];
             var started = Stopwatch.GetTimestamp();

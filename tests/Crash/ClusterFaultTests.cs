@@ -32,12 +32,12 @@ public class ClusterFaultTests(ITestOutputHelper output)
         {
             Assert.Equal(0, await migrate.WaitForExitAsync());
         }
-        var silos = new List<ServiceProcess>();
+        var silos = new List<SiloProcess>();
         try
         {
             for (var i = 0; i < 3; i++)
             {
-                silos.Add(await StartSiloAsync(work.Path, cluster, connectionString));
+                silos.Add(await SiloProcess.StartAsync(work.Path, cluster));
             }
             using var api = await ServiceProcess.StartApiAsync(work.Path, cluster);
             using var client = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -50,7 +50,7 @@ public class ClusterFaultTests(ITestOutputHelper output)
                 await stream.Acknowledged(EventCount / 4);
                 silos[0].Kill();
                 await stream.Acknowledged(EventCount / 2);
-                var added = await StartSiloAsync(work.Path, cluster, connectionString);
+                var added = await SiloProcess.StartAsync(work.Path, cluster);
                 lock (silos)
                 {
                     silos.Add(added);
@@ -91,8 +91,8 @@ public class ClusterFaultTests(ITestOutputHelper output)
         var connectionString = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
         using var work = new TempDirectory();
         var cluster = ClusterEnvironment(connectionString);
-        using var first = await StartSiloAsync(work.Path, cluster, connectionString);
-        using var second = await StartSiloAsync(work.Path, cluster, connectionString);
+        using var first = await SiloProcess.StartAsync(work.Path, cluster);
+        using var second = await SiloProcess.StartAsync(work.Path, cluster);
         using var api = await ServiceProcess.StartApiAsync(work.Path, cluster);
         using var client = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         // Twenty ideas, so that some of their grains surely live on the silo that is drained.
@@ -127,7 +127,7 @@ public class ClusterFaultTests(ITestOutputHelper output)
         var posting = Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(PostUntilStopped)));
         await before.WaitAsync(TimeSpan.FromMinutes(2));
         var atSigterm = Volatile.Read(ref sent);
-        await first.TerminateAsync();
+        await first.Process.TerminateAsync();
         var atExit = Volatile.Read(ref sent);
         await Posted(atExit + 200).WaitAsync(TimeSpan.FromMinutes(2));
         stop.Cancel();
@@ -151,33 +151,6 @@ public class ClusterFaultTests(ITestOutputHelper output)
         ["Orleans__ClusterId"] = "test-" + Guid.NewGuid().ToString("N"),
         ["Orleans__AdvertisedIP"] = "127.0.0.1",
     };
-
-    private static async Task<ServiceProcess> StartSiloAsync(string workingDirectory, Dictionary<string, string> cluster, string connectionString)
-    {
-        var port = FreePort.Next();
-        var silo = ServiceProcess.StartSilo(workingDirectory, new Dictionary<string, string>(cluster)
-        {
-            ["Orleans__SiloPort"] = port.ToString(),
-            ["Orleans__GatewayPort"] = FreePort.Next().ToString(),
-        });
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await silo.WaitUntilAsync(async () =>
-        {
-            // The silo creates the membership table itself when it migrates the schema at start.
-            await using var active = dataSource.CreateCommand(
-                "SELECT count(*) FROM orleans_membership_silo WHERE port = $1 AND status = 3");
-            active.Parameters.AddWithValue(port);
-            try
-            {
-                return (long)(await active.ExecuteScalarAsync())! == 1;
-            }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
-            {
-                return false;
-            }
-        }, "join the cluster as an active silo");
-        return silo;
-    }
 
     /// <summary>Creates, contributions, views and follow decisions on 20 ideas by 200 users, dated out of order.</summary>
     private static Interaction[] Workload()

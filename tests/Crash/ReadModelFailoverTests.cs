@@ -24,8 +24,6 @@ public class ReadModelFailoverTests(ITestOutputHelper output)
     private const int AcknowledgedBeforeKill = 600;
     private const int AcknowledgedAfterDeath = 100;
 
-    /// <summary>Orleans' SiloStatus.Dead as the membership table stores it.</summary>
-    private const int Dead = 6;
 
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
@@ -58,7 +56,7 @@ public class ReadModelFailoverTests(ITestOutputHelper output)
         {
             for (var i = 0; i < SiloCount; i++)
             {
-                silos.Add(await StartSiloAsync(work.Path, cluster, database));
+                silos.Add(await StartSiloAsync(work.Path, cluster));
             }
             using var api = await ServiceProcess.StartApiAsync(work.Path, cluster);
             using var client = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
@@ -132,28 +130,25 @@ public class ReadModelFailoverTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>A silo process with its membership port and a client of its health port (which serves /metrics).</summary>
-    private sealed record Silo(ServiceProcess Process, int SiloPort, HttpClient Health) : IDisposable
+    /// <summary>A silo process with a client of its health port (which serves /metrics).</summary>
+    private sealed record Silo(SiloProcess Host, HttpClient Health) : IDisposable
     {
+        public ServiceProcess Process => Host.Process;
+
+        public int SiloPort => Host.SiloPort;
+
         public void Dispose()
         {
             Health.Dispose();
-            Process.Dispose();
+            Host.Dispose();
         }
     }
 
-    private static async Task<Silo> StartSiloAsync(string workingDirectory, Dictionary<string, string> cluster, NpgsqlDataSource database)
+    private static async Task<Silo> StartSiloAsync(string workingDirectory, Dictionary<string, string> cluster)
     {
-        var (port, healthPort) = (FreePort.Next(), FreePort.Next());
-        var process = ServiceProcess.StartSilo(workingDirectory, new Dictionary<string, string>(cluster)
-        {
-            ["Orleans__SiloPort"] = port.ToString(),
-            ["Orleans__GatewayPort"] = FreePort.Next().ToString(),
-            ["Health__Port"] = healthPort.ToString(),
-        });
-        var silo = new Silo(process, port, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}"), Timeout = TimeSpan.FromSeconds(5) });
-        await process.WaitUntilAsync(async () => await StatusAsync(database, port) == 3, "join the cluster as an active silo");
-        return silo;
+        var healthPort = FreePort.Next();
+        var host = await SiloProcess.StartAsync(workingDirectory, new Dictionary<string, string>(cluster) { ["Health__Port"] = healthPort.ToString() });
+        return new Silo(host, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}"), Timeout = TimeSpan.FromSeconds(5) });
     }
 
     /// <summary>How many times the silos logged that the replica activated.</summary>
@@ -173,13 +168,9 @@ public class ReadModelFailoverTests(ITestOutputHelper output)
             var hosts = new Dictionary<int, Silo>();
             foreach (var silo in silos)
             {
-                foreach (var line in (await silo.Health.GetStringAsync("/metrics")).Split('\n'))
+                foreach (var replica in await SiloScrape.ReplicasAsync(silo.Health))
                 {
-                    if (line.StartsWith("collaboration_read_model_lag_seconds{", StringComparison.Ordinal)
-                        && Regex.Match(line, "replica=\"(\\d+)\"") is { Success: true } label)
-                    {
-                        hosts[int.Parse(label.Groups[1].Value)] = silo;
-                    }
+                    hosts[replica] = silo;
                 }
             }
             if (placed(hosts))
@@ -198,25 +189,10 @@ public class ReadModelFailoverTests(ITestOutputHelper output)
     private static async Task WaitUntilDeadAsync(NpgsqlDataSource database, int siloPort)
     {
         var deadline = Stopwatch.StartNew();
-        while (await StatusAsync(database, siloPort) != Dead)
+        while (await SiloProcess.StatusAsync(database, siloPort) != SiloProcess.Dead)
         {
             Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(90), "the killed silo was not declared dead within 90 s");
             await Task.Delay(50); // polling another process's table
-        }
-    }
-
-    private static async Task<int?> StatusAsync(NpgsqlDataSource database, int siloPort)
-    {
-        // The silo creates the membership table itself when it migrates the schema at start.
-        await using var select = database.CreateCommand("SELECT status FROM orleans_membership_silo WHERE port = $1");
-        select.Parameters.AddWithValue(siloPort);
-        try
-        {
-            return await select.ExecuteScalarAsync() is int status ? status : null;
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
-        {
-            return null;
         }
     }
 

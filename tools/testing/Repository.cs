@@ -1,4 +1,4 @@
-namespace Collaboration.Tests.Support;
+namespace Collaboration.Testing;
 
 /// <summary>Where this checkout and its build outputs are, found from the running test assembly.</summary>
 public static class Repository

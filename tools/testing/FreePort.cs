@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Collaboration.Tests.Support;
+namespace Collaboration.Testing;
 
 public static class FreePort
 {

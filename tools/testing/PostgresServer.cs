@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using Npgsql;
 
-namespace Collaboration.Tests.Support;
+namespace Collaboration.Testing;
 
 /// <summary>
 /// A private PostgreSQL server, from Debian's postgresql package (test.sh installs it where it is missing): initdb
-/// into a temporary folder, started on a free loopback port, as the postgres user when we are root (the server
-/// refuses to run as root). Missing binaries fail the tests: they are never skipped. Most tests share one server
-/// (<see cref="SharedAsync"/>) and take a fresh database each.
+/// into a temporary folder, started on a free loopback port with the server's default durability (fsync and
+/// synchronous commit on), as the postgres user when we are root (the server refuses to run as root). Missing
+/// binaries fail the tests and the benchmarks: they are never skipped. Most tests share one server
+/// (<see cref="SharedAsync"/>) and take a fresh database each; a benchmark or a fault test starts its own.
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
@@ -42,14 +43,26 @@ public sealed class PostgresServer : IAsyncDisposable
     public NpgsqlDataSource CreateDataSource(string? database = null) =>
         NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(ConnectionString) { Database = database ?? "postgres" }.ConnectionString);
 
-    /// <summary>A fresh, empty database on this server.</summary>
-    public async Task<string> CreateDatabaseAsync()
+    /// <summary>A fresh, empty database on this server (named <paramref name="name"/>, or at random); its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string? name = null)
     {
-        var name = "db_" + Guid.NewGuid().ToString("N");
-        await using var dataSource = CreateDataSource();
-        await using var command = dataSource.CreateCommand($"CREATE DATABASE {name}");
-        await command.ExecuteNonQueryAsync();
+        name ??= "db_" + Guid.NewGuid().ToString("N");
+        await ExecuteAsync($"CREATE DATABASE {name}");
         return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
+    }
+
+    /// <summary>Drops a database, closing this process's pooled connections and forcing off any other.</summary>
+    public async Task DropDatabaseAsync(string name)
+    {
+        NpgsqlConnection.ClearAllPools();
+        await ExecuteAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var dataSource = CreateDataSource();
+        await using var command = dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
     }
 
     private async Task InitializeAsync()
