@@ -1,12 +1,5 @@
-using Collaboration.Health;
 using Collaboration.Hosting;
-using Collaboration.Silo;
-using Collaboration.Telemetry;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 // A silo process. "Collaboration:Mode" selects Embedded (localhost clustering, SQLite in COLLAB_DATA_DIR) or Cluster
@@ -28,32 +21,15 @@ if (migrateOnly)
 {
     return;
 }
-builder.AddCollaborationTelemetry("collaboration-silo");
-builder.UseOrleans(silo =>
+// In a pod: silo name, cluster ids and address from the pod (deploy/k8s); silos whose pod is gone are declared dead at
+// once, and the pod of a silo declared dead is deleted so its Deployment replaces it.
+builder.AddCollaborationSilo(silo =>
 {
-    silo.AddCollaborationGrains(builder.Configuration);
-    // In a pod: silo name, cluster ids and address from the pod (deploy/k8s); silos whose pod is gone are declared
-    // dead at once, and the pod of a silo declared dead is deleted so its Deployment replaces it.
     if (Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 })
     {
         silo.UseKubernetesHosting(options => options.Configure(kubernetes => kubernetes.DeleteDefunctSiloPods = true));
     }
 });
-
-// The silo's HTTP listener, on Health:Port only: /health/live and /health/ready (this silo's storage answers and the
-// silo is Active in the membership) and the Prometheus scrape at /metrics. The port is the pod's own, not the API's.
-builder.Services.AddCollaborationHealth(builder.Configuration)
-    .AddCheck<SiloStatusHealthCheck>("membership", tags: HealthTags.ReadyOnly)
-    .AddCheck<StorageHealthCheck>("storage", tags: HealthTags.ReadyOnly);
-if (builder.Configuration.GetValue<int?>("Health:Port") is { } port)
-{
-    builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenAnyIP(port));
-}
-else
-{
-    builder.Services.AddSingleton<IServer, NoHttpServer>();
-}
 var app = builder.Build();
-app.MapCollaborationHealth();
-app.MapCollaborationMetrics();
+app.MapCollaborationSilo();
 await app.RunAsync();

@@ -1,22 +1,26 @@
 using Collaboration.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Collaboration.Tests.Support;
 
-/// <summary>A Cluster-mode silo hosted in the test process, configured as silo/Program.cs configures one.</summary>
+/// <summary>
+/// A Cluster-mode silo hosted in the test process, composed as silo/Program.cs composes one
+/// (<see cref="CollaborationSiloHosting"/>), plus what a test adds to the silo.
+/// </summary>
 public sealed class ClusterSilo : IAsyncDisposable
 {
-    private readonly IHost host;
+    private readonly WebApplication host;
 
-    private ClusterSilo(IHost host) => this.host = host;
+    private ClusterSilo(WebApplication host) => this.host = host;
 
     public IServiceProvider Services => host.Services;
 
     public static async Task<ClusterSilo> StartAsync(IDictionary<string, string> settings, Action<ISiloBuilder>? configure = null)
     {
-        var builder = Host.CreateApplicationBuilder();
+        var builder = WebApplication.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(settings.Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value)));
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -24,13 +28,10 @@ public sealed class ClusterSilo : IAsyncDisposable
             ["Orleans:GatewayPort"] = FreePort.Next().ToString(),
         });
         await CollaborationHostingExtensions.PrepareStorageAsync(builder.Configuration);
-        builder.UseOrleans(silo =>
-        {
-            silo.AddCollaborationGrains(builder.Configuration);
-            configure?.Invoke(silo);
-        });
+        builder.AddCollaborationSilo(configure);
         builder.Services.AddSingleton<IFatalErrorHandler, TestFatalErrorHandler>();
         var host = builder.Build();
+        host.MapCollaborationSilo();
         await host.StartAsync();
         return new ClusterSilo(host);
     }
@@ -41,6 +42,6 @@ public sealed class ClusterSilo : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await host.StopAsync();
-        host.Dispose();
+        await host.DisposeAsync();
     }
 }

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Collaboration.Silo;
+namespace Collaboration.Hosting;
 
 /// <summary>Stands in for Kestrel when no Health:Port is set, so a silo opens no HTTP port it was not given.</summary>
 internal sealed class NoHttpServer : IServer
