@@ -23,7 +23,7 @@ internal static class ModelFeed
     {
         for (var i = 0; i < events.Count; i++)
         {
-            target.Apply(events[i].StreamId[UserStreams.Length..], StreamEventCodec.Decode(events[i].Event));
+            target.Apply(events[i].StreamId[UserStreams.Length..], StoredEventFormat.Decode(events[i].Event));
             // On the thread pool a yield would only queue the rest behind everything else there.
             if (onGrain && (i + 1) % SliceSize == 0 && i + 1 < events.Count)
             {

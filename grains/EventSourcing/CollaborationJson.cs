@@ -6,13 +6,11 @@ using Collaboration.Users;
 
 namespace Collaboration.EventSourcing;
 
-/// <summary>Source-generated JSON for journal rows and snapshots: camel case, enums by name.</summary>
+/// <summary>Source-generated JSON for grain snapshots (a cache: one that does not read is ignored and the stream replayed): camel case, enums by name. Stored events have their own records (<see cref="StoredRecords"/>).</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     Converters = [typeof(CamelCaseEnumConverter<InteractionType>), typeof(CamelCaseEnumConverter<ParticipationLevel>)])]
-[JsonSerializable(typeof(Interaction))]
-[JsonSerializable(typeof(ProfileUpdated))]
 [JsonSerializable(typeof(UserSnapshot))]
 [JsonSerializable(typeof(IdeaSnapshot))]
 [JsonSerializable(typeof(ThreadSnapshot))]

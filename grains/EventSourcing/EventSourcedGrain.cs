@@ -45,7 +45,7 @@ public abstract class EventSourcedGrain<TState>(IEventJournal journal, IOptions<
         }
         foreach (var stored in tail)
         {
-            State.Apply(StreamEventCodec.Decode(stored.Event));
+            State.Apply(StoredEventFormat.Decode(stored.Event));
             version = stored.Version;
         }
         eventsSinceSnapshot = tail.Count;
@@ -128,7 +128,7 @@ public abstract class EventSourcedGrain<TState>(IEventJournal journal, IOptions<
         var encoded = new JournalEvent[events.Count];
         for (var i = 0; i < encoded.Length; i++)
         {
-            encoded[i] = StreamEventCodec.Encode(events[i]);
+            encoded[i] = StoredEventFormat.Encode(events[i]);
         }
         AppendResult result;
         try
@@ -169,7 +169,7 @@ public abstract class EventSourcedGrain<TState>(IEventJournal journal, IOptions<
         var fresh = new TState();
         foreach (var row in stored)
         {
-            fresh.Apply(StreamEventCodec.Decode(row.Event));
+            fresh.Apply(StoredEventFormat.Decode(row.Event));
         }
         var freshVersion = stored.Count > 0 ? stored[^1].Version : 0;
         var changes = Summaries.Changes(

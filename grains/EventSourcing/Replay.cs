@@ -11,7 +11,7 @@ public static class Replay
         var state = new TState();
         foreach (var stored in await journal.ReadStreamAsync(streamId, 0, ct))
         {
-            state.Apply(StreamEventCodec.Decode(stored.Event));
+            state.Apply(StoredEventFormat.Decode(stored.Event));
         }
         return state;
     }

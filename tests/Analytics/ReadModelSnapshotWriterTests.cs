@@ -85,7 +85,7 @@ public sealed class ReadModelSnapshotWriterTests : IDisposable
         {
             var stream = ModelFeed.UserStreams + userId;
             var expected = versions.GetValueOrDefault(stream);
-            var appended = await journal.TryAppendAsync(stream, expected, [StreamEventCodec.Encode(streamEvent)]);
+            var appended = await journal.TryAppendAsync(stream, expected, [StoredEventFormat.Encode(streamEvent)]);
             Assert.False(appended.VersionConflict);
             versions[stream] = appended.Version;
         }

@@ -13,7 +13,7 @@ public class UserProfileTests(ClusterFixture fixture) : IClassFixture<ClusterFix
 
     private async Task<UserProfile[]> StoredProfilesAsync(string userId) =>
         [.. (await fixture.SiloService<IEventJournal>().ReadStreamAsync("user/" + userId, 0))
-            .Select(stored => StreamEventCodec.Decode(stored.Event)).OfType<ProfileUpdated>().Select(updated => updated.Profile)];
+            .Select(stored => StoredEventFormat.Decode(stored.Event)).OfType<ProfileUpdated>().Select(updated => updated.Profile)];
 
     [Fact]
     public async Task A_patch_changes_only_the_fields_it_names_and_stores_the_whole_merged_profile()

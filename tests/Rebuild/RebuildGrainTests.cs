@@ -49,7 +49,7 @@ public sealed class RebuildGrainTests(ClusterFixture fixture) : IClassFixture<Cl
         await grain.RecordAsync([Make.Event(Like, user, idea, At)]);
         var journal = fixture.SiloService<IEventJournal>();
         // The stream moves to version 2 while the grain still holds version 1 with one like.
-        await journal.TryAppendAsync("user/" + user, 1, [StreamEventCodec.Encode(Make.Event(Comment, user, idea, At.AddMinutes(1)))]);
+        await journal.TryAppendAsync("user/" + user, 1, [StoredEventFormat.Encode(Make.Event(Comment, user, idea, At.AddMinutes(1)))]);
 
         var report = await grain.RebuildAsync();
         await grain.RecordAsync([Make.Event(Like, user, idea, At.AddMinutes(2))]);

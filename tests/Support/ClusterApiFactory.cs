@@ -12,9 +12,16 @@ public class ClusterApiFactory : ApiFactory, IAsyncLifetime
 
     public Dictionary<string, string> ClusterSettings { get; } = [];
 
+    /// <summary>Runs on the new database (its connection string) before any silo starts, e.g. to fill it as an older release left it.</summary>
+    public Func<string, Task>? PrepareDatabase { get; init; }
+
     public async Task InitializeAsync()
     {
         ConnectionString = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        if (PrepareDatabase is not null)
+        {
+            await PrepareDatabase(ConnectionString);
+        }
         ClusterSettings["Collaboration:Mode"] = "Cluster";
         ClusterSettings["ConnectionStrings:postgres"] = ConnectionString;
         ClusterSettings["Orleans:ClusterId"] = "test-" + Guid.NewGuid().ToString("N");

@@ -13,7 +13,7 @@ public static class JournalRows
     /// <summary>Appends <paramref name="interaction"/> to <paramref name="streamId"/> at the next version and feed position.</summary>
     public static void Append(string dataDirectory, string streamId, Interaction interaction)
     {
-        var row = StreamEventCodec.Encode(interaction);
+        var row = StoredEventFormat.Encode(interaction);
         Execute(dataDirectory, """
             INSERT INTO journal_events (position, stream_id, version, event_id, event_type, data, stored_at)
             VALUES ((SELECT coalesce(max(position), 0) + 1 FROM journal_events),
@@ -27,7 +27,7 @@ public static class JournalRows
     public static void Rewrite(string dataDirectory, string streamId, Interaction interaction)
     {
         var changed = Execute(dataDirectory, "UPDATE journal_events SET data = $data WHERE stream_id = $stream AND event_id = $id",
-            ("$stream", streamId), ("$id", interaction.EventId), ("$data", StreamEventCodec.Encode(interaction).Data));
+            ("$stream", streamId), ("$id", interaction.EventId), ("$data", StoredEventFormat.Encode(interaction).Data));
         Assert.Equal(1, changed);
     }
 

@@ -15,7 +15,11 @@ public static class PostgresSchema
     /// <summary>The scripts in order: (version, name, SQL).</summary>
     public static IReadOnlyList<(int Version, string Name, string Sql)> Scripts { get; } = LoadScripts();
 
-    public static async Task<IReadOnlyList<string>> ApplyAsync(NpgsqlDataSource dataSource, CancellationToken ct = default)
+    /// <summary>
+    /// Applies the scripts not yet recorded, up to <paramref name="throughVersion"/> (all of them by default; a test
+    /// stops earlier to build the database an older release had). Returns the names of the scripts it applied.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> ApplyAsync(NpgsqlDataSource dataSource, CancellationToken ct = default, int throughVersion = int.MaxValue)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await Execute(connection, "SELECT pg_advisory_lock(" + MigrationLockKey + ")", ct);
@@ -37,7 +41,7 @@ public static class PostgresSchema
                 }
             }
             var newlyApplied = new List<string>();
-            foreach (var (version, name, sql) in Scripts.Where(script => !applied.Contains(script.Version)))
+            foreach (var (version, name, sql) in Scripts.Where(script => script.Version <= throughVersion && !applied.Contains(script.Version)))
             {
                 await using var transaction = await connection.BeginTransactionAsync(ct);
                 await using (var script = new NpgsqlCommand(sql, connection, transaction))

@@ -14,7 +14,8 @@ namespace Collaboration.Journal.Sqlite;
 /// </summary>
 public sealed class SqliteDatabase : IDisposable
 {
-    private const int SchemaVersion = 5;
+    /// <summary>The layout this build writes (<c>PRAGMA user_version</c>); an older file is migrated when it opens.</summary>
+    public const int SchemaVersion = 5;
     private const int MaxOperationsPerCommit = 1024;
     private const string Store = "sqlite";
 

@@ -1,0 +1,37 @@
+using System.Text.Json.Serialization;
+
+namespace Collaboration.EventSourcing;
+
+// The stored records of StoredEventFormat. Every JSON name is written out, so no naming policy, domain record or
+// API contract decides it; a null is left out, as version 1 rows have it. Never change a record that has been written:
+// add the next version beside it.
+
+/// <summary>Version 1 of a stored interaction (type <c>interaction</c>).</summary>
+internal sealed record InteractionV1(
+    [property: JsonPropertyName("eventId")] string EventId,
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("userId")] string UserId,
+    [property: JsonPropertyName("ideaId")] string IdeaId,
+    [property: JsonPropertyName("threadId")] string? ThreadId,
+    [property: JsonPropertyName("occurredAt")] DateTimeOffset OccurredAt,
+    [property: JsonPropertyName("title")] string? Title,
+    [property: JsonPropertyName("tags")] string[]? Tags);
+
+/// <summary>Version 1 of a stored profile change (type <c>profile-updated</c>).</summary>
+internal sealed record ProfileUpdatedV1(
+    [property: JsonPropertyName("eventId")] string EventId,
+    [property: JsonPropertyName("profile")] ProfileV1 Profile,
+    [property: JsonPropertyName("updatedAt")] DateTimeOffset UpdatedAt);
+
+/// <summary>The profile inside <see cref="ProfileUpdatedV1"/>.</summary>
+internal sealed record ProfileV1(
+    [property: JsonPropertyName("displayName")] string? DisplayName,
+    [property: JsonPropertyName("country")] string? Country,
+    [property: JsonPropertyName("site")] string? Site,
+    [property: JsonPropertyName("department")] string? Department,
+    [property: JsonPropertyName("function")] string? Function);
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(InteractionV1))]
+[JsonSerializable(typeof(ProfileUpdatedV1))]
+internal sealed partial class StoredRecords : JsonSerializerContext;
