@@ -76,7 +76,7 @@ settings.Events = File.ReadLines(Path.Combine(settings.CompanyDirectory, "events
 var report = new Report(smoke ? "Benchmark smoke run" : "Benchmarks", settings);
 if (Runs(1))
 {
-    Console.WriteLine("durable ingestion: the service versus a bulk write of the same rows");
+    Console.WriteLine("durable ingestion: the service versus the same events written once by a bulk write");
     var ingestion = new DurableIngestionBenchmark(settings);
     await ingestion.RunAsync();
     ingestion.Report(report);

@@ -61,7 +61,7 @@ public sealed partial class BenchSmokeTests
         return (bench.ExitCode, await output, await error);
     }
 
-    [GeneratedRegex(@"\| (embedded SQLite|PostgreSQL) \| service / bulk write \| \d+\.\d\d / \d+\.\d\d / \d+\.\d\d")]
+    [GeneratedRegex(@"\| (embedded SQLite|PostgreSQL) \| service / events written once \| \d+\.\d\d / \d+\.\d\d / \d+\.\d\d")]
     private static partial Regex ServiceBulkRatio();
 
     [GeneratedRegex(@"\| durable / memory \| \d+\.\d\d / \d+\.\d\d / \d+\.\d\d")]
