@@ -1,0 +1,397 @@
+using System.Diagnostics;
+using Collaboration.Errors;
+using Collaboration.Telemetry;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Collaboration.Journal.Postgres;
+
+/// <summary>
+/// <see cref="IEventStore"/> on PostgreSQL: one row per event. Calls that arrive while batches are being written wait
+/// in a queue; up to <see cref="Writers"/> writers each take what is queued (up to <see cref="MaxBatchEvents"/>
+/// events) and write it in one transaction of two round trips: one reads which ids are stored and which threads are
+/// bound, one inserts the bindings and the events that the plan made from them and commits. Several writers keep the
+/// server busy while one waits for its commit to be flushed. A row records the id of the transaction that wrote it
+/// (column tx): readers order by it and remember the transactions still running, as the feed does (see
+/// <see cref="PostgresEventJournal"/>).
+/// </summary>
+public sealed class PostgresEventStore : IEventStore
+{
+    private const string Store = "postgresql";
+    private const int MaxBatchEvents = 2000;
+    private const int Writers = 4;
+    private const int MaxAttempts = 10;
+
+    /// <summary>The layout, created when the store opens until the journal moves onto it (see SqliteEventStore).</summary>
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS events (
+            position     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            tx           bigint      NOT NULL DEFAULT (pg_current_xact_id()::text::bigint),
+            event_id     text        NOT NULL UNIQUE,
+            content_hash bytea       NOT NULL,
+            event_type   text        NOT NULL,
+            data         bytea       NOT NULL,
+            user_id      text        NOT NULL,
+            idea_id      text,
+            thread_id    text,
+            stored_at    timestamptz NOT NULL DEFAULT now(),
+            posted_by    text
+        );
+        CREATE INDEX IF NOT EXISTS events_user ON events (user_id, tx, position);
+        CREATE INDEX IF NOT EXISTS events_idea ON events (idea_id, tx, position) WHERE idea_id IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS events_thread ON events (thread_id, tx, position) WHERE thread_id IS NOT NULL;
+        CREATE TABLE IF NOT EXISTS thread_ideas (
+            thread_id text NOT NULL PRIMARY KEY,
+            idea_id   text NOT NULL
+        );
+        """;
+
+    private readonly NpgsqlDataSource dataSource;
+    private readonly CollaborationMetrics? metrics;
+    private readonly Lock gate = new();
+    private readonly Queue<Call> queue = new();
+    private int writing;
+
+    private PostgresEventStore(NpgsqlDataSource dataSource, CollaborationMetrics? metrics)
+    {
+        this.dataSource = dataSource;
+        this.metrics = metrics;
+    }
+
+    public static async Task<PostgresEventStore> OpenAsync(NpgsqlDataSource dataSource, CollaborationMetrics? metrics = null)
+    {
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        {
+            // Two processes creating the tables at once would collide in the catalog: one at a time.
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using var create = new NpgsqlCommand("SELECT pg_advisory_xact_lock(74145839472994); " + Schema, connection, transaction);
+            await create.ExecuteNonQueryAsync();
+            await transaction.CommitAsync();
+        }
+        return new PostgresEventStore(dataSource, metrics);
+    }
+
+    public async Task<StoreResult[]> StoreAsync(IReadOnlyList<EventToStore> events, CancellationToken ct = default)
+    {
+        if (events.FirstOrDefault(e => e.ThreadId is not null && e.IdeaId is null) is { } threadWithoutIdea)
+        {
+            throw new ArgumentException($"event {threadWithoutIdea.Event.EventId} names a thread but no idea", nameof(events));
+        }
+        ct.ThrowIfCancellationRequested();
+        if (events.Count == 0)
+        {
+            return [];
+        }
+        using var activity = CollaborationTracing.StartWrite("store", Store);
+        var call = new Call(events, ct, activity?.Context ?? default);
+        bool start;
+        lock (gate)
+        {
+            queue.Enqueue(call);
+            start = writing < Writers;
+            if (start)
+            {
+                writing++;
+            }
+        }
+        if (start)
+        {
+            // On the thread pool: a writer must not run on the caller's scheduler (a grain activation's, in a silo).
+            _ = Task.Run(WriteAllAsync, CancellationToken.None);
+        }
+        return await call.Result.Task.WaitAsync(ct);
+    }
+
+    private async Task WriteAllAsync()
+    {
+        // Task.Run brought the first caller's span along; the batches serve every caller.
+        Activity.Current = null;
+        while (true)
+        {
+            var batch = new List<Call>();
+            lock (gate)
+            {
+                var size = 0;
+                while (queue.TryPeek(out var next) && (batch.Count == 0 || size + next.Events.Count <= MaxBatchEvents))
+                {
+                    queue.Dequeue();
+                    // A caller that gave up before its call was taken finds nothing written; once taken, it is written
+                    // whatever the caller's token says, like a commit that was already on its way.
+                    if (next.Ct.IsCancellationRequested)
+                    {
+                        next.Result.TrySetCanceled(next.Ct);
+                        continue;
+                    }
+                    batch.Add(next);
+                    size += next.Events.Count;
+                }
+                if (batch.Count == 0)
+                {
+                    writing--;
+                    return;
+                }
+            }
+            var started = Stopwatch.GetTimestamp();
+            using var commit = CollaborationTracing.StartCommit(Store, batch.Select(call => call.Context), batch.Count);
+            try
+            {
+                var results = await PostgresErrors.Guard("written", () => WriteAsync(batch));
+                metrics?.CommitWritten(Store, Stopwatch.GetElapsedTime(started), batch.Count);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Result.TrySetResult(results[i]);
+                }
+            }
+            catch (Exception ex)
+            {
+                // The transaction rolled back: nothing of the batch is stored, and every caller may retry.
+                commit?.SetStatus(ActivityStatusCode.Error, ex.Message);
+                batch.ForEach(call => call.Result.TrySetException(ex));
+            }
+        }
+    }
+
+    private async Task<StoreResult[][]> WriteAsync(List<Call> batch)
+    {
+        var events = batch.SelectMany(call => call.Events).ToList();
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            var (stored, bound) = await ReadKnownAsync(connection, transaction, events);
+            var plan = Plan(events, stored, bound);
+            if (await InsertAsync(connection, transaction, plan))
+            {
+                await transaction.CommitAsync();
+                var results = new StoreResult[batch.Count][];
+                var next = 0;
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    results[i] = plan.Results[next..(next += batch[i].Events.Count)];
+                }
+                return results;
+            }
+            // Another writer stored one of the ids or bound one of the threads after our read: the plan may be wrong.
+            // Its insert waited for that commit, so a new read sees it.
+            await transaction.RollbackAsync();
+            if (attempt == MaxAttempts)
+            {
+                throw new StorageUnavailableException("The journal could not be written: its events kept being written elsewhere.");
+            }
+        }
+    }
+
+    /// <summary>The stored rows (position, content hash) of the batch's ids and the ideas its threads are bound to.</summary>
+    private static async Task<(Dictionary<string, (long Position, byte[] Hash)>, Dictionary<string, string>)> ReadKnownAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<EventToStore> events)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT 0 AS part, event_id, position, content_hash, NULL AS idea_id FROM events WHERE event_id = ANY($1)
+            UNION ALL
+            SELECT 1, thread_id, NULL, NULL, idea_id FROM thread_ideas WHERE thread_id = ANY($2)
+            """, connection, transaction);
+        command.Parameters.AddWithValue(events.Select(e => e.Event.EventId).Distinct().ToArray());
+        command.Parameters.AddWithValue(events.Where(e => e.ThreadId is not null).Select(e => e.ThreadId!).Distinct().ToArray());
+        var stored = new Dictionary<string, (long, byte[])>(StringComparer.Ordinal);
+        var bound = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            if (reader.GetInt32(0) == 0)
+            {
+                stored[reader.GetString(1)] = (reader.GetInt64(2), (byte[])reader[3]);
+            }
+            else
+            {
+                bound[reader.GetString(1)] = reader.GetString(4);
+            }
+        }
+        return (stored, bound);
+    }
+
+    /// <summary>
+    /// Settles the events in order, as the SQLite store does one by one: an id seen before (stored, or earlier in the
+    /// batch) is a duplicate or a reused id; a thread is bound by its first new event. The positions of the events
+    /// to insert are filled in after the insert.
+    /// </summary>
+    private static BatchPlan Plan(List<EventToStore> events, Dictionary<string, (long Position, byte[] Hash)> stored, Dictionary<string, string> bound)
+    {
+        var results = new StoreResult[events.Count];
+        var inserts = new List<int>();
+        var bindings = new List<(string Thread, string Idea)>();
+        var copies = new List<(int Copy, int First)>();
+        var firstInBatch = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            if (stored.TryGetValue(e.Event.EventId, out var row))
+            {
+                results[i] = row.Hash.AsSpan().SequenceEqual(e.ContentHash)
+                    ? new StoreResult(StoreOutcome.Duplicate, row.Position)
+                    : new StoreResult(StoreOutcome.ReusedId);
+                continue;
+            }
+            if (firstInBatch.TryGetValue(e.Event.EventId, out var first))
+            {
+                // A duplicate's position is its first copy's, known once that is inserted.
+                if (events[first].ContentHash.AsSpan().SequenceEqual(e.ContentHash))
+                {
+                    copies.Add((i, first));
+                }
+                else
+                {
+                    results[i] = new StoreResult(StoreOutcome.ReusedId);
+                }
+                continue;
+            }
+            if (e.ThreadId is { } thread)
+            {
+                if (!bound.TryGetValue(thread, out var idea))
+                {
+                    bound.Add(thread, idea = e.IdeaId!);
+                    bindings.Add((thread, idea));
+                }
+                if (idea != e.IdeaId)
+                {
+                    results[i] = new StoreResult(StoreOutcome.ThreadOfOtherIdea, BoundIdea: idea);
+                    continue;
+                }
+            }
+            firstInBatch.Add(e.Event.EventId, i);
+            inserts.Add(i);
+        }
+        return new BatchPlan(events, results, inserts, copies, bindings);
+    }
+
+    /// <summary>
+    /// Inserts the plan's bindings and events; false when another writer got to one of them first (nothing of ours is
+    /// kept: the caller rolls back). Both inserts go in key order, so two writers meet at their first shared key and
+    /// the later one waits there instead of deadlocking.
+    /// </summary>
+    private static async Task<bool> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, BatchPlan plan)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var bind = new NpgsqlBatchCommand("""
+            INSERT INTO thread_ideas (thread_id, idea_id)
+            SELECT t, i FROM unnest($1::text[], $2::text[]) AS r(t, i) ORDER BY t
+            ON CONFLICT DO NOTHING
+            RETURNING thread_id
+            """);
+        bind.Parameters.AddWithValue(plan.Bindings.Select(b => b.Thread).ToArray());
+        bind.Parameters.AddWithValue(plan.Bindings.Select(b => b.Idea).ToArray());
+        var rows = plan.Inserts.Select(i => plan.Events[i]).ToArray();
+        var insert = new NpgsqlBatchCommand("""
+            INSERT INTO events (event_id, content_hash, event_type, data, user_id, idea_id, thread_id, posted_by)
+            SELECT * FROM unnest($1::text[], $2::bytea[], $3::text[], $4::bytea[], $5::text[], $6::text[], $7::text[], $8::text[])
+                AS r(event_id, content_hash, event_type, data, user_id, idea_id, thread_id, posted_by)
+            ORDER BY event_id
+            ON CONFLICT (event_id) DO NOTHING
+            RETURNING event_id, position
+            """);
+        insert.Parameters.AddWithValue(rows.Select(r => r.Event.EventId).ToArray());
+        insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.ContentHash).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        insert.Parameters.AddWithValue(rows.Select(r => r.Event.Type).ToArray());
+        insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Event.Data).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        insert.Parameters.AddWithValue(rows.Select(r => r.UserId).ToArray());
+        insert.Parameters.AddWithValue(rows.Select(r => r.IdeaId).ToArray());
+        insert.Parameters.AddWithValue(rows.Select(r => r.ThreadId).ToArray());
+        insert.Parameters.AddWithValue(rows.Select(r => r.PostedBy).ToArray());
+        batch.BatchCommands.Add(bind);
+        batch.BatchCommands.Add(insert);
+        var bindings = 0;
+        var positions = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var reader = await batch.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                bindings++;
+            }
+            await reader.NextResultAsync();
+            while (await reader.ReadAsync())
+            {
+                positions.Add(reader.GetString(0), reader.GetInt64(1));
+            }
+        }
+        if (bindings < plan.Bindings.Count || positions.Count < rows.Length)
+        {
+            return false;
+        }
+        foreach (var i in plan.Inserts)
+        {
+            plan.Results[i] = new StoreResult(StoreOutcome.Stored, positions[plan.Events[i].Event.EventId]);
+        }
+        foreach (var (copy, first) in plan.Copies)
+        {
+            plan.Results[copy] = new StoreResult(StoreOutcome.Duplicate, plan.Results[first].Position);
+        }
+        return true;
+    }
+
+    public Task<KeyPage> ReadAsync(EventKey key, FeedCursor from, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        var column = key.Kind switch
+        {
+            EventKeyKind.User => "user_id",
+            EventKeyKind.Idea => "idea_id",
+            EventKeyKind.Thread => "thread_id",
+            _ => throw new ArgumentOutOfRangeException(nameof(key)),
+        };
+        return PostgresErrors.Guard("read", async () =>
+        {
+            // One statement, so the snapshot's bounds and the rows agree: a row is visible exactly when its transaction
+            // is below xmax and not in xip. Rows of transactions pending at the last read come first (they finished or
+            // are still pending), then those from the cursor's position to xmax.
+            await using var command = dataSource.CreateCommand($"""
+                WITH horizon AS (
+                    SELECT pg_snapshot_xmax(s)::text::bigint AS xmax,
+                           ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(s) AS x) AS xip
+                    FROM pg_current_snapshot() AS s
+                )
+                SELECT 0 AS part, xmax AS tx, xip, NULL::bigint AS position, NULL AS event_id, NULL AS event_type,
+                       NULL::bytea AS data, NULL::timestamptz AS stored_at
+                FROM horizon
+                UNION ALL
+                SELECT 1, tx, NULL, position, event_id, event_type, data, stored_at FROM events
+                WHERE {column} = $1 AND (tx = ANY($3) OR (tx >= $2 AND tx < (SELECT xmax FROM horizon)))
+                ORDER BY part, tx, position
+                """);
+            command.Parameters.AddWithValue(key.Id);
+            command.Parameters.AddWithValue(from.Position);
+            command.Parameters.AddWithValue(from.Pending);
+            var xmax = from.Position;
+            long[] running = [];
+            var events = new List<RecordedEvent>();
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    if (reader.GetInt32(0) == 0)
+                    {
+                        xmax = reader.GetInt64(1);
+                        running = reader.GetFieldValue<long[]>(2);
+                        continue;
+                    }
+                    events.Add(new RecordedEvent(reader.GetInt64(3), new JournalEvent(reader.GetString(4), reader.GetString(5), (byte[])reader[6]),
+                        reader.GetFieldValue<DateTimeOffset>(7)));
+                }
+            }
+            var next = Math.Max(from.Position, xmax);
+            // Every transaction below next was read, except those still running in the snapshot: remember them.
+            var pending = from.Pending.Intersect(running).Union(running.Where(tx => tx >= from.Position && tx < next)).Order().ToArray();
+            return new KeyPage(events, new FeedCursor(next, pending));
+        });
+    }
+
+    private sealed record Call(IReadOnlyList<EventToStore> Events, CancellationToken Ct, ActivityContext Context)
+    {
+        public TaskCompletionSource<StoreResult[]> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>
+    /// One batch's plan: the answers known before the insert, the events to insert, the later copies of an id the
+    /// batch inserts (duplicates of it), and the thread bindings the inserts make.
+    /// </summary>
+    private sealed record BatchPlan(List<EventToStore> Events, StoreResult[] Results, List<int> Inserts, List<(int Copy, int First)> Copies,
+        List<(string Thread, string Idea)> Bindings);
+}

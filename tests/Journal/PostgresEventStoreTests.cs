@@ -1,0 +1,60 @@
+using Collaboration.Journal;
+using Collaboration.Journal.Postgres;
+using Collaboration.Tests.Support;
+using Npgsql;
+
+namespace Collaboration.Tests.Journal;
+
+public sealed class PostgresEventStoreTests : EventStoreContract
+{
+    private readonly List<NpgsqlDataSource> dataSources = [];
+    private string connectionString = "";
+
+    public override async Task InitializeAsync() =>
+        connectionString = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+
+    protected override async Task<IEventStore> OpenAsync()
+    {
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        dataSources.Add(dataSource);
+        return await PostgresEventStore.OpenAsync(dataSource);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        foreach (var dataSource in dataSources)
+        {
+            await dataSource.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_transaction_still_open_does_not_hold_a_key_back_and_its_event_comes_once_after_it_commits()
+    {
+        var store = await OpenAsync();
+        var user = "u-" + Guid.NewGuid().ToString("N");
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var late = await connection.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO events (event_id, content_hash, event_type, data, user_id) VALUES ($1, '\x00', 'test', '\x00', $2)
+            """, connection, late))
+        {
+            insert.Parameters.AddWithValue("late-" + user);
+            insert.Parameters.AddWithValue(user);
+            await insert.ExecuteNonQueryAsync();
+        }
+        // Commits after the open one began, with a higher transaction id.
+        await store.StoreAsync([new EventToStore(new JournalEvent("early-" + user, "test", [1]), [1], user, null, null)]);
+
+        var before = await store.ReadAsync(EventKey.User(user), FeedCursor.Start);
+        await late.CommitAsync();
+        var after = await store.ReadAsync(EventKey.User(user), before.Next);
+        var again = await store.ReadAsync(EventKey.User(user), after.Next);
+
+        Assert.Equal(["early-" + user], before.Events.Select(e => e.Event.EventId));
+        Assert.NotEmpty(before.Next.Pending);
+        Assert.Equal(["late-" + user], after.Events.Select(e => e.Event.EventId));
+        Assert.Empty(again.Events);
+    }
+}
