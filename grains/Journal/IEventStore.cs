@@ -67,6 +67,15 @@ public readonly record struct EventKey(EventKeyKind Kind, string Id)
     public static EventKey Idea(string id) => new(EventKeyKind.Idea, id);
 
     public static EventKey Thread(string id) => new(EventKeyKind.Thread, id);
+
+    /// <summary>The column of the events table that holds this kind of key, in every database.</summary>
+    public string Column => Kind switch
+    {
+        EventKeyKind.User => "user_id",
+        EventKeyKind.Idea => "idea_id",
+        EventKeyKind.Thread => "thread_id",
+        _ => throw new InvalidOperationException($"unknown key kind {Kind}"),
+    };
 }
 
 /// <summary>A stored event with its position (unique, growing in commit order) and when the store took it.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Collaboration.Errors;
 using Collaboration.Telemetry;
 using Npgsql;
@@ -7,96 +6,26 @@ using NpgsqlTypes;
 namespace Collaboration.Journal.Postgres;
 
 /// <summary>
-/// Group commit for <see cref="PostgresEventJournal.TryAppendAsync"/>. Appends that arrive while a batch is being
-/// written wait in a queue; the next batch takes them all (up to <see cref="MaxBatchEvents"/> events) and writes them
-/// with two statements: one reads the heads of its streams and the ids they already hold, one inserts every new row.
-/// An idle silo writes an append at once; a busy one writes bigger batches. One batch is written at a time, so two
-/// batches of this silo never race on a stream. Each append has a span "journal append" in its caller's trace; each
-/// batch a span "journal commit" linked to them. Each committed batch pulses <paramref name="commits"/> and notifies
-/// the other processes as <paramref name="sender"/> (see <see cref="PostgresCommitListener"/>).
+/// Group commit for <see cref="PostgresEventJournal.TryAppendAsync"/> (<see cref="PostgresGroupCommit{TWork, TResult}"/>
+/// with one writer, so two batches of this silo never race on a stream). A batch is written with two statements: one
+/// reads the heads of its streams and the ids they already hold, one inserts every new row. Each committed batch
+/// pulses <paramref name="commits"/> and notifies the other processes as <paramref name="sender"/> (see
+/// <see cref="PostgresCommitListener"/>).
 /// </summary>
 internal sealed class PostgresAppendBatcher(NpgsqlDataSource dataSource, CommitSignal commits, string sender, CollaborationMetrics? metrics = null)
 {
-    private const string Store = "postgresql";
     private const int MaxBatchEvents = 2000;
     private const int MaxAttempts = 10;
     private const string UniqueViolation = "23505";
 
-    private readonly Lock gate = new();
-    private readonly Queue<Append> queue = new();
-    private bool writing;
+    // One writer: two batches of this silo never race on a stream (more writers made batches smaller and slower).
+    private readonly PostgresGroupCommit<Append, AppendResult> batches = new(1, MaxBatchEvents,
+        batch => WriteAsync(dataSource, sender, batch), metrics, commits.Committed);
 
-    public async Task<AppendResult> AppendAsync(string streamId, long expectedVersion, IReadOnlyList<JournalEvent> events, CancellationToken ct)
-    {
-        ct.ThrowIfCancellationRequested();
-        using var activity = CollaborationTracing.StartWrite("append", Store);
-        var append = new Append(streamId, expectedVersion, events, ct, activity?.Context ?? default);
-        bool start;
-        lock (gate)
-        {
-            queue.Enqueue(append);
-            start = !writing;
-            writing = true;
-        }
-        if (start)
-        {
-            // On the thread pool: the writer must not run on the caller's scheduler (a grain activation's, in a silo).
-            _ = Task.Run(WriteAllAsync, CancellationToken.None);
-        }
-        return await append.Result.Task.WaitAsync(ct);
-    }
+    public Task<AppendResult> AppendAsync(string streamId, long expectedVersion, IReadOnlyList<JournalEvent> events, CancellationToken ct) =>
+        batches.WriteAsync("append", new Append(streamId, expectedVersion, events), events.Count, ct);
 
-    private async Task WriteAllAsync()
-    {
-        // Task.Run brought the first caller's span along; the batches serve every caller.
-        Activity.Current = null;
-        while (true)
-        {
-            var batch = new List<Append>();
-            lock (gate)
-            {
-                var size = 0;
-                while (queue.TryPeek(out var next) && (batch.Count == 0 || size + next.Events.Count <= MaxBatchEvents))
-                {
-                    queue.Dequeue();
-                    // A caller that gave up before its append was taken finds nothing written; once taken, it is written
-                    // whatever the caller's token says, like a commit that was already on its way.
-                    if (next.Ct.IsCancellationRequested)
-                    {
-                        next.Result.TrySetCanceled(next.Ct);
-                        continue;
-                    }
-                    batch.Add(next);
-                    size += next.Events.Count;
-                }
-                if (batch.Count == 0)
-                {
-                    writing = false;
-                    return;
-                }
-            }
-            var started = Stopwatch.GetTimestamp();
-            using var commit = CollaborationTracing.StartCommit(Store, batch.Select(append => append.Context), batch.Count);
-            try
-            {
-                var results = await WriteAsync(batch);
-                commits.Committed();
-                metrics?.CommitWritten(Store, Stopwatch.GetElapsedTime(started), batch.Count);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Result.TrySetResult(results[i]);
-                }
-            }
-            catch (Exception ex)
-            {
-                // Nothing of the batch was written (its insert is one statement): every caller may retry.
-                commit?.SetStatus(ActivityStatusCode.Error, ex.Message);
-                batch.ForEach(append => append.Result.TrySetException(ex));
-            }
-        }
-    }
-
-    private async Task<AppendResult[]> WriteAsync(List<Append> batch)
+    private static async Task<AppendResult[]> WriteAsync(NpgsqlDataSource dataSource, string sender, List<Append> batch)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -135,7 +64,7 @@ internal sealed class PostgresAppendBatcher(NpgsqlDataSource dataSource, CommitS
         var rows = new List<Row>();
         for (var i = 0; i < batch.Count; i++)
         {
-            var (streamId, expectedVersion, events, _, _) = batch[i];
+            var (streamId, expectedVersion, events) = batch[i];
             var head = heads[streamId];
             if (head != expectedVersion)
             {
@@ -217,10 +146,7 @@ internal sealed class PostgresAppendBatcher(NpgsqlDataSource dataSource, CommitS
         await batch.ExecuteNonQueryAsync();
     }
 
-    private sealed record Append(string StreamId, long ExpectedVersion, IReadOnlyList<JournalEvent> Events, CancellationToken Ct, ActivityContext Context)
-    {
-        public TaskCompletionSource<AppendResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
+    private sealed record Append(string StreamId, long ExpectedVersion, IReadOnlyList<JournalEvent> Events);
 
     private sealed record Row(string StreamId, long Version, JournalEvent Event);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Collaboration.Errors;
 using Collaboration.Telemetry;
 using Npgsql;
@@ -17,7 +16,6 @@ namespace Collaboration.Journal.Postgres;
 /// </summary>
 public sealed class PostgresEventStore : IEventStore
 {
-    private const string Store = "postgresql";
     private const int MaxBatchEvents = 2000;
     private const int Writers = 4;
     private const int MaxAttempts = 10;
@@ -47,15 +45,12 @@ public sealed class PostgresEventStore : IEventStore
         """;
 
     private readonly NpgsqlDataSource dataSource;
-    private readonly CollaborationMetrics? metrics;
-    private readonly Lock gate = new();
-    private readonly Queue<Call> queue = new();
-    private int writing;
+    private readonly PostgresGroupCommit<IReadOnlyList<EventToStore>, StoreResult[]> batches;
 
     private PostgresEventStore(NpgsqlDataSource dataSource, CollaborationMetrics? metrics)
     {
         this.dataSource = dataSource;
-        this.metrics = metrics;
+        batches = new(Writers, MaxBatchEvents, batch => PostgresErrors.Guard("written", () => WriteAsync(batch)), metrics);
     }
 
     public static async Task<PostgresEventStore> OpenAsync(NpgsqlDataSource dataSource, CollaborationMetrics? metrics = null)
@@ -77,83 +72,16 @@ public sealed class PostgresEventStore : IEventStore
         {
             throw new ArgumentException($"event {threadWithoutIdea.Event.EventId} names a thread but no idea", nameof(events));
         }
-        ct.ThrowIfCancellationRequested();
         if (events.Count == 0)
         {
             return [];
         }
-        using var activity = CollaborationTracing.StartWrite("store", Store);
-        var call = new Call(events, ct, activity?.Context ?? default);
-        bool start;
-        lock (gate)
-        {
-            queue.Enqueue(call);
-            start = writing < Writers;
-            if (start)
-            {
-                writing++;
-            }
-        }
-        if (start)
-        {
-            // On the thread pool: a writer must not run on the caller's scheduler (a grain activation's, in a silo).
-            _ = Task.Run(WriteAllAsync, CancellationToken.None);
-        }
-        return await call.Result.Task.WaitAsync(ct);
+        return await batches.WriteAsync("store", events, events.Count, ct);
     }
 
-    private async Task WriteAllAsync()
+    private async Task<StoreResult[][]> WriteAsync(List<IReadOnlyList<EventToStore>> batch)
     {
-        // Task.Run brought the first caller's span along; the batches serve every caller.
-        Activity.Current = null;
-        while (true)
-        {
-            var batch = new List<Call>();
-            lock (gate)
-            {
-                var size = 0;
-                while (queue.TryPeek(out var next) && (batch.Count == 0 || size + next.Events.Count <= MaxBatchEvents))
-                {
-                    queue.Dequeue();
-                    // A caller that gave up before its call was taken finds nothing written; once taken, it is written
-                    // whatever the caller's token says, like a commit that was already on its way.
-                    if (next.Ct.IsCancellationRequested)
-                    {
-                        next.Result.TrySetCanceled(next.Ct);
-                        continue;
-                    }
-                    batch.Add(next);
-                    size += next.Events.Count;
-                }
-                if (batch.Count == 0)
-                {
-                    writing--;
-                    return;
-                }
-            }
-            var started = Stopwatch.GetTimestamp();
-            using var commit = CollaborationTracing.StartCommit(Store, batch.Select(call => call.Context), batch.Count);
-            try
-            {
-                var results = await PostgresErrors.Guard("written", () => WriteAsync(batch));
-                metrics?.CommitWritten(Store, Stopwatch.GetElapsedTime(started), batch.Count);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Result.TrySetResult(results[i]);
-                }
-            }
-            catch (Exception ex)
-            {
-                // The transaction rolled back: nothing of the batch is stored, and every caller may retry.
-                commit?.SetStatus(ActivityStatusCode.Error, ex.Message);
-                batch.ForEach(call => call.Result.TrySetException(ex));
-            }
-        }
-    }
-
-    private async Task<StoreResult[][]> WriteAsync(List<Call> batch)
-    {
-        var events = batch.SelectMany(call => call.Events).ToList();
+        var events = batch.SelectMany(call => call).ToList();
         for (var attempt = 1; ; attempt++)
         {
             await using var connection = await dataSource.OpenConnectionAsync();
@@ -167,7 +95,7 @@ public sealed class PostgresEventStore : IEventStore
                 var next = 0;
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    results[i] = plan.Results[next..(next += batch[i].Events.Count)];
+                    results[i] = plan.Results[next..(next += batch[i].Count)];
                 }
                 return results;
             }
@@ -330,13 +258,7 @@ public sealed class PostgresEventStore : IEventStore
     public Task<KeyPage> ReadAsync(EventKey key, FeedCursor from, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(from);
-        var column = key.Kind switch
-        {
-            EventKeyKind.User => "user_id",
-            EventKeyKind.Idea => "idea_id",
-            EventKeyKind.Thread => "thread_id",
-            _ => throw new ArgumentOutOfRangeException(nameof(key)),
-        };
+        var column = key.Column;
         return PostgresErrors.Guard("read", async () =>
         {
             // One statement, so the snapshot's bounds and the rows agree: a row is visible exactly when its transaction
@@ -381,11 +303,6 @@ public sealed class PostgresEventStore : IEventStore
             var pending = from.Pending.Intersect(running).Union(running.Where(tx => tx >= from.Position && tx < next)).Order().ToArray();
             return new KeyPage(events, new FeedCursor(next, pending));
         });
-    }
-
-    private sealed record Call(IReadOnlyList<EventToStore> Events, CancellationToken Ct, ActivityContext Context)
-    {
-        public TaskCompletionSource<StoreResult[]> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>

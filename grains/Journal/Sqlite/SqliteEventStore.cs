@@ -114,13 +114,7 @@ public sealed class SqliteEventStore : IEventStore
     public Task<KeyPage> ReadAsync(EventKey key, FeedCursor from, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(from);
-        var column = key.Kind switch
-        {
-            EventKeyKind.User => "user_id",
-            EventKeyKind.Idea => "idea_id",
-            EventKeyKind.Thread => "thread_id",
-            _ => throw new ArgumentOutOfRangeException(nameof(key)),
-        };
+        var column = key.Column;
         return database.ReadAsync(connection =>
         {
             // One read transaction, so the rows and the head come from the same snapshot: a reader sees whole commits,
