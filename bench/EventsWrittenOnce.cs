@@ -14,13 +14,14 @@ namespace Collaboration.Bench;
 /// </summary>
 public sealed class EventsWrittenOnce
 {
-    private const string Table = """
+    /// <summary>The reference table, in each database's own types for a 64-bit key and a byte string.</summary>
+    private static string Table(string keyType, string bytesType) => $"""
         CREATE TABLE events (
-            position bigint PRIMARY KEY,
+            position {keyType} PRIMARY KEY,
             event_id text NOT NULL UNIQUE,
             user_id text NOT NULL,
             idea_id text NOT NULL,
-            data bytea NOT NULL
+            data {bytesType} NOT NULL
         );
         CREATE INDEX events_by_user ON events (user_id, position);
         CREATE INDEX events_by_idea ON events (idea_id, position);
@@ -61,7 +62,7 @@ public sealed class EventsWrittenOnce
         connection.Open();
         using (var setup = connection.CreateCommand())
         {
-            setup.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; " + Table.Replace("bytea", "blob").Replace("bigint PRIMARY KEY", "INTEGER PRIMARY KEY");
+            setup.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; " + Table("INTEGER", "blob");
             setup.ExecuteNonQuery();
         }
         var clock = Stopwatch.StartNew();
@@ -93,7 +94,7 @@ public sealed class EventsWrittenOnce
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using (var setup = new NpgsqlCommand(Table, connection))
+        await using (var setup = new NpgsqlCommand(Table("bigint", "bytea"), connection))
         {
             await setup.ExecuteNonQueryAsync();
         }

@@ -11,8 +11,8 @@ namespace Collaboration.Testing;
 /// </summary>
 public static class FreePort
 {
-    private const int Lowest = 20_000;
     private static readonly int Highest = EphemeralStart() - 1;
+    private static readonly int Lowest = Math.Max(1024, Highest - 12_000);
     // Each process starts at its own random place, so that test hosts and benchmark children rarely probe alike.
     private static int next = Random.Shared.Next(Lowest, Highest);
 
@@ -62,17 +62,17 @@ public static class FreePort
         }
     }
 
-    /// <summary>The first port of the kernel's ephemeral range (Linux), or the IANA default where it cannot be read.</summary>
+    /// <summary>The first port of the kernel's ephemeral range, or Linux's default where it cannot be read.</summary>
     private static int EphemeralStart()
     {
         try
         {
             var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
-            return int.Parse(range[0]) is var start && start > Lowest + 1000 ? start : 49152;
+            return Math.Max(2048, int.Parse(range[0]));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
-            return 49152;
+            return 32768;
         }
     }
 }
