@@ -16,7 +16,7 @@ namespace Collaboration.Bench;
 /// <summary>
 /// Issue benchmark 3: ingestion straight into the grains, without HTTP: a silo in this process with the service's own
 /// wiring (embedded mode, SQLite), and its client calling <see cref="IIngestGrain"/> with the posted batches; then the
-/// same with the journal and ledger in memory, for the cost of durability. Rounds alternate which goes first.
+/// same with the event store and snapshots in memory, for the cost of durability. Rounds alternate which goes first.
 /// </summary>
 public sealed class GrainIngestionBenchmark(Settings settings)
 {
@@ -84,9 +84,10 @@ public sealed class GrainIngestionBenchmark(Settings settings)
             silo.AddCollaborationGrains(builder.Configuration);
             if (!durable)
             {
-                silo.Services.RemoveAll<IEventJournal>().RemoveAll<IEventLedger>()
-                    .AddSingleton<IEventJournal, MemoryEventJournal>()
-                    .AddSingleton<IEventLedger, MemoryEventLedger>();
+                var memory = new MemoryEventStore();
+                silo.Services.RemoveAll<IEventStore>().RemoveAll<IGrainSnapshotStore>()
+                    .AddSingleton<IEventStore>(memory)
+                    .AddSingleton<IGrainSnapshotStore>(memory);
             }
         });
         TimeSpan elapsed;

@@ -1,17 +1,14 @@
 using Collaboration.Events;
 using Collaboration.Reads;
 using Collaboration.Rebuild;
-using Orleans.Concurrency;
 
 namespace Collaboration.Ideas;
 
 /// <summary>One idea: owner, counts, participants and followers, folded from every event on it or its threads.</summary>
 public interface IIdeaGrain : IGrainWithStringKey, IRebuildableGrain
 {
-    /// <summary>Stores interactions on this idea or its threads; those its stream already holds are skipped.</summary>
-    /// <remarks>Interleaves with other calls: calls arriving while an append is in flight are stored together in the next one.</remarks>
-    [AlwaysInterleave]
-    Task RecordAsync(Interaction[] events);
+    /// <summary>Folds stored interactions on this idea or its threads; those it has folded already are skipped.</summary>
+    Task ApplyAsync(StoredInteraction[] events);
 
     /// <summary>Null when no event has named this idea.</summary>
     Task<IdeaView?> GetAsync();

@@ -3,8 +3,8 @@ using Collaboration.Events;
 namespace Collaboration.Ingestion;
 
 /// <summary>
-/// Entry point for posted interactions. It settles each event id first (new, duplicate or conflict), then has
-/// every touched grain store the event, and returns only when all of them have.
+/// Entry point for posted interactions. It stores each event once (settling its id as new, duplicate or conflict in
+/// the same commit), then delivers it to every grain it touches, and returns only when all of them have folded it.
 /// </summary>
 public interface IIngestGrain : IGrainWithIntegerKey
 {

@@ -3,14 +3,11 @@ using Collaboration.Rebuild;
 
 namespace Collaboration.Threads;
 
-/// <summary>One thread; the first stored event that names it binds it to its idea for good.</summary>
+/// <summary>One thread; the first stored event that names it binds it to its idea for good (the event store decides).</summary>
 public interface IThreadGrain : IGrainWithStringKey, IRebuildableGrain
 {
-    /// <summary>
-    /// Stores the interactions that name this thread and refuses those that name another idea than the bound one;
-    /// returns, per event, null when it is stored (now or before) or the idea the thread belongs to when refused.
-    /// </summary>
-    Task<string?[]> RecordAsync(Interaction[] events);
+    /// <summary>Folds stored interactions that name this thread; those it has folded already are skipped.</summary>
+    Task ApplyAsync(StoredInteraction[] events);
 
     /// <summary>Null when no event has named this thread.</summary>
     Task<ThreadView?> GetAsync();

@@ -1,17 +1,14 @@
 using Collaboration.Events;
 using Collaboration.Reads;
 using Collaboration.Rebuild;
-using Orleans.Concurrency;
 
 namespace Collaboration.Users;
 
 /// <summary>One employee: directory profile, interactions and the ideas they follow. Keyed by user id.</summary>
 public interface IUserGrain : IGrainWithStringKey, IRebuildableGrain
 {
-    /// <summary>Stores the interactions made by this user; those its stream already holds are skipped.</summary>
-    /// <remarks>Interleaves with other calls: calls arriving while an append is in flight are stored together in the next one.</remarks>
-    [AlwaysInterleave]
-    Task RecordAsync(Interaction[] events);
+    /// <summary>Folds stored interactions made by this user; those it has folded already are skipped.</summary>
+    Task ApplyAsync(StoredInteraction[] events);
 
     /// <summary>
     /// Replaces the whole profile unless it is already the current one; returns whether it changed. Throws

@@ -32,7 +32,7 @@ namespace Collaboration.Analytics;
 [GrainDirectory(ReadModelReplicaPlacement.Directory)]
 [Reentrant]
 public sealed partial class AnalyticsGrain(
-    IEventJournal journal, IReadModelSnapshotStore snapshotStore, IOptions<AnalyticsOptions> options, ReadModelProgress progress,
+    IEventStore store, IReadModelSnapshotStore snapshotStore, IOptions<AnalyticsOptions> options, ReadModelProgress progress,
     CollaborationMetrics metrics, IClusterMembershipService membership, ReadModelReplicaLocations locations, TimeProvider clock, ILogger<AnalyticsGrain> logger)
     : Grain, IAnalyticsGrain
 {
@@ -51,7 +51,7 @@ public sealed partial class AnalyticsGrain(
 
     // Snapshots: the live model's event count when the last one began, the events the newest stored one holds, the one
     // being written, how long the last took.
-    private readonly ReadModelSnapshots snapshots = new(journal, snapshotStore, logger);
+    private readonly ReadModelSnapshots snapshots = new(store, snapshotStore, logger);
     private long eventsAtSnapshot;
     private long eventsStored;
     private DateTimeOffset snapshotFinishedAt;
@@ -206,11 +206,11 @@ public sealed partial class AnalyticsGrain(
 
     /// <summary>
     /// Returns once the model holds every event committed before the call: the feed head read now has been passed by
-    /// a page read after it (see <see cref="IEventJournal.FeedHeadAsync"/>).
+    /// a page read after it (see <see cref="IEventStore.FeedHeadAsync"/>).
     /// </summary>
     private async Task CaughtUpAsync()
     {
-        var target = await journal.FeedHeadAsync();
+        var target = await store.FeedHeadAsync();
         var waiter = new Waiter(target, ++tickets);
         if (waiter.IsMetBy(cursor, cursorTicket))
         {
@@ -226,14 +226,14 @@ public sealed partial class AnalyticsGrain(
     {
         if (folding is not { IsCompleted: false })
         {
-            head = Math.Max(head, await journal.FeedHeadAsync());
+            head = Math.Max(head, await store.FeedHeadAsync());
         }
         await Fold();
         TakeSnapshotIfDue();
     }
 
     /// <summary>
-    /// Folds after every commit the journal tells of (<see cref="IEventJournal.NextCommit"/>: this process's, and on
+    /// Folds after every commit the journal tells of (<see cref="IEventStore.NextCommit"/>: this process's, and on
     /// PostgreSQL every silo's), so that a read finds at most the last commit or two still to fold. The signal is taken
     /// before the fold, so a commit during it is not missed.
     /// </summary>
@@ -241,7 +241,7 @@ public sealed partial class AnalyticsGrain(
     {
         while (true)
         {
-            var next = journal.NextCommit();
+            var next = store.NextCommit();
             try
             {
                 await FollowAsync();
@@ -284,7 +284,7 @@ public sealed partial class AnalyticsGrain(
             {
                 recheck = false;
                 var ticket = ++tickets;
-                var page = await journal.ReadFeedAsync(ModelFeed.UserStreams, cursor, ModelFeed.PageSize);
+                var page = await store.ReadFeedAsync(cursor, ModelFeed.PageSize);
                 await ModelFeed.ApplyAsync(model, page.Events);
                 RecordDelays(page.Events);
                 var stalled = page.Events.Count == 0 && page.Next.Position == cursor.Position;
@@ -335,7 +335,7 @@ public sealed partial class AnalyticsGrain(
     /// Ingest-to-dashboard delay of the events just folded. Events stored before this activation began are left out:
     /// the catch-up after activation folds a tail (or the whole journal) whose old events would all look late.
     /// </summary>
-    private void RecordDelays(IReadOnlyList<FeedEvent> folded)
+    private void RecordDelays(IReadOnlyList<RecordedEvent> folded)
     {
         var now = clock.GetUtcNow();
         foreach (var row in folded)

@@ -5,11 +5,9 @@ using Collaboration.Journal;
 
 namespace Collaboration.Analytics;
 
-/// <summary>How an <see cref="AnalyticsModel"/> reads the journal: the user streams through the feed, page by page.</summary>
+/// <summary>How an <see cref="AnalyticsModel"/> reads the event store: the feed, page by page.</summary>
 internal static class ModelFeed
 {
-    public const string UserStreams = "user/";
-
     public const int PageSize = 5_000;
 
     /// <summary>Events applied in one turn; on the grain, reads waiting for the fold run between slices.</summary>
@@ -19,11 +17,11 @@ internal static class ModelFeed
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
 
     /// <summary>Applies one page; on a grain's thread in slices, yielding between them so that reads interleave.</summary>
-    public static async Task ApplyAsync(AnalyticsModel target, IReadOnlyList<FeedEvent> events, bool onGrain = true)
+    public static async Task ApplyAsync(AnalyticsModel target, IReadOnlyList<RecordedEvent> events, bool onGrain = true)
     {
         for (var i = 0; i < events.Count; i++)
         {
-            target.Apply(events[i].StreamId[UserStreams.Length..], StoredEventFormat.Decode(events[i].Event));
+            target.Apply(events[i].UserId, StoredEventFormat.Decode(events[i].Event));
             // On the thread pool a yield would only queue the rest behind everything else there.
             if (onGrain && (i + 1) % SliceSize == 0 && i + 1 < events.Count)
             {
@@ -34,22 +32,22 @@ internal static class ModelFeed
 
     /// <summary>Folds feed pages into <paramref name="target"/>: at least one, then until the cursor reaches <paramref name="position"/>.</summary>
     public static async Task<FeedCursor> FoldAsync(
-        IEventJournal journal, AnalyticsModel target, FeedCursor from, long position, bool onGrain = true, CancellationToken ct = default)
+        IEventStore store, AnalyticsModel target, FeedCursor from, long position, bool onGrain = true, CancellationToken ct = default)
     {
         var started = Stopwatch.GetTimestamp();
         do
         {
             ct.ThrowIfCancellationRequested();
-            var page = await journal.ReadFeedAsync(UserStreams, from, PageSize, ct);
+            var page = await store.ReadFeedAsync(from, PageSize, ct);
             await ApplyAsync(target, page.Events, onGrain);
             var stalled = page.Events.Count == 0 && page.Next.Position == from.Position;
             from = page.Next;
             if (stalled && from.Position < position)
             {
-                // As in the live fold: the journals never stall below a position they gave out; should one, fail rather than spin.
+                // As in the live fold: the stores never stall below a position they gave out; should one, fail rather than spin.
                 if (Stopwatch.GetElapsedTime(started) > MaxWait)
                 {
-                    throw new StorageUnavailableException("The journal feed is not advancing; try again.");
+                    throw new StorageUnavailableException("The event feed is not advancing; try again.");
                 }
                 await Task.Delay(5, ct);
             }

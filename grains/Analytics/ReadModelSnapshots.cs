@@ -12,7 +12,7 @@ namespace Collaboration.Analytics;
 /// The price of never pausing the live model: a second model in memory while it runs, and the events since the last
 /// snapshot folded twice.
 /// </summary>
-internal sealed class ReadModelSnapshots(IEventJournal journal, IReadModelSnapshotStore store, ILogger logger)
+internal sealed class ReadModelSnapshots(IEventStore events, IReadModelSnapshotStore store, ILogger logger)
 {
     /// <summary>The model's name in the snapshot store.</summary>
     public const string Name = "participation";
@@ -94,7 +94,7 @@ internal sealed class ReadModelSnapshots(IEventJournal journal, IReadModelSnapsh
         }
         var loaded = Stopwatch.GetElapsedTime(started);
         var eventsLoaded = model.EventsApplied;
-        var at = await ModelFeed.FoldAsync(journal, model, from, position, onGrain: false, ct);
+        var at = await ModelFeed.FoldAsync(events, model, from, position, onGrain: false, ct);
         var folded = Stopwatch.GetElapsedTime(started) - loaded;
         var written = await StoreAsync(model, at, ct);
         // Where a slow snapshot's time went: under load the reload and the fold of the events since grow with the model.

@@ -74,8 +74,8 @@ public static class CollaborationHostingExtensions
                 return new SqliteDatabase(Path.Combine(options.DataDirectory, "collaboration.db"), options.BusyTimeout,
                     provider.GetRequiredService<CollaborationMetrics>());
             });
-            services.AddSingleton<IEventJournal, SqliteEventJournal>();
-            services.AddSingleton<IEventLedger, SqliteEventLedger>();
+            services.AddSingleton<IEventStore, SqliteEventStore>();
+            services.AddSingleton<IGrainSnapshotStore, SqliteGrainSnapshotStore>();
             services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
             services.AddSingleton<IReadModelSnapshotStore, SqliteReadModelSnapshotStore>();
             // Open the store (and create or check its schema) when the silo starts, not on the first request.
@@ -121,8 +121,8 @@ public static class CollaborationHostingExtensions
         {
             MaxPoolSize = provider.GetRequiredService<IOptions<JournalOptions>>().Value.MaxConnections,
         }.ConnectionString));
-        services.AddSingleton<IEventJournal, PostgresEventJournal>();
-        services.AddSingleton<IEventLedger, PostgresEventLedger>();
+        services.AddSingleton<IEventStore, PostgresEventStore>();
+        services.AddSingleton<IGrainSnapshotStore, PostgresGrainSnapshotStore>();
         services.AddSingleton<IApiKeyStore, PostgresApiKeyStore>();
         services.AddSingleton<IReadModelSnapshotStore, PostgresReadModelSnapshotStore>();
         return silo;

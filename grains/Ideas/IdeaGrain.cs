@@ -8,14 +8,15 @@ using Microsoft.Extensions.Options;
 
 namespace Collaboration.Ideas;
 
-public sealed class IdeaGrain(IEventJournal journal, IOptions<JournalOptions> options, ILogger<IdeaGrain> logger)
-    : EventSourcedGrain<IdeaState>(journal, options, logger), IIdeaGrain
+public sealed class IdeaGrain(IEventStore store, IGrainSnapshotStore snapshots, IOptions<JournalOptions> options, ILogger<IdeaGrain> logger)
+    : EventSourcedGrain<IdeaState>(store, snapshots, options, logger), IIdeaGrain
 {
-    protected override string StreamId => "idea/" + this.GetPrimaryKeyString();
+    protected override EventKey Key => EventKey.Idea(this.GetPrimaryKeyString());
 
-    public Task RecordAsync(Interaction[] events) => AppendAsync(events);
+    public Task ApplyAsync(StoredInteraction[] events) =>
+        FoldDeliveredAsync(events.Select(e => (e.Position, e.Commit, (IStreamEvent)e.Interaction)));
 
-    public Task<RebuildReport> RebuildAsync() => RebuildFromJournalAsync();
+    public Task<RebuildReport> RebuildAsync() => RebuildFromStoreAsync();
 
     public Task<IdeaView?> GetAsync() =>
         Task.FromResult(State.IsKnown ? State.ToView(this.GetPrimaryKeyString()) : null);

@@ -1,11 +1,11 @@
 namespace Collaboration.Journal;
 
 /// <summary>
-/// Every accepted event stored once (issue 14's layout, not yet what the grains use): one record per event, its id
-/// unique, findable by user, by idea and by thread through indexes on those columns. One call is one unit of the
-/// store's group commit: the duplicate check, the thread-to-idea binding and the insert of every event of the call
-/// commit together or not at all, so an event is never stored in part. Every method throws
-/// <see cref="Errors.StorageUnavailableException"/> when the store cannot be reached.
+/// Every accepted event stored once: one record per event, its id unique, findable by user, by idea and by thread
+/// through indexes on those columns, and all of them in commit order through the feed. One call of
+/// <see cref="StoreAsync"/> is one unit of the store's group commit: the duplicate check, the thread-to-idea binding and
+/// the insert of every event of the call commit together or not at all, so an event is never stored in part. Every
+/// method throws <see cref="Errors.StorageUnavailableException"/> when the store cannot be reached.
 /// </summary>
 public interface IEventStore
 {
@@ -22,7 +22,33 @@ public interface IEventStore
     /// on from: reading again from it returns only events committed since, never one returned before, never skipping
     /// one. Start from <see cref="FeedCursor.Start"/>.
     /// </summary>
-    Task<KeyPage> ReadAsync(EventKey key, FeedCursor from, CancellationToken ct = default);
+    Task<EventPage> ReadAsync(EventKey key, FeedCursor from, CancellationToken ct = default);
+
+    /// <summary>
+    /// Every stored event in commit order, from <paramref name="from"/>: <see cref="FeedCursor.Start"/> for the start,
+    /// then the <see cref="EventPage.Next"/> of the previous page. Reading page after page returns every committed event
+    /// exactly once, never skipping one that commits later. A transaction still running does not hold later ones back:
+    /// the cursor remembers it, and its events come on the first page read after it commits. A page holds at most
+    /// <paramref name="maxEvents"/> events, except that PostgreSQL never splits one transaction (one batch of writes, up
+    /// to a few thousand events), so a larger one comes as one page, and adds the whole of every remembered transaction
+    /// that has committed since.
+    /// </summary>
+    Task<EventPage> ReadFeedAsync(FeedCursor from, int maxEvents, CancellationToken ct = default);
+
+    /// <summary>
+    /// A feed position to read up to: every event committed before this call has been returned once a cursor has a
+    /// <see cref="FeedCursor.Position"/> &gt;= it and either no <see cref="FeedCursor.Pending"/> transactions or came
+    /// from a page read after this call. The head is a target, not a place to start: a write still in flight may later
+    /// commit below it.
+    /// </summary>
+    Task<long> FeedHeadAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Completes at the next commit of a write made through this process (take it before reading the feed, await it
+    /// after) and, on PostgreSQL, of any other process writing the store (a notification: a hint that can be lost while
+    /// the listening connection is re-established, so a follower still reads the feed head now and then).
+    /// </summary>
+    Task NextCommit();
 }
 
 /// <summary>
@@ -48,9 +74,13 @@ public enum StoreOutcome : byte
 
 /// <summary>
 /// What became of one event. A stored event and a duplicate carry the position of the stored record (the first
-/// delivery's, for a duplicate), so a redelivery can be recognised by whoever folded it.
+/// delivery's, for a duplicate) and its <see cref="Commit"/>, so a redelivery can be recognised by whoever folded it.
 /// </summary>
-public readonly record struct StoreResult(StoreOutcome Outcome, long Position = 0, string? BoundIdea = null);
+/// <param name="Commit">
+/// Where the record's commit stands in the order readers see (<see cref="FeedCursor.Covers"/>): its position on SQLite,
+/// the id of the transaction that wrote it on PostgreSQL.
+/// </param>
+public readonly record struct StoreResult(StoreOutcome Outcome, long Position = 0, long Commit = 0, string? BoundIdea = null);
 
 public enum EventKeyKind : byte
 {
@@ -68,6 +98,15 @@ public readonly record struct EventKey(EventKeyKind Kind, string Id)
 
     public static EventKey Thread(string id) => new(EventKeyKind.Thread, id);
 
+    /// <summary>The key as one string, e.g. "user/u-1001": what snapshots are stored under and reports name.</summary>
+    public string Name => Kind switch
+    {
+        EventKeyKind.User => "user/",
+        EventKeyKind.Idea => "idea/",
+        EventKeyKind.Thread => "thread/",
+        _ => throw new InvalidOperationException($"unknown key kind {Kind}"),
+    } + Id;
+
     /// <summary>The column of the events table that holds this kind of key, in every database.</summary>
     public string Column => Kind switch
     {
@@ -78,8 +117,11 @@ public readonly record struct EventKey(EventKeyKind Kind, string Id)
     };
 }
 
-/// <summary>A stored event with its position (unique, growing in commit order) and when the store took it.</summary>
-public sealed record RecordedEvent(long Position, JournalEvent Event, DateTimeOffset StoredAt);
+/// <summary>
+/// A stored event with its position (unique; growing in commit order on SQLite), the user it belongs to, and when the
+/// store took it (the store's clock: the silo's on SQLite, the database server's transaction start on PostgreSQL).
+/// </summary>
+public sealed record RecordedEvent(long Position, string UserId, JournalEvent Event, DateTimeOffset StoredAt);
 
-/// <summary>The events of one key read by <see cref="IEventStore.ReadAsync"/>, and where to read on from.</summary>
-public sealed record KeyPage(IReadOnlyList<RecordedEvent> Events, FeedCursor Next);
+/// <summary>Events read by <see cref="IEventStore.ReadAsync"/> or <see cref="IEventStore.ReadFeedAsync"/>, and where to read on from.</summary>
+public sealed record EventPage(IReadOnlyList<RecordedEvent> Events, FeedCursor Next);

@@ -16,7 +16,6 @@ public sealed class CollaborationMetrics
     private readonly Counter<long> events;
     private readonly Histogram<double> commitDuration;
     private readonly Histogram<long> commitSize;
-    private readonly Counter<long> ledgerClaims;
     private readonly Counter<long> snapshotWrites;
     private readonly Counter<long> quotaRejections;
     private readonly Histogram<double> readModelDelay;
@@ -30,12 +29,10 @@ public sealed class CollaborationMetrics
             "Time to write and make durable one group commit of the journal.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
         commitSize = meter.CreateHistogram<long>("collaboration.journal.commit.size", "{write}",
-            "Writes (appends, ledger claims, snapshots) made durable by one group commit.",
+            "Writes (calls storing events, snapshots) made durable by one group commit.",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048] });
-        ledgerClaims = meter.CreateCounter<long>("collaboration.ledger.claims", "{claim}",
-            "Event ids settled by the ledger, by outcome (new, duplicate, conflict).");
         snapshotWrites = meter.CreateCounter<long>("collaboration.snapshot.writes", "{snapshot}",
-            "Grain snapshots written to the journal, by outcome (saved, failed).");
+            "Grain snapshots written to the store, by outcome (saved, failed).");
         quotaRejections = meter.CreateCounter<long>("collaboration.quota.rejections", "{request}",
             "Requests refused with 429 because their key was over its budget of events per second.");
         readModelDelay = meter.CreateHistogram<double>("collaboration.read_model.delay", "s",
@@ -53,14 +50,6 @@ public sealed class CollaborationMetrics
         commitDuration.Record(duration.TotalSeconds, tag);
         commitSize.Record(writes, tag);
     }
-
-    public void LedgerClaimed(ClaimOutcome outcome) =>
-        ledgerClaims.Add(1, new KeyValuePair<string, object?>("outcome", outcome switch
-        {
-            ClaimOutcome.New => "new",
-            ClaimOutcome.Duplicate => "duplicate",
-            _ => "conflict",
-        }));
 
     public void SnapshotWritten(bool saved) =>
         snapshotWrites.Add(1, new KeyValuePair<string, object?>("outcome", saved ? "saved" : "failed"));

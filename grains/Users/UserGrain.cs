@@ -9,12 +9,14 @@ using Microsoft.Extensions.Options;
 
 namespace Collaboration.Users;
 
-public sealed class UserGrain(IEventJournal journal, IOptions<JournalOptions> options, ILogger<UserGrain> logger, WriteBacklog backlog)
-    : EventSourcedGrain<UserState>(journal, options, logger), IUserGrain
+public sealed class UserGrain(
+    IEventStore store, IGrainSnapshotStore snapshots, IOptions<JournalOptions> options, ILogger<UserGrain> logger, WriteBacklog backlog)
+    : EventSourcedGrain<UserState>(store, snapshots, options, logger), IUserGrain
 {
-    protected override string StreamId => "user/" + this.GetPrimaryKeyString();
+    protected override EventKey Key => EventKey.User(this.GetPrimaryKeyString());
 
-    public Task RecordAsync(Interaction[] events) => AppendAsync(events);
+    public Task ApplyAsync(StoredInteraction[] events) =>
+        FoldDeliveredAsync(events.Select(e => (e.Position, e.Commit, (IStreamEvent)e.Interaction)));
 
     public async Task<bool> UpdateProfileAsync(UserProfile profile, DateTimeOffset updatedAt)
     {
@@ -39,11 +41,14 @@ public sealed class UserGrain(IEventJournal journal, IOptions<JournalOptions> op
         {
             return false;
         }
-        await AppendAsync([new ProfileUpdated("profile:" + Guid.NewGuid().ToString("N"), profile, updatedAt)]);
+        var updated = new ProfileUpdated("profile:" + Guid.NewGuid().ToString("N"), profile, updatedAt);
+        // The id is minted here, never posted, so it needs no content hash: an app reusing it gets a conflict.
+        var result = (await Store.StoreAsync([new EventToStore(StoredEventFormat.Encode(updated), [], Key.Id, null, null)]))[0];
+        await FoldDeliveredAsync([(result.Position, result.Commit, updated)]);
         return true;
     }
 
-    public Task<RebuildReport> RebuildAsync() => RebuildFromJournalAsync();
+    public Task<RebuildReport> RebuildAsync() => RebuildFromStoreAsync();
 
     public Task<UserView?> GetAsync(ReadWindow window, DateTimeOffset now) =>
         Task.FromResult(State.IsKnown ? State.ToView(this.GetPrimaryKeyString(), window, now) : null);

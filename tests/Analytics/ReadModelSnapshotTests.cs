@@ -153,7 +153,7 @@ public sealed class ReadModelSnapshotTests
     private static void DeleteUserRowsBelow(string dataDirectory, long position)
     {
         using var connection = Open(dataDirectory);
-        using var command = new SqliteCommand("DELETE FROM journal_events WHERE stream_id LIKE 'user/%' AND position < $position", connection);
+        using var command = new SqliteCommand("DELETE FROM events WHERE position < $position", connection);
         command.Parameters.AddWithValue("$position", position);
         Assert.True(command.ExecuteNonQuery() > 0);
     }

@@ -1,6 +1,7 @@
 using Collaboration.Analytics;
 using Collaboration.Events;
 using Collaboration.EventSourcing;
+using Collaboration.Ingestion;
 using Collaboration.Journal;
 using Collaboration.Journal.Sqlite;
 using Collaboration.Tests.Support;
@@ -17,15 +18,14 @@ public sealed class ReadModelSnapshotWriterTests : IDisposable
 {
     private readonly TempDirectory directory = new();
     private readonly SqliteDatabase database;
-    private readonly SqliteEventJournal journal;
+    private readonly SqliteEventStore journal;
     private readonly SqliteReadModelSnapshotStore store;
     private readonly ReadModelSnapshots snapshots;
-    private readonly Dictionary<string, long> versions = [];
 
     public ReadModelSnapshotWriterTests()
     {
         database = new SqliteDatabase(Path.Combine(directory.Path, "journal.db"), TimeSpan.FromSeconds(10));
-        journal = new SqliteEventJournal(database, TimeProvider.System);
+        journal = new SqliteEventStore(database, TimeProvider.System);
         store = new SqliteReadModelSnapshotStore(database);
         snapshots = new ReadModelSnapshots(journal, store, NullLogger.Instance);
     }
@@ -83,11 +83,10 @@ public sealed class ReadModelSnapshotWriterTests : IDisposable
     {
         foreach (var (userId, streamEvent) in events)
         {
-            var stream = ModelFeed.UserStreams + userId;
-            var expected = versions.GetValueOrDefault(stream);
-            var appended = await journal.TryAppendAsync(stream, expected, [StoredEventFormat.Encode(streamEvent)]);
-            Assert.False(appended.VersionConflict);
-            versions[stream] = appended.Version;
+            var interaction = streamEvent as Interaction;
+            var stored = await journal.StoreAsync([new EventToStore(StoredEventFormat.Encode(streamEvent),
+                interaction is null ? [] : ContentHash.Of(interaction), userId, interaction?.IdeaId, interaction?.ThreadId)]);
+            Assert.Equal(StoreOutcome.Stored, stored[0].Outcome);
         }
     }
 
@@ -95,7 +94,7 @@ public sealed class ReadModelSnapshotWriterTests : IDisposable
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(directory.Path, "journal.db")};Pooling=False");
         connection.Open();
-        using var command = new SqliteCommand("DELETE FROM journal_events WHERE stream_id LIKE 'user/%' AND position < $position", connection);
+        using var command = new SqliteCommand("DELETE FROM events WHERE position < $position", connection);
         command.Parameters.AddWithValue("$position", position);
         Assert.True(command.ExecuteNonQuery() > 0);
     }

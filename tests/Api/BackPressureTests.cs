@@ -60,15 +60,14 @@ public class BackPressureTests
         for (var i = 0; i < Limit; i++)
         {
             await AcknowledgedAsync(client, waiting[i], admitted[i]);
-            // Once in the user's stream and once in the idea's.
-            Assert.Equal(2L, await CountAsync(factory, "SELECT count(*) FROM journal_events WHERE event_id = $id", waiting[i]["eventId"]!));
+            // Stored once, whoever reads it.
+            Assert.Equal(1L, await CountAsync(factory, "SELECT count(*) FROM events WHERE event_id = $id", waiting[i]["eventId"]!));
         }
         Assert.Equal(0, backlog.Pending);
-        Assert.Equal(0L, await CountAsync(factory, "SELECT count(*) FROM journal_events WHERE event_id = $id", refusedEvent["eventId"]!));
-        Assert.Equal(0L, await CountAsync(factory, "SELECT count(*) FROM event_ledger WHERE event_id = $id", refusedEvent["eventId"]!));
-        Assert.Equal(0L, await CountAsync(factory, "SELECT count(*) FROM journal_events WHERE stream_id IN ('user/' || $id, 'user/' || $other)", putUser, importedUser));
+        Assert.Equal(0L, await CountAsync(factory, "SELECT count(*) FROM events WHERE event_id = $id", refusedEvent["eventId"]!));
+        Assert.Equal(0L, await CountAsync(factory, "SELECT count(*) FROM events WHERE user_id IN ($id, $other)", putUser, importedUser));
 
-        // The refused event was never claimed, so sending it again is its first acceptance; the others pass now too.
+        // The refused event was never stored, so sending it again is its first acceptance; the others pass now too.
         using var retried = await client.PostJsonAsync("/v1/events", refusedEvent);
         Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
         using var put = await client.PutAsync($"/v1/users/{putUser}", Content("""{"country":"FI"}""", "application/json"));
@@ -99,7 +98,7 @@ public class BackPressureTests
     {
         var blocker = new SqliteConnection($"Data Source={Path.Combine(factory.DataDirectory, "collaboration.db")};Pooling=False");
         await blocker.OpenAsync();
-        using var command = new SqliteCommand("BEGIN IMMEDIATE; INSERT INTO event_ledger (event_id, content_hash, recorded_at) VALUES ('blocker', x'00', 0);", blocker);
+        using var command = new SqliteCommand("BEGIN IMMEDIATE; INSERT INTO thread_ideas (thread_id, idea_id) VALUES ('blocker', 'blocker');", blocker);
         await command.ExecuteNonQueryAsync();
         return blocker;
     }
@@ -167,7 +166,7 @@ public class ClusterBackPressureTests(ClusterBackPressureTests.Cluster factory) 
         {
             await blocker.OpenAsync();
             await using var transaction = await blocker.BeginTransactionAsync();
-            await new NpgsqlCommand("LOCK TABLE event_ledger IN SHARE MODE", blocker, transaction).ExecuteNonQueryAsync();
+            await new NpgsqlCommand("LOCK TABLE events IN SHARE MODE", blocker, transaction).ExecuteNonQueryAsync();
             while (true)
             {
                 var json = Make.Json(Make.Event(Like, Make.Id("u"), Make.Id("i"), Make.Noon));
@@ -191,10 +190,9 @@ public class ClusterBackPressureTests(ClusterBackPressureTests.Cluster factory) 
         foreach (var (json, answer) in admitted)
         {
             await BackPressureTests.AcknowledgedAsync(client, json, answer);
-            Assert.Equal(2L, await CountAsync("SELECT count(*) FROM journal_events WHERE event_id = $1", json["eventId"]!));
+            Assert.Equal(1L, await CountAsync("SELECT count(*) FROM events WHERE event_id = $1", json["eventId"]!));
         }
-        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM journal_events WHERE event_id = $1", refusedEvent["eventId"]!));
-        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM event_ledger WHERE event_id = $1", refusedEvent["eventId"]!));
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM events WHERE event_id = $1", refusedEvent["eventId"]!));
         using var retried = await client.PostJsonAsync("/v1/events", refusedEvent);
         Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
     }

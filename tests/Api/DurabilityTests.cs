@@ -65,7 +65,7 @@ public class DurabilityTests
         {
             await blocker.OpenAsync();
             using var transaction = blocker.BeginTransaction(System.Data.IsolationLevel.Serializable);
-            using (var command = new SqliteCommand("INSERT INTO event_ledger (event_id, content_hash, recorded_at) VALUES ('blocker', x'00', 0)", blocker, transaction))
+            using (var command = new SqliteCommand("INSERT INTO thread_ideas (thread_id, idea_id) VALUES ('blocker', 'blocker')", blocker, transaction))
             {
                 await command.ExecuteNonQueryAsync();
             }
@@ -143,8 +143,8 @@ public class PopularIdeaTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal(followers - 1, (await client.GetNodeAsync($"/v1/ideas/{idea}"))["followers"]!.GetValue<int>());
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(factory.DataDirectory, "collaboration.db")};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();
-        using var rows = new SqliteCommand("SELECT count(*) FROM journal_events WHERE stream_id = $s", connection);
-        rows.Parameters.AddWithValue("$s", "idea/" + idea);
+        using var rows = new SqliteCommand("SELECT count(*) FROM events WHERE idea_id = $s", connection);
+        rows.Parameters.AddWithValue("$s", idea);
         Assert.Equal(followers + 1L, (long)(await rows.ExecuteScalarAsync())!);
     }
 }

@@ -170,20 +170,18 @@ public class ClusterFaultTests(ITestOutputHelper output)
         }).ToArray();
     }
 
-    /// <summary>Events missing from a stream they belong to (user, idea, thread), read straight from the journal.</summary>
+    /// <summary>Events missing from the store, or stored without the user, idea or thread they belong to, read straight from it.</summary>
     private static async Task<int> CountLostAsync(string connectionString, Interaction[] events)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        var rows = new HashSet<(string, string)>();
-        await using var select = dataSource.CreateCommand("SELECT stream_id, event_id FROM journal_events");
+        var rows = new HashSet<(string, string, string?, string?)>();
+        await using var select = dataSource.CreateCommand("SELECT event_id, user_id, idea_id, thread_id FROM events");
         await using var reader = await select.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            rows.Add((reader.GetString(0), reader.GetString(1)));
+            rows.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
         }
-        return events.Count(e =>
-            !rows.Contains(("user/" + e.UserId, e.EventId)) || !rows.Contains(("idea/" + e.IdeaId, e.EventId)) ||
-            (e.ThreadId is not null && !rows.Contains(("thread/" + e.ThreadId, e.EventId))));
+        return events.Count(e => !rows.Contains((e.EventId, e.UserId, e.IdeaId, e.ThreadId)));
     }
 
     /// <summary>

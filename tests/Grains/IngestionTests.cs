@@ -66,16 +66,19 @@ public class IngestionTests(ClusterFixture fixture) : IClassFixture<ClusterFixtu
     }
 
     [Fact]
-    public async Task A_retry_completes_an_attempt_that_stopped_after_the_user_grain()
+    public async Task A_retry_completes_a_delivery_that_stopped_after_the_user_grain()
     {
         var like = Make.Event(Like, Make.Id("u"), Make.Id("i"), At);
-        // The first attempt claimed the id and reached the user grain, then the silo died before the idea grain.
-        await fixture.SiloService<IEventLedger>().ClaimAsync([new EventClaim(like.EventId, ContentHash.Of(like))]);
-        await fixture.Client.GetGrain<IUserGrain>(like.UserId).RecordAsync([like]);
+        // Active before the event is stored, so only a delivery can bring it the event.
+        Assert.Null(await Idea(like.IdeaId));
+        // The first attempt stored the event and reached the user grain, then the silo died before the idea grain.
+        var stored = await fixture.SiloService<IEventStore>().StoreAsync([
+            new EventToStore(StoredEventFormat.Encode(like), ContentHash.Of(like), like.UserId, like.IdeaId, null)]);
+        await fixture.Client.GetGrain<IUserGrain>(like.UserId).ApplyAsync([new StoredInteraction(stored[0].Position, stored[0].Commit, like)]);
 
         var retry = await Ingest.IngestAsync([like], postedBy: null);
 
-        // The first attempt claimed the id, so the retry reports a duplicate; what matters is that it completed it.
+        // The first attempt stored the event, so the retry reports a duplicate; what matters is that it completed it.
         Assert.Equal(IngestStatus.Duplicate, retry[0].Status);
         Assert.Equal(1, (await User(like.UserId))!.Totals.Like);
         Assert.Equal(1, (await Idea(like.IdeaId))!.Counts.Like);
@@ -111,22 +114,23 @@ public class IngestionTests(ClusterFixture fixture) : IClassFixture<ClusterFixtu
     }
 
     [Fact]
-    public async Task Calls_that_arrive_while_an_append_is_in_flight_are_each_stored_and_counted_once()
+    public async Task Requests_at_once_that_share_an_event_store_and_count_each_event_once()
     {
         var idea = fixture.Client.GetGrain<IIdeaGrain>(Make.Id("i"));
         var ideaId = idea.GetPrimaryKeyString();
         var shared = Make.Event(Comment, Make.Id("u"), ideaId, At);
 
-        // Forty callers at once, each with an event of its own and the same shared one: they interleave, and the
-        // grain writes what queued up behind one append in the next.
-        await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
-            idea.RecordAsync([Make.Event(Comment, Make.Id("u"), ideaId, At.AddMinutes(-i)), shared])));
+        // Forty requests at once, each with an event of its own and the same shared one: one of them stores the shared
+        // event, the others deliver it again as a duplicate, in whatever order their deliveries reach the grain.
+        var results = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+            Ingest.IngestAsync([Make.Event(Comment, Make.Id("u"), ideaId, At.AddMinutes(-i)), shared], postedBy: null)));
 
+        Assert.Equal(1, results.Count(r => r[1].Status == IngestStatus.Accepted));
         Assert.Equal(41, (await idea.GetAsync())!.Counts.Comment);
-        var stored = await fixture.SiloService<IEventJournal>().ReadStreamAsync("idea/" + ideaId, 0);
-        Assert.Equal(Enumerable.Range(1, 41).Select(v => (long)v), stored.Select(e => e.Version));
+        var stored = (await fixture.SiloService<IEventStore>().ReadAsync(EventKey.Idea(ideaId), FeedCursor.Start)).Events;
         Assert.Equal(41, stored.Select(e => e.Event.EventId).Distinct().Count());
-        var rebuilt = await Replay.FoldAsync<IdeaState>(fixture.SiloService<IEventJournal>(), "idea/" + ideaId);
+        Assert.Equal(41, stored.Count);
+        var rebuilt = await Replay.FoldAsync<IdeaState>(fixture.SiloService<IEventStore>(), EventKey.Idea(ideaId));
         Assert.Equal(Json(await idea.GetAsync()), Json(rebuilt.ToView(ideaId)));
     }
 
@@ -152,17 +156,17 @@ public class IngestionTests(ClusterFixture fixture) : IClassFixture<ClusterFixtu
         }
         await fixture.Client.GetGrain<IUserGrain>(users[0]).UpdateProfileAsync(new UserProfile("A", "FI", null, null, null), At);
 
-        var journal = fixture.SiloService<IEventJournal>();
+        var store = fixture.SiloService<IEventStore>();
         foreach (var user in users)
         {
-            var rebuilt = await Replay.FoldAsync<UserState>(journal, "user/" + user);
+            var rebuilt = await Replay.FoldAsync<UserState>(store, EventKey.User(user));
             Assert.Equal(Json(await User(user)), Json(rebuilt.ToView(user, ReadWindow.All, At.AddDays(1))));
         }
         foreach (var (idea, thread) in threads)
         {
-            var rebuiltIdea = await Replay.FoldAsync<IdeaState>(journal, "idea/" + idea);
+            var rebuiltIdea = await Replay.FoldAsync<IdeaState>(store, EventKey.Idea(idea));
             Assert.Equal(Json(await Idea(idea)), Json(rebuiltIdea.ToView(idea)));
-            var rebuiltThread = await Replay.FoldAsync<ThreadState>(journal, "thread/" + thread);
+            var rebuiltThread = await Replay.FoldAsync<ThreadState>(store, EventKey.Thread(thread));
             Assert.Equal(Json(await fixture.Client.GetGrain<IThreadGrain>(thread).GetAsync()), Json(rebuiltThread.ToView(thread)));
         }
     }

@@ -12,7 +12,7 @@ public class UserProfileTests(ClusterFixture fixture) : IClassFixture<ClusterFix
     private static ProfilePatch Patch(ProfileFields fields, UserProfile values) => new(fields, values);
 
     private async Task<UserProfile[]> StoredProfilesAsync(string userId) =>
-        [.. (await fixture.SiloService<IEventJournal>().ReadStreamAsync("user/" + userId, 0))
+        [.. (await fixture.SiloService<IEventStore>().ReadAsync(EventKey.User(userId), FeedCursor.Start)).Events
             .Select(stored => StoredEventFormat.Decode(stored.Event)).OfType<ProfileUpdated>().Select(updated => updated.Profile)];
 
     [Fact]
@@ -27,7 +27,7 @@ public class UserProfileTests(ClusterFixture fixture) : IClassFixture<ClusterFix
         Assert.True(changed);
         var merged = new UserProfile("Aino", "SE", null, "R&D", "Engineering");
         Assert.Equal([new UserProfile("Aino", "FI", "Helsinki", "R&D", "Engineering"), merged], await StoredProfilesAsync(userId));
-        var rebuilt = await Replay.FoldAsync<UserState>(fixture.SiloService<IEventJournal>(), "user/" + userId);
+        var rebuilt = await Replay.FoldAsync<UserState>(fixture.SiloService<IEventStore>(), EventKey.User(userId));
         Assert.Equal(merged, rebuilt.Profile);
     }
 

@@ -57,4 +57,20 @@ public sealed class PostgresEventStoreTests : EventStoreContract
         Assert.Equal(["late-" + user], after.Events.Select(e => e.Event.EventId));
         Assert.Empty(again.Events);
     }
+
+    [Fact]
+    public async Task A_commit_made_by_another_process_completes_the_next_commit_signal()
+    {
+        // Two stores on their own data sources stand for two silos.
+        var writer = await OpenAsync();
+        await using var follower = (PostgresEventStore)await OpenAsync();
+        // The first signal comes once the follower listens (anything committed before is for its feed to find).
+        await follower.NextCommit().WaitAsync(TimeSpan.FromSeconds(30));
+        var next = follower.NextCommit();
+
+        await writer.StoreAsync([new EventToStore(new JournalEvent("a-" + Guid.NewGuid().ToString("N"), "test", [1]), [1], "u", null, null)]);
+
+        // Without the notification this never completes: only the writer itself pulses its own signal at a commit.
+        await next.WaitAsync(TimeSpan.FromSeconds(30));
+    }
 }

@@ -39,7 +39,7 @@ public sealed class RebuildCommandTests
 
         var healthyUser = await RunAsync(directory.Path, asAdmin, "rebuild", "user", user, "--url", url);
         var healthyModel = await RunAsync(directory.Path, asAdmin, "rebuild", "read-model", "--url", url);
-        JournalRows.Append(directory.Path, "user/" + user, Make.Event(Like, user, idea, at.AddMinutes(1)));
+        JournalRows.Append(directory.Path, Make.Event(Like, user, idea, at.AddMinutes(1)));
         var repaired = await RunAsync(directory.Path, asAdmin, "rebuild", "user", user, "--url", url);
         var unknown = await RunAsync(directory.Path, asAdmin, "rebuild", "idea", "no-such-idea", "--url", url);
         var withoutScope = await RunAsync(directory.Path,
@@ -54,7 +54,7 @@ public sealed class RebuildCommandTests
         Assert.Contains("Rebuilt read-model: 1 events folded in", healthyModel.Output, StringComparison.Ordinal);
         Assert.Equal(RebuildCommand.Changed, repaired.Exit);
         Assert.Contains("  totals.like: 1 -> 2", repaired.Output, StringComparison.Ordinal);
-        Assert.Contains("  version: 1 -> 2", repaired.Output, StringComparison.Ordinal);
+        Assert.Contains("  events: 1 -> 2", repaired.Output, StringComparison.Ordinal);
         Assert.Equal(RebuildCommand.Refused, unknown.Exit);
         Assert.Contains("error: 404 ideaId: no idea 'no-such-idea' is known", unknown.All, StringComparison.Ordinal);
         Assert.Equal(RebuildCommand.Refused, withoutScope.Exit);

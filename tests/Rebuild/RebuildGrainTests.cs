@@ -42,42 +42,43 @@ public sealed class RebuildGrainTests(ClusterFixture fixture) : IClassFixture<Cl
     }
 
     [Fact]
-    public async Task An_event_stored_behind_the_grains_back_is_reported_and_later_appends_go_on_top_of_it()
+    public async Task An_event_stored_behind_the_grains_back_is_reported_and_later_deliveries_go_on_top_of_it()
     {
         var (user, idea) = (Make.Id("u"), Make.Id("i"));
         var grain = fixture.Client.GetGrain<IUserGrain>(user);
-        await grain.RecordAsync([Make.Event(Like, user, idea, At)]);
-        var journal = fixture.SiloService<IEventJournal>();
-        // The stream moves to version 2 while the grain still holds version 1 with one like.
-        await journal.TryAppendAsync("user/" + user, 1, [StoredEventFormat.Encode(Make.Event(Comment, user, idea, At.AddMinutes(1)))]);
+        await Ingest.IngestAsync([Make.Event(Like, user, idea, At)], postedBy: null);
+        var store = fixture.SiloService<IEventStore>();
+        // A second event is stored but never delivered: the grain still holds one like.
+        var comment = Make.Event(Comment, user, idea, At.AddMinutes(1));
+        await store.StoreAsync([new EventToStore(StoredEventFormat.Encode(comment), ContentHash.Of(comment), user, idea, null)]);
 
         var report = await grain.RebuildAsync();
-        await grain.RecordAsync([Make.Event(Like, user, idea, At.AddMinutes(2))]);
+        await Ingest.IngestAsync([Make.Event(Like, user, idea, At.AddMinutes(2)), comment], postedBy: null);
 
         Assert.True(report.Changed);
         Assert.Equal(2, report.EventsFolded);
-        Assert.Contains(report.Changes, c => (c.Name, c.Before, c.After) == ("version", "1", "2"));
+        Assert.Contains(report.Changes, c => (c.Name, c.Before, c.After) == ("events", "1", "2"));
         Assert.Contains(report.Changes, c => (c.Name, c.Before, c.After) == ("totals.comment", "0", "1"));
         var view = (await grain.GetAsync(ReadWindow.All, At.AddDays(1)))!;
         Assert.Equal((2L, 1L), (view.Totals.Like, view.Totals.Comment));
-        Assert.Equal(3, (await journal.ReadStreamAsync("user/" + user, 0)).Count);
+        Assert.Equal(3, (await store.ReadAsync(EventKey.User(user), FeedCursor.Start)).Events.Count);
     }
 
     [Fact]
-    public async Task Appends_queued_around_rebuilds_are_neither_lost_nor_applied_twice()
+    public async Task Deliveries_around_rebuilds_are_neither_lost_nor_applied_twice()
     {
         var idea = Make.Id("i");
         var grain = fixture.Client.GetGrain<IIdeaGrain>(idea);
-        // Forty appends of five likes each and ten rebuilds, all sent before any answers: the grain's queue mixes them.
-        var appends = Enumerable.Range(0, 40).Select(n => grain.RecordAsync(
-            [.. Enumerable.Range(0, 5).Select(k => Make.Event(Like, $"u-{n}-{k}", idea, At.AddSeconds(n)))])).ToList();
+        // Forty requests of five likes each and ten rebuilds, all sent before any answers: the grain takes them in turns.
+        var appends = Enumerable.Range(0, 40).Select(n => Ingest.IngestAsync(
+            [.. Enumerable.Range(0, 5).Select(k => Make.Event(Like, $"u-{n}-{k}", idea, At.AddSeconds(n)))], postedBy: null)).ToList();
         var rebuilds = Enumerable.Range(0, 10).Select(_ => grain.RebuildAsync()).ToList();
         await Task.WhenAll(appends);
         var during = await Task.WhenAll(rebuilds);
 
         var view = (await grain.GetAsync())!;
         var final = await grain.RebuildAsync();
-        var replayed = await Replay.FoldAsync<IdeaState>(fixture.SiloService<IEventJournal>(), "idea/" + idea);
+        var replayed = await Replay.FoldAsync<IdeaState>(fixture.SiloService<IEventStore>(), EventKey.Idea(idea));
 
         Assert.Equal(200, view.Counts.Like);
         Assert.Equal(200, view.Participants.Editors);

@@ -1,5 +1,6 @@
 using Collaboration.Hosting;
 using Collaboration.Ideas;
+using Collaboration.Ingestion;
 using Collaboration.Journal;
 using Collaboration.Journal.Sqlite;
 using Collaboration.Rebuild;
@@ -12,8 +13,8 @@ using static Collaboration.Events.InteractionType;
 namespace Collaboration.Tests.Rebuild;
 
 /// <summary>
-/// A rebuild that arrives while an append is committed but not yet applied to the grain's state: the one moment where
-/// folding the stream and then applying the append's result would count the append twice. The real SQLite journal is
+/// A rebuild that arrives while an ingested event is committed but not yet delivered to the grain: the one moment where
+/// folding the stored events and then folding the delivery would count the event twice. The real SQLite store is
 /// wrapped only to hold that moment open, so the order of the steps is fixed rather than left to chance.
 /// </summary>
 public sealed class RebuildInterleavingTests : IAsyncLifetime
@@ -31,10 +32,9 @@ public sealed class RebuildInterleavingTests : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddCollaborationGrains(configuration);
-            silo.Services.AddSingleton<AppendHold>();
-            silo.Services.AddSingleton<SqliteEventJournal>();
-            silo.Services.AddSingleton<IEventJournal, HeldJournal>();
-            silo.AddIncomingGrainCallFilter<RebuildReleasesHold>();
+            silo.Services.AddSingleton<StoreHold>();
+            silo.Services.AddSingleton<SqliteEventStore>();
+            silo.Services.AddSingleton<IEventStore, HeldStore>();
         });
         cluster = builder.Build();
         await cluster.DeployAsync();
@@ -47,101 +47,64 @@ public sealed class RebuildInterleavingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_rebuild_arriving_between_an_appends_commit_and_its_apply_counts_the_append_once()
+    public async Task A_rebuild_arriving_between_an_events_commit_and_its_delivery_counts_the_event_once()
     {
         var idea = Make.Id("i");
         var grain = cluster.Client.GetGrain<IIdeaGrain>(idea);
-        var hold = cluster.Silos[0].ServiceProvider.GetRequiredService<AppendHold>();
-        hold.Arm("idea/" + idea);
+        var hold = cluster.Silos[0].ServiceProvider.GetRequiredService<StoreHold>();
+        hold.Arm(idea);
+        // Active before the event: otherwise its activation would read the stored event and the rebuild find nothing new.
+        Assert.Null(await grain.GetAsync());
 
-        var append = grain.RecordAsync([Make.Event(Like, Make.Id("u"), idea, Make.Noon)]);
+        var ingest = cluster.Client.GetGrain<IIngestGrain>(0).IngestAsync([Make.Event(Like, Make.Id("u"), idea, Make.Noon)], null);
         await hold.Committed;
         var report = await grain.RebuildAsync();
-        await append;
+        hold.Release();
+        var results = await ingest;
 
+        Assert.Equal(IngestStatus.Accepted, results[0].Status);
         Assert.Equal(1, (await grain.GetAsync())!.Counts.Like);
         Assert.Equal(1, report.EventsFolded);
-        Assert.False(report.Changed, string.Join("; ", report.Changes.Select(c => $"{c.Name} {c.Before} -> {c.After}")));
+        Assert.True(report.Changed, "the rebuild found an event the grain had not folded yet");
     }
 
-    /// <summary>Holds the first append to one stream after its commit, until released.</summary>
-    private sealed class AppendHold
+    /// <summary>Holds the first stored call naming one idea after its commit, until released.</summary>
+    private sealed class StoreHold
     {
         private readonly TaskCompletionSource committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private string? stream;
+        private string? idea;
 
         public Task Committed => committed.Task;
 
-        public bool IsHolding => committed.Task.IsCompleted && !released.Task.IsCompleted;
+        public void Arm(string ideaId) => idea = ideaId;
 
-        /// <summary>Whether the stream was read from its start while the append was held.</summary>
-        public bool ReadWhileHolding { get; private set; }
-
-        public void Arm(string streamId) => stream = streamId;
-
-        public async Task AfterCommitAsync(string streamId)
+        public async Task AfterCommitAsync(IReadOnlyList<EventToStore> events)
         {
-            if (streamId == stream && committed.TrySetResult())
+            if (events.Any(e => e.IdeaId == idea) && committed.TrySetResult())
             {
                 await released.Task;
             }
         }
 
-        public void StreamRead(string streamId) => ReadWhileHolding |= streamId == stream && IsHolding;
-
         public void Release() => released.TrySetResult();
     }
 
-    private sealed class HeldJournal(SqliteEventJournal journal, AppendHold hold) : IEventJournal
+    private sealed class HeldStore(SqliteEventStore store, StoreHold hold) : IEventStore
     {
-        public Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long afterVersion, CancellationToken ct = default)
+        public async Task<StoreResult[]> StoreAsync(IReadOnlyList<EventToStore> events, CancellationToken ct = default)
         {
-            hold.StreamRead(streamId);
-            return journal.ReadStreamAsync(streamId, afterVersion, ct);
+            var results = await store.StoreAsync(events, ct);
+            await hold.AfterCommitAsync(events);
+            return results;
         }
 
-        public async Task<AppendResult> TryAppendAsync(string streamId, long expectedVersion, IReadOnlyList<JournalEvent> events, CancellationToken ct = default)
-        {
-            var result = await journal.TryAppendAsync(streamId, expectedVersion, events, ct);
-            await hold.AfterCommitAsync(streamId);
-            return result;
-        }
+        public Task<EventPage> ReadAsync(EventKey key, FeedCursor from, CancellationToken ct = default) => store.ReadAsync(key, from, ct);
 
-        public Task<StreamHistory> LoadAsync(string streamId, CancellationToken ct = default) => journal.LoadAsync(streamId, ct);
+        public Task<EventPage> ReadFeedAsync(FeedCursor from, int maxEvents, CancellationToken ct = default) => store.ReadFeedAsync(from, maxEvents, ct);
 
-        public Task SaveSnapshotAsync(string streamId, StreamSnapshot snapshot, CancellationToken ct = default) =>
-            journal.SaveSnapshotAsync(streamId, snapshot, ct);
+        public Task<long> FeedHeadAsync(CancellationToken ct = default) => store.FeedHeadAsync(ct);
 
-        public Task<FeedPage> ReadFeedAsync(string streamPrefix, FeedCursor from, int maxEvents, CancellationToken ct = default) =>
-            journal.ReadFeedAsync(streamPrefix, from, maxEvents, ct);
-
-        public Task<long> FeedHeadAsync(CancellationToken ct = default) => journal.FeedHeadAsync(ct);
-
-        public Task NextCommit() => journal.NextCommit();
-    }
-
-    /// <summary>
-    /// Starts the rebuild while the append is held. A rebuild that waits its turn behind the append has read nothing
-    /// yet, so the append is let go at once; one that reads the stream straight away is let finish first, with the
-    /// append still unapplied, which is where counting it twice would happen.
-    /// </summary>
-    private sealed class RebuildReleasesHold(AppendHold hold) : IIncomingGrainCallFilter
-    {
-        public async Task Invoke(IIncomingGrainCallContext context)
-        {
-            if (context.MethodName != nameof(IRebuildableGrain.RebuildAsync) || !hold.IsHolding)
-            {
-                await context.Invoke();
-                return;
-            }
-            var rebuild = context.Invoke();
-            if (!hold.ReadWhileHolding)
-            {
-                hold.Release();
-            }
-            await rebuild;
-            hold.Release();
-        }
+        public Task NextCommit() => store.NextCommit();
     }
 }

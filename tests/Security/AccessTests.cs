@@ -147,8 +147,8 @@ public sealed class AccessTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         Assert.Equal(1, (await again.ReadNodeAsync())["duplicates"]!.GetValue<int>());
-        Assert.Equal(KeysCli.IdOf(writer), Query<string>($"SELECT posted_by FROM event_ledger WHERE event_id = '{eventId}'"));
-        Assert.Equal(KeysCli.IdOf(writer), Query<string>("SELECT posted_by FROM event_ledger WHERE event_id = 'seed-1'"));
+        Assert.Equal(KeysCli.IdOf(writer), Query<string>($"SELECT posted_by FROM events WHERE event_id = '{eventId}'"));
+        Assert.Equal(KeysCli.IdOf(writer), Query<string>("SELECT posted_by FROM events WHERE event_id = 'seed-1'"));
     }
 
     private Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string key)
@@ -177,8 +177,8 @@ public sealed class AccessTests : IAsyncLifetime
         return problem;
     }
 
-    /// <summary>Rows of the ledger and of every stream: what any write would add to.</summary>
-    private long StoredRows() => Query<long>("SELECT (SELECT count(*) FROM event_ledger) + (SELECT count(*) FROM journal_events)");
+    /// <summary>Stored events and grain snapshots: what any write would add to.</summary>
+    private long StoredRows() => Query<long>("SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM grain_snapshots)");
 
     private T Query<T>(string sql)
     {

@@ -45,7 +45,7 @@ public sealed class ClusterAccessTests
 
             Assert.Equal(HttpStatusCode.Unauthorized, afterRevoke.StatusCode);
             await using var dataSource = NpgsqlDataSource.Create(cluster.ConnectionString);
-            await using var postedBy = dataSource.CreateCommand("SELECT array_agg(DISTINCT posted_by) FROM event_ledger WHERE event_id = ANY($1)");
+            await using var postedBy = dataSource.CreateCommand("SELECT array_agg(DISTINCT posted_by) FROM events WHERE event_id = ANY($1)");
             postedBy.Parameters.AddWithValue(eventIds.ToArray());
             Assert.Equal([KeysCli.IdOf(key)], (string[])(await postedBy.ExecuteScalarAsync())!);
         }
@@ -56,7 +56,7 @@ public sealed class ClusterAccessTests
     }
 
     [Fact]
-    public async Task The_keys_script_applies_to_a_database_made_by_scripts_001_to_004_and_leaves_old_ledger_rows_unattributed()
+    public async Task The_keys_script_applies_to_a_database_made_by_scripts_001_to_004()
     {
         await using var dataSource = NpgsqlDataSource.Create(await (await PostgresServer.SharedAsync()).CreateDatabaseAsync());
         await using (var before = dataSource.CreateCommand(
@@ -69,22 +69,14 @@ public sealed class ClusterAccessTests
             await using var script = dataSource.CreateCommand(sql + $";\nINSERT INTO schema_versions (version, name) VALUES ({version}, '{name}');");
             await script.ExecuteNonQueryAsync();
         }
-        await using (var old = dataSource.CreateCommand("INSERT INTO event_ledger (event_id, content_hash) VALUES ('old', '\\x01')"))
-        {
-            await old.ExecuteNonQueryAsync();
-        }
 
         var applied = await PostgresSchema.ApplyAsync(dataSource);
-        var ledger = new PostgresEventLedger(dataSource);
-        await ledger.ClaimAsync([new EventClaim("old", [1], "k-late"), new EventClaim("new", [2], "k-1")]);
         var store = new PostgresApiKeyStore(dataSource);
         var (_, id, secret) = ApiKeyFormat.Generate();
         var salt = ApiKeyFormat.NewSalt();
         Assert.True(await store.CreateAsync(new ApiKeyRecord(id, "app", ["stats:read"], salt, ApiKeyFormat.Hash(secret, salt), 9, DateTimeOffset.UtcNow, null)));
 
-        Assert.Equal(["005_api_keys.sql", "006_read_model_snapshots.sql"], applied);
-        await using var rows = dataSource.CreateCommand("SELECT string_agg(event_id || '=' || coalesce(posted_by, 'null'), ',' ORDER BY event_id) FROM event_ledger");
-        Assert.Equal("new=k-1,old=null", await rows.ExecuteScalarAsync());
+        Assert.Equal(PostgresSchema.Scripts.Where(script => script.Version > 4).Select(script => script.Name), applied);
         var stored = (await store.FindAsync(id))!;
         Assert.True(ApiKeyFormat.Matches(stored, secret));
         Assert.Equal(9, stored.EventsPerSecond);

@@ -1,5 +1,6 @@
 using Collaboration.Errors;
 using Collaboration.Telemetry;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -10,11 +11,14 @@ namespace Collaboration.Journal.Postgres;
 /// in a queue; up to <see cref="Writers"/> writers each take what is queued (up to <see cref="MaxBatchEvents"/>
 /// events) and write it in one transaction of two round trips: one reads which ids are stored and which threads are
 /// bound, one inserts the bindings and the events that the plan made from them and commits. Several writers keep the
-/// server busy while one waits for its commit to be flushed. A row records the id of the transaction that wrote it
-/// (column tx): readers order by it and remember the transactions still running, as the feed does (see
-/// <see cref="PostgresEventJournal"/>).
+/// server busy while one waits for its commit to be flushed.
+/// Positions cannot order readers: with several writers, a transaction holding a lower position can commit after one
+/// holding a higher one, and a reader tailing by position would skip its rows. So a row records the id of the
+/// transaction that wrote it (column tx): readers order by it, read up to their snapshot's xmax and remember the
+/// transactions still running then (a cursor's pending ones). Followers hear every process's commits through
+/// <see cref="PostgresCommitListener"/>: each batch sends a NOTIFY in its own transaction.
 /// </summary>
-public sealed class PostgresEventStore : IEventStore
+public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
 {
     private const int MaxBatchEvents = 2000;
     private const int Writers = 4;
@@ -46,14 +50,17 @@ public sealed class PostgresEventStore : IEventStore
 
     private readonly NpgsqlDataSource dataSource;
     private readonly PostgresGroupCommit<IReadOnlyList<EventToStore>, StoreResult[]> batches;
+    private readonly CommitSignal commits = new();
+    private readonly PostgresCommitListener listener;
 
-    private PostgresEventStore(NpgsqlDataSource dataSource, CollaborationMetrics? metrics)
+    public PostgresEventStore(NpgsqlDataSource dataSource, CollaborationMetrics? metrics = null, ILogger<PostgresEventStore>? logger = null)
     {
         this.dataSource = dataSource;
+        listener = new PostgresCommitListener(dataSource, commits, logger);
         batches = new(Writers, MaxBatchEvents, batch => PostgresErrors.Guard("written", () => WriteAsync(batch)), metrics);
     }
 
-    public static async Task<PostgresEventStore> OpenAsync(NpgsqlDataSource dataSource, CollaborationMetrics? metrics = null)
+    public static async Task<PostgresEventStore> OpenAsync(NpgsqlDataSource dataSource, CollaborationMetrics? metrics = null, ILogger<PostgresEventStore>? logger = null)
     {
         await using (var connection = await dataSource.OpenConnectionAsync())
         {
@@ -63,7 +70,7 @@ public sealed class PostgresEventStore : IEventStore
             await create.ExecuteNonQueryAsync();
             await transaction.CommitAsync();
         }
-        return new PostgresEventStore(dataSource, metrics);
+        return new PostgresEventStore(dataSource, metrics, logger);
     }
 
     public async Task<StoreResult[]> StoreAsync(IReadOnlyList<EventToStore> events, CancellationToken ct = default)
@@ -88,9 +95,10 @@ public sealed class PostgresEventStore : IEventStore
             await using var transaction = await connection.BeginTransactionAsync();
             var (stored, bound) = await ReadKnownAsync(connection, transaction, events);
             var plan = Plan(events, stored, bound);
-            if (await InsertAsync(connection, transaction, plan))
+            if (await InsertAsync(connection, transaction, plan, listener.Sender))
             {
                 await transaction.CommitAsync();
+                commits.Committed();
                 var results = new StoreResult[batch.Count][];
                 var next = 0;
                 for (var i = 0; i < batch.Count; i++)
@@ -109,29 +117,29 @@ public sealed class PostgresEventStore : IEventStore
         }
     }
 
-    /// <summary>The stored rows (position, content hash) of the batch's ids and the ideas its threads are bound to.</summary>
-    private static async Task<(Dictionary<string, (long Position, byte[] Hash)>, Dictionary<string, string>)> ReadKnownAsync(
+    /// <summary>The stored rows (position, tx, content hash) of the batch's ids and the ideas its threads are bound to.</summary>
+    private static async Task<(Dictionary<string, (long Position, long Tx, byte[] Hash)>, Dictionary<string, string>)> ReadKnownAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, List<EventToStore> events)
     {
         await using var command = new NpgsqlCommand("""
-            SELECT 0 AS part, event_id, position, content_hash, NULL AS idea_id FROM events WHERE event_id = ANY($1)
+            SELECT 0 AS part, event_id, position, tx, content_hash, NULL AS idea_id FROM events WHERE event_id = ANY($1)
             UNION ALL
-            SELECT 1, thread_id, NULL, NULL, idea_id FROM thread_ideas WHERE thread_id = ANY($2)
+            SELECT 1, thread_id, NULL, NULL, NULL, idea_id FROM thread_ideas WHERE thread_id = ANY($2)
             """, connection, transaction);
         command.Parameters.AddWithValue(events.Select(e => e.Event.EventId).Distinct().ToArray());
         command.Parameters.AddWithValue(events.Where(e => e.ThreadId is not null).Select(e => e.ThreadId!).Distinct().ToArray());
-        var stored = new Dictionary<string, (long, byte[])>(StringComparer.Ordinal);
+        var stored = new Dictionary<string, (long, long, byte[])>(StringComparer.Ordinal);
         var bound = new Dictionary<string, string>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
             if (reader.GetInt32(0) == 0)
             {
-                stored[reader.GetString(1)] = (reader.GetInt64(2), (byte[])reader[3]);
+                stored[reader.GetString(1)] = (reader.GetInt64(2), reader.GetInt64(3), (byte[])reader[4]);
             }
             else
             {
-                bound[reader.GetString(1)] = reader.GetString(4);
+                bound[reader.GetString(1)] = reader.GetString(5);
             }
         }
         return (stored, bound);
@@ -142,7 +150,7 @@ public sealed class PostgresEventStore : IEventStore
     /// batch) is a duplicate or a reused id; a thread is bound by its first new event. The positions of the events
     /// to insert are filled in after the insert.
     /// </summary>
-    private static BatchPlan Plan(List<EventToStore> events, Dictionary<string, (long Position, byte[] Hash)> stored, Dictionary<string, string> bound)
+    private static BatchPlan Plan(List<EventToStore> events, Dictionary<string, (long Position, long Tx, byte[] Hash)> stored, Dictionary<string, string> bound)
     {
         var results = new StoreResult[events.Count];
         var inserts = new List<int>();
@@ -155,7 +163,7 @@ public sealed class PostgresEventStore : IEventStore
             if (stored.TryGetValue(e.Event.EventId, out var row))
             {
                 results[i] = row.Hash.AsSpan().SequenceEqual(e.ContentHash)
-                    ? new StoreResult(StoreOutcome.Duplicate, row.Position)
+                    ? new StoreResult(StoreOutcome.Duplicate, row.Position, row.Tx)
                     : new StoreResult(StoreOutcome.ReusedId);
                 continue;
             }
@@ -196,7 +204,7 @@ public sealed class PostgresEventStore : IEventStore
     /// kept: the caller rolls back). Both inserts go in key order, so two writers meet at their first shared key and
     /// the later one waits there instead of deadlocking.
     /// </summary>
-    private static async Task<bool> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, BatchPlan plan)
+    private static async Task<bool> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, BatchPlan plan, string sender)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
         var bind = new NpgsqlBatchCommand("""
@@ -214,7 +222,7 @@ public sealed class PostgresEventStore : IEventStore
                 AS r(event_id, content_hash, event_type, data, user_id, idea_id, thread_id, posted_by)
             ORDER BY event_id
             ON CONFLICT (event_id) DO NOTHING
-            RETURNING event_id, position
+            RETURNING event_id, position, tx
             """);
         insert.Parameters.AddWithValue(rows.Select(r => r.Event.EventId).ToArray());
         insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.ContentHash).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
@@ -224,10 +232,15 @@ public sealed class PostgresEventStore : IEventStore
         insert.Parameters.AddWithValue(rows.Select(r => r.IdeaId).ToArray());
         insert.Parameters.AddWithValue(rows.Select(r => r.ThreadId).ToArray());
         insert.Parameters.AddWithValue(rows.Select(r => r.PostedBy).ToArray());
+        // Delivered to listeners when, and only if, the transaction commits.
+        var notify = new NpgsqlBatchCommand("SELECT pg_notify($1, $2)");
+        notify.Parameters.AddWithValue(PostgresCommitListener.Channel);
+        notify.Parameters.AddWithValue(sender);
         batch.BatchCommands.Add(bind);
         batch.BatchCommands.Add(insert);
+        batch.BatchCommands.Add(notify);
         var bindings = 0;
-        var positions = new Dictionary<string, long>(StringComparer.Ordinal);
+        var positions = new Dictionary<string, (long Position, long Tx)>(StringComparer.Ordinal);
         await using (var reader = await batch.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
@@ -237,7 +250,7 @@ public sealed class PostgresEventStore : IEventStore
             await reader.NextResultAsync();
             while (await reader.ReadAsync())
             {
-                positions.Add(reader.GetString(0), reader.GetInt64(1));
+                positions.Add(reader.GetString(0), (reader.GetInt64(1), reader.GetInt64(2)));
             }
         }
         if (bindings < plan.Bindings.Count || positions.Count < rows.Length)
@@ -246,16 +259,17 @@ public sealed class PostgresEventStore : IEventStore
         }
         foreach (var i in plan.Inserts)
         {
-            plan.Results[i] = new StoreResult(StoreOutcome.Stored, positions[plan.Events[i].Event.EventId]);
+            var (position, tx) = positions[plan.Events[i].Event.EventId];
+            plan.Results[i] = new StoreResult(StoreOutcome.Stored, position, tx);
         }
         foreach (var (copy, first) in plan.Copies)
         {
-            plan.Results[copy] = new StoreResult(StoreOutcome.Duplicate, plan.Results[first].Position);
+            plan.Results[copy] = plan.Results[first] with { Outcome = StoreOutcome.Duplicate };
         }
         return true;
     }
 
-    public Task<KeyPage> ReadAsync(EventKey key, FeedCursor from, CancellationToken ct = default)
+    public Task<EventPage> ReadAsync(EventKey key, FeedCursor from, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(from);
         var column = key.Column;
@@ -270,11 +284,10 @@ public sealed class PostgresEventStore : IEventStore
                            ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(s) AS x) AS xip
                     FROM pg_current_snapshot() AS s
                 )
-                SELECT 0 AS part, xmax AS tx, xip, NULL::bigint AS position, NULL AS event_id, NULL AS event_type,
-                       NULL::bytea AS data, NULL::timestamptz AS stored_at
+                SELECT 0 AS part, xmax AS tx, xip, {NoEvent}
                 FROM horizon
                 UNION ALL
-                SELECT 1, tx, NULL, position, event_id, event_type, data, stored_at FROM events
+                SELECT 1, tx, NULL, {Columns} FROM events
                 WHERE {column} = $1 AND (tx = ANY($3) OR (tx >= $2 AND tx < (SELECT xmax FROM horizon)))
                 ORDER BY part, tx, position
                 """);
@@ -294,16 +307,136 @@ public sealed class PostgresEventStore : IEventStore
                         running = reader.GetFieldValue<long[]>(2);
                         continue;
                     }
-                    events.Add(new RecordedEvent(reader.GetInt64(3), new JournalEvent(reader.GetString(4), reader.GetString(5), (byte[])reader[6]),
-                        reader.GetFieldValue<DateTimeOffset>(7)));
+                    events.Add(ReadEvent(reader, 3));
                 }
             }
             var next = Math.Max(from.Position, xmax);
             // Every transaction below next was read, except those still running in the snapshot: remember them.
             var pending = from.Pending.Intersect(running).Union(running.Where(tx => tx >= from.Position && tx < next)).Order().ToArray();
-            return new KeyPage(events, new FeedCursor(next, pending));
+            return new EventPage(events, new FeedCursor(next, pending));
         });
     }
+
+    public Task<EventPage> ReadFeedAsync(FeedCursor from, int maxEvents, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxEvents);
+        return PostgresErrors.Guard("read", async () =>
+        {
+            // One statement, so the snapshot's bounds and the rows come from the same snapshot: a row is visible exactly
+            // when its transaction is below xmax and not in xip (still running, in any database of the server). Part 0
+            // is the snapshot, part 1 the rows of the pending transactions (all of them: those that finished since the
+            // last page are whole now), part 2 the finished transactions from the position on, with one row past the
+            // page to tell whether the page's last transaction is complete.
+            await using var command = dataSource.CreateCommand($"""
+                WITH horizon AS (
+                    SELECT pg_snapshot_xmax(s)::text::bigint AS xmax,
+                           ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(s) AS x) AS xip
+                    FROM pg_current_snapshot() AS s
+                )
+                SELECT 0 AS part, xmax AS tx, xip, {NoEvent}
+                FROM horizon
+                UNION ALL
+                SELECT 1, tx, NULL, {Columns} FROM events WHERE tx = ANY($3)
+                UNION ALL
+                (SELECT 2, tx, NULL, {Columns} FROM events
+                 WHERE tx >= $1 AND tx < (SELECT xmax FROM horizon)
+                 ORDER BY tx, position LIMIT $2)
+                ORDER BY part, tx, position
+                """);
+            command.Parameters.AddWithValue(from.Position);
+            command.Parameters.AddWithValue(maxEvents + 1L);
+            command.Parameters.AddWithValue(from.Pending);
+            var xmax = from.Position;
+            long[] running = [];
+            var finished = new List<RecordedEvent>();
+            var rows = new List<(long Tx, RecordedEvent Event)>();
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    switch (reader.GetInt32(0))
+                    {
+                        case 0:
+                            xmax = reader.GetInt64(1);
+                            running = reader.GetFieldValue<long[]>(2);
+                            break;
+                        case 1:
+                            finished.Add(ReadEvent(reader, 3));
+                            break;
+                        default:
+                            rows.Add((reader.GetInt64(1), ReadEvent(reader, 3)));
+                            break;
+                    }
+                }
+            }
+            List<RecordedEvent> page;
+            long next;
+            if (rows.Count <= maxEvents)
+            {
+                page = rows.Select(r => r.Event).ToList();
+                next = Math.Max(from.Position, xmax);
+            }
+            else
+            {
+                // The row past the page may share its transaction with the page's last rows: end the page before it.
+                next = rows[maxEvents].Tx;
+                page = rows.TakeWhile(r => r.Tx < next).Select(r => r.Event).ToList();
+                if (page.Count == 0)
+                {
+                    // One transaction (one batch) holds more than a page. It has finished, so read all of it at once.
+                    page = await ReadTransactionAsync(next, ct);
+                    next++;
+                }
+            }
+            // Every transaction below next was read, except those still running in the snapshot: remember them.
+            var pending = from.Pending.Intersect(running)
+                .Union(running.Where(tx => tx >= from.Position && tx < next)).Order().ToArray();
+            return new EventPage([.. finished, .. page], new FeedCursor(next, pending));
+        });
+    }
+
+    public Task<long> FeedHeadAsync(CancellationToken ct = default) =>
+        PostgresErrors.Guard("read", async () =>
+        {
+            // Every transaction that committed before this call has a lower id than xmax.
+            await using var command = dataSource.CreateCommand("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint");
+            return (long)(await command.ExecuteScalarAsync(ct))!;
+        });
+
+    public Task NextCommit()
+    {
+        // Taken before the listener starts, so its first pulse (once it listens) completes it.
+        var next = commits.Next;
+        listener.EnsureStarted();
+        return next;
+    }
+
+    public ValueTask DisposeAsync() => listener.DisposeAsync();
+
+    private async Task<List<RecordedEvent>> ReadTransactionAsync(long tx, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM events WHERE tx = $1 ORDER BY position");
+        command.Parameters.AddWithValue(tx);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var events = new List<RecordedEvent>();
+        while (await reader.ReadAsync(ct))
+        {
+            events.Add(ReadEvent(reader, 0));
+        }
+        return events;
+    }
+
+    private const string Columns = "position, user_id, event_id, event_type, data, stored_at";
+
+    /// <summary>The columns of <see cref="Columns"/> left empty, for the row of a union that carries no event.</summary>
+    private const string NoEvent =
+        "NULL::bigint AS position, NULL AS user_id, NULL AS event_id, NULL AS event_type, NULL::bytea AS data, NULL::timestamptz AS stored_at";
+
+    private static RecordedEvent ReadEvent(NpgsqlDataReader reader, int first) =>
+        new(reader.GetInt64(first), reader.GetString(first + 1),
+            new JournalEvent(reader.GetString(first + 2), reader.GetString(first + 3), (byte[])reader[first + 4]),
+            reader.GetFieldValue<DateTimeOffset>(first + 5));
 
     /// <summary>
     /// One batch's plan: the answers known before the insert, the events to insert, the later copies of an id the

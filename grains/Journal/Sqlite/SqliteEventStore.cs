@@ -41,7 +41,7 @@ public sealed class SqliteEventStore : IEventStore
     private readonly SqliteDatabase database;
     private readonly TimeProvider clock;
 
-    private SqliteEventStore(SqliteDatabase database, TimeProvider clock)
+    public SqliteEventStore(SqliteDatabase database, TimeProvider clock)
     {
         this.database = database;
         this.clock = clock;
@@ -71,6 +71,8 @@ public sealed class SqliteEventStore : IEventStore
                 RETURNING position
                 """, "$id", "$hash", "$type", "$data", "$user", "$idea", "$thread", "$at", "$by");
             var existing = context.Command("SELECT position, content_hash FROM events WHERE event_id = $id", "$id");
+            // One writer commits in position order, so a record's position is its commit mark too.
+            static StoreResult Stored(StoreOutcome outcome, long position) => new(outcome, position, position);
             var storedAt = clock.GetUtcNow().ToUnixTimeMilliseconds();
             var results = new StoreResult[events.Count];
             for (var i = 0; i < events.Count; i++)
@@ -84,7 +86,7 @@ public sealed class SqliteEventStore : IEventStore
                         // An id seen before is settled by its content alone, before the thread: a retry of a stored
                         // event is a duplicate even if its thread was bound to its idea by that very event.
                         results[i] = ((byte[])reader[1]).AsSpan().SequenceEqual(e.ContentHash)
-                            ? new StoreResult(StoreOutcome.Duplicate, reader.GetInt64(0))
+                            ? Stored(StoreOutcome.Duplicate, reader.GetInt64(0))
                             : new StoreResult(StoreOutcome.ReusedId);
                         continue;
                     }
@@ -105,40 +107,76 @@ public sealed class SqliteEventStore : IEventStore
                     }
                 }
                 Set(insert, e.Event.EventId, e.ContentHash, e.Event.Type, e.Event.Data, e.UserId, e.IdeaId, e.ThreadId, storedAt, e.PostedBy);
-                results[i] = new StoreResult(StoreOutcome.Stored, (long)insert.ExecuteScalar()!);
+                results[i] = Stored(StoreOutcome.Stored, (long)insert.ExecuteScalar()!);
             }
             return results;
         });
     }
 
-    public Task<KeyPage> ReadAsync(EventKey key, FeedCursor from, CancellationToken ct = default)
+    public Task<EventPage> ReadAsync(EventKey key, FeedCursor from, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(from);
         var column = key.Column;
         return database.ReadAsync(connection =>
         {
-            // One read transaction, so the rows and the head come from the same snapshot: a reader sees whole commits,
-            // and every later commit takes positions above the head, so reading on from it skips nothing.
             using var transaction = connection.BeginTransaction(deferred: true);
             using var command = new SqliteCommand($"""
-                SELECT position, event_id, event_type, data, stored_at FROM events
-                WHERE {column} = $key AND position >= $from ORDER BY position
+                SELECT {Columns} FROM events WHERE {column} = $key AND position >= $from ORDER BY position
                 """, connection, transaction);
             command.Parameters.AddWithValue("$key", key.Id);
             command.Parameters.AddWithValue("$from", from.Position);
-            var events = new List<RecordedEvent>();
-            using (var reader = command.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    events.Add(new RecordedEvent(reader.GetInt64(0), new JournalEvent(reader.GetString(1), reader.GetString(2), (byte[])reader[3]),
-                        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4))));
-                }
-            }
-            using var head = new SqliteCommand("SELECT max(position) FROM events", connection, transaction);
-            var next = head.ExecuteScalar() is long last ? last + 1 : 1;
-            return new KeyPage(events, new FeedCursor(Math.Max(from.Position, next), []));
+            var events = ReadEvents(command);
+            return new EventPage(events, new FeedCursor(Math.Max(from.Position, Head(connection, transaction)), []));
         });
+    }
+
+    public Task<EventPage> ReadFeedAsync(FeedCursor from, int maxEvents, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxEvents);
+        return database.ReadAsync(connection =>
+        {
+            using var transaction = connection.BeginTransaction(deferred: true);
+            using var command = new SqliteCommand($"""
+                SELECT {Columns} FROM events WHERE position >= $from ORDER BY position LIMIT $max
+                """, connection, transaction);
+            command.Parameters.AddWithValue("$from", from.Position);
+            command.Parameters.AddWithValue("$max", maxEvents);
+            var events = ReadEvents(command);
+            // A full page may stop short of further events; a shorter one saw every event up to the head.
+            var next = events.Count == maxEvents ? events[^1].Position + 1 : Math.Max(from.Position, Head(connection, transaction));
+            return new EventPage(events, new FeedCursor(next, []));
+        });
+    }
+
+    public Task<long> FeedHeadAsync(CancellationToken ct = default) =>
+        database.ReadAsync(connection => Head(connection, null));
+
+    public Task NextCommit() => database.Commits.Next;
+
+    private const string Columns = "position, user_id, event_id, event_type, data, stored_at";
+
+    private static List<RecordedEvent> ReadEvents(SqliteCommand command)
+    {
+        var events = new List<RecordedEvent>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            events.Add(new RecordedEvent(reader.GetInt64(0), reader.GetString(1),
+                new JournalEvent(reader.GetString(2), reader.GetString(3), (byte[])reader[4]),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5))));
+        }
+        return events;
+    }
+
+    /// <summary>
+    /// One past the highest stored position: where the next commit starts. Read in the same transaction as the rows, so
+    /// both come from one snapshot; a reader sees whole commits, and every later commit takes positions above it.
+    /// </summary>
+    private static long Head(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using var command = new SqliteCommand("SELECT max(position) FROM events", connection, transaction);
+        return command.ExecuteScalar() is long last ? last + 1 : 1;
     }
 
     private static void Set(SqliteCommand command, params object?[] values)

@@ -8,7 +8,6 @@ public sealed class SqliteWriteContext : IDisposable
     private readonly SqliteConnection connection;
     private readonly Dictionary<string, SqliteCommand> commands = [];
     private SqliteTransaction? transaction;
-    private long? nextPosition;
 
     internal SqliteWriteContext(SqliteConnection connection)
     {
@@ -36,24 +35,9 @@ public sealed class SqliteWriteContext : IDisposable
         return command;
     }
 
-    /// <summary>
-    /// The next feed position, strictly above every position stored before. It is read once per transaction, under
-    /// the write lock that BEGIN IMMEDIATE holds until the commit, rather than kept across transactions: another
-    /// instance over the same file (tests, tools) may have written meanwhile, and a rolled-back batch leaves nothing to
-    /// undo. Commits are serialised by that lock, so position order is commit order.
-    /// </summary>
-    public long NextPosition()
-    {
-        var position = nextPosition
-            ?? (Command("SELECT max(position) FROM journal_events").ExecuteScalar() is long last ? last + 1 : 1);
-        nextPosition = position + 1;
-        return position;
-    }
-
     internal void Begin()
     {
         transaction = connection.BeginTransaction();
-        nextPosition = null;
     }
 
     internal void Commit()
