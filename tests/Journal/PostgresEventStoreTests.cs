@@ -10,8 +10,13 @@ public sealed class PostgresEventStoreTests : EventStoreContract
     private readonly List<NpgsqlDataSource> dataSources = [];
     private string connectionString = "";
 
-    public override async Task InitializeAsync() =>
+    public override async Task InitializeAsync()
+    {
         connectionString = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        // The store creates no tables: they are the schema scripts'.
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await PostgresSchema.ApplyAsync(dataSource);
+    }
 
     protected override async Task<IEventStore> OpenAsync()
     {

@@ -1,9 +1,7 @@
 using System.Text.Json.Nodes;
-using Collaboration.Journal.Postgres;
 using Collaboration.Journal.Sqlite;
 using Microsoft.Data.Sqlite;
 using Collaboration.Tests.Support;
-using Npgsql;
 
 namespace Collaboration.Tests.Journal;
 
@@ -17,7 +15,7 @@ namespace Collaboration.Tests.Journal;
 [Collection(ClusterCollection.Name)]
 public sealed class StoredEventFixtureTests(StoredEventFixtureTests.FreshIngestion fresh) : IClassFixture<StoredEventFixtureTests.FreshIngestion>
 {
-    private static readonly string Folder = Path.Combine(Repository.Root, "tests", "Fixtures", "StoredEvents");
+    private static readonly string Folder = StoredEventFixtures.Folder;
 
     /// <summary>Each SQLite schema, opened as the release left it and again without any snapshot (so every stored row is read).</summary>
     public static TheoryData<int, bool> SqliteStores { get; } = new()
@@ -51,9 +49,7 @@ public sealed class StoredEventFixtureTests(StoredEventFixtureTests.FreshIngesti
     [InlineData(false)]
     public async Task PostgreSQL_rows_of_scripts_1_to_6_answer_like_a_fresh_ingestion(bool withSnapshots)
     {
-        var rows = Path.Combine(Folder, "postgres-6");
-        var version = int.Parse(await File.ReadAllTextAsync(Path.Combine(rows, "schema_version")));
-        await using var cluster = new ClusterApiFactory { PrepareDatabase = connectionString => LoadAsync(connectionString, rows, version, withSnapshots) };
+        await using var cluster = new ClusterApiFactory { PrepareDatabase = connectionString => StoredEventFixtures.LoadPostgresAsync(connectionString, withSnapshots) };
         await ((IAsyncLifetime)cluster).InitializeAsync();
         try
         {
@@ -64,26 +60,6 @@ public sealed class StoredEventFixtureTests(StoredEventFixtureTests.FreshIngesti
         {
             await ((IAsyncLifetime)cluster).DisposeAsync();
         }
-    }
-
-    /// <summary>The database as the release left it: its scripts only, then its rows (a row's tx is the loading transaction's).</summary>
-    private static async Task LoadAsync(string connectionString, string rows, int version, bool withSnapshots)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await PostgresSchema.ApplyAsync(dataSource, throughVersion: version);
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        foreach (var (table, columns) in new[]
-        {
-            ("journal_events", "stream_id, version, event_id, event_type, data, stored_at"),
-            ("journal_snapshots", "stream_id, version, data"),
-            ("event_ledger", "event_id, content_hash, recorded_at, posted_by"),
-        }.Where(table => withSnapshots || table.Item1 != "journal_snapshots"))
-        {
-            await using var copy = await connection.BeginTextImportAsync($"COPY {table} ({columns}) FROM STDIN");
-            await copy.WriteAsync(await File.ReadAllTextAsync(Path.Combine(rows, table + ".tsv")));
-        }
-        await transaction.CommitAsync();
     }
 
     /// <summary>

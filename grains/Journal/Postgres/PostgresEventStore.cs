@@ -24,30 +24,6 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
     private const int Writers = 4;
     private const int MaxAttempts = 10;
 
-    /// <summary>The layout, created when the store opens until the journal moves onto it (see SqliteEventStore).</summary>
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS events (
-            position     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-            tx           bigint      NOT NULL DEFAULT (pg_current_xact_id()::text::bigint),
-            event_id     text        NOT NULL UNIQUE,
-            content_hash bytea       NOT NULL,
-            event_type   text        NOT NULL,
-            data         bytea       NOT NULL,
-            user_id      text        NOT NULL,
-            idea_id      text,
-            thread_id    text,
-            stored_at    timestamptz NOT NULL DEFAULT now(),
-            posted_by    text
-        );
-        CREATE INDEX IF NOT EXISTS events_user ON events (user_id, tx, position);
-        CREATE INDEX IF NOT EXISTS events_idea ON events (idea_id, tx, position) WHERE idea_id IS NOT NULL;
-        CREATE INDEX IF NOT EXISTS events_thread ON events (thread_id, tx, position) WHERE thread_id IS NOT NULL;
-        CREATE TABLE IF NOT EXISTS thread_ideas (
-            thread_id text NOT NULL PRIMARY KEY,
-            idea_id   text NOT NULL
-        );
-        """;
-
     private readonly NpgsqlDataSource dataSource;
     private readonly PostgresGroupCommit<IReadOnlyList<EventToStore>, StoreResult[]> batches;
     private readonly CommitSignal commits = new();
@@ -60,18 +36,9 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
         batches = new(Writers, MaxBatchEvents, batch => PostgresErrors.Guard("written", () => WriteAsync(batch)), metrics);
     }
 
-    public static async Task<PostgresEventStore> OpenAsync(NpgsqlDataSource dataSource, CollaborationMetrics? metrics = null, ILogger<PostgresEventStore>? logger = null)
-    {
-        await using (var connection = await dataSource.OpenConnectionAsync())
-        {
-            // Two processes creating the tables at once would collide in the catalog: one at a time.
-            await using var transaction = await connection.BeginTransactionAsync();
-            await using var create = new NpgsqlCommand("SELECT pg_advisory_xact_lock(74145839472994); " + Schema, connection, transaction);
-            await create.ExecuteNonQueryAsync();
-            await transaction.CommitAsync();
-        }
-        return new PostgresEventStore(dataSource, metrics, logger);
-    }
+    /// <summary>A store over the database's events: the tables are 007_events.sql's (see <see cref="PostgresSchema"/>).</summary>
+    public static Task<PostgresEventStore> OpenAsync(NpgsqlDataSource dataSource, CollaborationMetrics? metrics = null) =>
+        Task.FromResult(new PostgresEventStore(dataSource, metrics));
 
     public async Task<StoreResult[]> StoreAsync(IReadOnlyList<EventToStore> events, CancellationToken ct = default)
     {

@@ -15,7 +15,7 @@ namespace Collaboration.Journal.Sqlite;
 public sealed class SqliteDatabase : IDisposable
 {
     /// <summary>The layout this build writes (<c>PRAGMA user_version</c>); an older file is migrated when it opens.</summary>
-    public const int SchemaVersion = 5;
+    public const int SchemaVersion = 6;
     private const int MaxOperationsPerCommit = 1024;
     private const string Store = "sqlite";
 
@@ -129,19 +129,7 @@ public sealed class SqliteDatabase : IDisposable
         }
         if (version == 0)
         {
-            Execute(connection, EventsTable("journal_events") + EventsIndexes + """
-                CREATE TABLE IF NOT EXISTS journal_snapshots (
-                    stream_id TEXT    NOT NULL PRIMARY KEY,
-                    version   INTEGER NOT NULL,
-                    data      BLOB    NOT NULL
-                ) WITHOUT ROWID;
-                CREATE TABLE IF NOT EXISTS event_ledger (
-                    event_id     TEXT    NOT NULL PRIMARY KEY,
-                    content_hash BLOB    NOT NULL,
-                    recorded_at  INTEGER NOT NULL,
-                    posted_by    TEXT
-                ) WITHOUT ROWID;
-                """ + ApiKeysTable + ReadModelSnapshotsTable, transaction);
+            Execute(connection, EventsSchema + GrainSnapshotsTable + ApiKeysTable + ReadModelSnapshotsTable, transaction);
         }
         else
         {
@@ -160,6 +148,10 @@ public sealed class SqliteDatabase : IDisposable
             if (version <= 4)
             {
                 Execute(connection, ReadModelSnapshotsTable, transaction);
+            }
+            if (version <= 5)
+            {
+                StoreEachEventOnce(connection, transaction);
             }
         }
         Execute(connection, $"PRAGMA user_version = {SchemaVersion};", transaction);
@@ -253,6 +245,74 @@ public sealed class SqliteDatabase : IDisposable
             PRIMARY KEY (model, position, part)
         );
         """;
+
+    /// <summary>
+    /// The events of schema 6 (see <see cref="SqliteEventStore"/>): one row per event, keyed by its position.
+    /// AUTOINCREMENT, so a position is never handed out twice, even after the highest row is deleted: a feed reader
+    /// past it would never see the second one. The event-id index leads with the id because apps mostly mint ids in time order, which keeps its inserts near the
+    /// end; the key indexes end with the position, so a grain's tail is one range scan. A thread's idea is bound by
+    /// its first stored event.
+    /// </summary>
+    private const string EventsSchema = """
+        CREATE TABLE events (
+            position     INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_id     TEXT    NOT NULL,
+            content_hash BLOB    NOT NULL,
+            event_type   TEXT    NOT NULL,
+            data         BLOB    NOT NULL,
+            user_id      TEXT    NOT NULL,
+            idea_id      TEXT,
+            thread_id    TEXT,
+            stored_at    INTEGER NOT NULL,
+            posted_by    TEXT
+        );
+        CREATE UNIQUE INDEX events_event_id ON events (event_id);
+        CREATE INDEX events_user ON events (user_id, position);
+        CREATE INDEX events_idea ON events (idea_id, position) WHERE idea_id IS NOT NULL;
+        CREATE INDEX events_thread ON events (thread_id, position) WHERE thread_id IS NOT NULL;
+        CREATE TABLE thread_ideas (
+            thread_id TEXT NOT NULL PRIMARY KEY,
+            idea_id   TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """;
+
+    /// <summary>Schema 6: each grain's latest snapshot, keyed by the grain's stream id ("user/…", "idea/…", "thread/…").</summary>
+    private const string GrainSnapshotsTable = """
+        CREATE TABLE grain_snapshots (
+            stream_id TEXT NOT NULL PRIMARY KEY,
+            data      BLOB NOT NULL
+        ) WITHOUT ROWID;
+        """;
+
+    /// <summary>
+    /// Version 5 to 6: one row per event instead of one per stream. Every event is in its user's stream, so the user
+    /// streams' rows are all the events: they move with their feed positions, and the rows of idea and thread streams
+    /// go. The idea and thread of an interaction come from its JSON; its content hash and poster from its ledger row,
+    /// which profile updates never had (an empty hash then). Each thread's idea is the one of its first event. The old
+    /// grain snapshots go too: they name stream versions, which the new layout no longer has, so grains replay once.
+    /// New positions continue above the journal's highest, idea and thread rows included: a read-model snapshot may
+    /// cover a position past the last user row, and its fold reads on from there.
+    /// </summary>
+    private static void StoreEachEventOnce(SqliteConnection connection, SqliteTransaction transaction) =>
+        Execute(connection, EventsSchema + GrainSnapshotsTable + """
+            INSERT INTO events (position, event_id, content_hash, event_type, data, user_id, idea_id, thread_id, stored_at, posted_by)
+            SELECT e.position, e.event_id, coalesce(l.content_hash, X''), e.event_type, e.data,
+                   substr(e.stream_id, length('user/') + 1),
+                   CASE WHEN e.event_type = 'interaction' THEN json_extract(CAST(e.data AS TEXT), '$.ideaId') END,
+                   CASE WHEN e.event_type = 'interaction' THEN json_extract(CAST(e.data AS TEXT), '$.threadId') END,
+                   e.stored_at, l.posted_by
+            FROM journal_events AS e LEFT JOIN event_ledger AS l ON l.event_id = e.event_id
+            WHERE e.stream_id GLOB 'user/*' -- matches case, unlike LIKE
+            ORDER BY e.position;
+            INSERT INTO thread_ideas (thread_id, idea_id)
+            SELECT thread_id, idea_id FROM events AS e
+            WHERE thread_id IS NOT NULL AND position = (SELECT min(position) FROM events WHERE thread_id = e.thread_id);
+            DELETE FROM sqlite_sequence WHERE name = 'events';
+            INSERT INTO sqlite_sequence (name, seq) SELECT 'events', coalesce(max(position), 0) FROM journal_events;
+            DROP TABLE journal_events;
+            DROP TABLE journal_snapshots;
+            DROP TABLE event_ledger;
+            """, transaction);
 
     private static int ReadSchemaVersion(SqliteConnection connection, SqliteTransaction? transaction)
     {

@@ -6,38 +6,11 @@ namespace Collaboration.Journal.Sqlite;
 /// <see cref="IEventStore"/> on the embedded SQLite database: one row per event, keyed by its position, which the
 /// single writer hands out in commit order (a rowid past every stored one), so a reader that saw a position has seen
 /// every lower one. Each call is one operation of the writer's group commit: it shares the commit's single fsync with
-/// the other calls queued beside it, and a failed commit rolls all of them back.
+/// the other calls queued beside it, and a failed commit rolls all of them back. The tables and why their indexes are
+/// as they are: <see cref="SqliteDatabase"/> (schema 6).
 /// </summary>
 public sealed class SqliteEventStore : IEventStore
 {
-    /// <summary>
-    /// The layout, created when the store opens until the journal moves onto it. The event-id index leads with the id
-    /// because apps mostly mint ids in time order, which keeps its inserts near the end; the key indexes end with the
-    /// position, so a grain's tail is one range scan. A thread's idea is bound by its first stored event.
-    /// </summary>
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS events (
-            position     INTEGER PRIMARY KEY,
-            event_id     TEXT    NOT NULL,
-            content_hash BLOB    NOT NULL,
-            event_type   TEXT    NOT NULL,
-            data         BLOB    NOT NULL,
-            user_id      TEXT    NOT NULL,
-            idea_id      TEXT,
-            thread_id    TEXT,
-            stored_at    INTEGER NOT NULL,
-            posted_by    TEXT
-        );
-        CREATE UNIQUE INDEX IF NOT EXISTS events_event_id ON events (event_id);
-        CREATE INDEX IF NOT EXISTS events_user ON events (user_id, position);
-        CREATE INDEX IF NOT EXISTS events_idea ON events (idea_id, position) WHERE idea_id IS NOT NULL;
-        CREATE INDEX IF NOT EXISTS events_thread ON events (thread_id, position) WHERE thread_id IS NOT NULL;
-        CREATE TABLE IF NOT EXISTS thread_ideas (
-            thread_id TEXT NOT NULL PRIMARY KEY,
-            idea_id   TEXT NOT NULL
-        ) WITHOUT ROWID;
-        """;
-
     private readonly SqliteDatabase database;
     private readonly TimeProvider clock;
 
@@ -47,11 +20,9 @@ public sealed class SqliteEventStore : IEventStore
         this.clock = clock;
     }
 
-    public static async Task<SqliteEventStore> OpenAsync(SqliteDatabase database, TimeProvider clock)
-    {
-        await database.WriteAsync("schema", context => context.Command(Schema).ExecuteNonQuery());
-        return new SqliteEventStore(database, clock);
-    }
+    /// <summary>A store over the database's events (schema 6, created or migrated when the database opens).</summary>
+    public static Task<SqliteEventStore> OpenAsync(SqliteDatabase database, TimeProvider clock) =>
+        Task.FromResult(new SqliteEventStore(database, clock));
 
     public Task<StoreResult[]> StoreAsync(IReadOnlyList<EventToStore> events, CancellationToken ct = default)
     {
