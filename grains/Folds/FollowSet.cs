@@ -45,8 +45,9 @@ public sealed class FollowSet
         return items.Length > limit ? new IdPage(items[..limit], true) : new IdPage(items, false);
     }
 
+    /// <summary>In ordinal order of key, so the same marks folded in any order store the same bytes.</summary>
     public FollowEntry[] ToSnapshot() =>
-        marks.Select(pair => new FollowEntry(pair.Key, pair.Value.Ticks, pair.Value.EventId, pair.Value.Following)).ToArray();
+        marks.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => new FollowEntry(pair.Key, pair.Value.Ticks, pair.Value.EventId, pair.Value.Following)).ToArray();
 
     public static FollowSet FromSnapshot(FollowEntry[] entries)
     {

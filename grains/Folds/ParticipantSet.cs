@@ -29,7 +29,8 @@ public sealed class ParticipantSet
         usersAtLevel[(int)ParticipationLevel.Editor],
         usersAtLevel[(int)ParticipationLevel.Audience]);
 
-    public Dictionary<string, ParticipationLevel> ToSnapshot() => new(levels, StringComparer.Ordinal);
+    /// <summary>In ordinal order of user id, so the same set folded in any order stores the same bytes.</summary>
+    public Dictionary<string, ParticipationLevel> ToSnapshot() => new(levels.OrderBy(pair => pair.Key, StringComparer.Ordinal), StringComparer.Ordinal);
 
     public static ParticipantSet FromSnapshot(Dictionary<string, ParticipationLevel> levels)
     {

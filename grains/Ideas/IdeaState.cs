@@ -59,7 +59,7 @@ public sealed class IdeaState : IFold<IdeaState>
     ];
 
     public byte[] ToSnapshot() => JsonSerializer.SerializeToUtf8Bytes(
-        new IdeaSnapshot(counts, [.. threads], Creation, Participants.ToSnapshot(), Followers.ToSnapshot()),
+        new IdeaSnapshot(counts, [.. threads.Order(StringComparer.Ordinal)], Creation, Participants.ToSnapshot(), Followers.ToSnapshot()),
         CollaborationJson.Default.IdeaSnapshot);
 
     public static IdeaState FromSnapshot(byte[] data)

@@ -48,8 +48,9 @@ public sealed class UserState : IFold<UserState>
 
     private void AddToTimeline(Activity activity)
     {
+        // Ordered by time, then type: the same activities in any order of arrival make the same timeline (and snapshot).
         var index = timeline.Count;
-        while (index > 0 && timeline[index - 1].Ticks > activity.Ticks)
+        while (index > 0 && (timeline[index - 1].Ticks, timeline[index - 1].Type).CompareTo((activity.Ticks, activity.Type)) > 0)
         {
             index--;
         }

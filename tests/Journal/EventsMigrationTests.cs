@@ -42,7 +42,7 @@ public sealed class EventsMigrationTests
 
         using var connection = Connect(file);
         Assert.Equal(6L, Scalar(connection, "PRAGMA user_version"));
-        Assert.Equal(["api_keys", "events", "grain_snapshots", "read_model_snapshots", "thread_ideas"], Tables(connection).Order());
+        Assert.Equal(["api_keys", "events", "grain_snapshots", "read_model_snapshots", "sqlite_sequence", "thread_ideas"], Tables(connection).Order());
     }
 
     [Theory]

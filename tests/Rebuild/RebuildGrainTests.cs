@@ -82,8 +82,11 @@ public sealed class RebuildGrainTests(ClusterFixture fixture) : IClassFixture<Cl
 
         Assert.Equal(200, view.Counts.Like);
         Assert.Equal(200, view.Participants.Editors);
-        Assert.All(during, report => Assert.False(report.Changed, string.Join("; ", report.Changes.Select(c => $"{c.Name} {c.Before} -> {c.After}"))));
-        Assert.False(final.Changed);
+        // A rebuild may come between an event's commit and its delivery: it then finds more stored than folded, never
+        // less (a grain never folds what is not stored), and the delivery that follows is not folded again.
+        Assert.All(during, report => Assert.All(report.Changes.Where(c => c.Name == "events"),
+            change => Assert.True(long.Parse(change.Before) < long.Parse(change.After), $"{change.Before} -> {change.After}")));
+        Assert.False(final.Changed, string.Join("; ", final.Changes.Select(c => $"{c.Name} {c.Before} -> {c.After}")));
         Assert.Equal(200, final.EventsFolded);
         Assert.Equal(Json(replayed.ToView(idea)), Json(view));
     }
