@@ -105,7 +105,8 @@ public static class RequestGens
     {
         var start = BatchOf(ns, "sized batch", items, "");
         var padding = "\"padding\":\"" + new string('p', Math.Max(0, size - start.Body.Length - 14)) + "\",";
-        var body = Encoding.UTF8.GetBytes("{" + padding + Encoding.UTF8.GetString(start.Body)[1..]);
+        // Joined as bytes: a round trip through a string would turn an item's invalid UTF-8 into valid replacement characters.
+        byte[] body = [.. Encoding.UTF8.GetBytes("{" + padding), .. start.Body.AsSpan(1)];
         return body.Length <= MaxBatchBytes
             ? start with { Description = $"batch of {body.Length} bytes", Body = body }
             : Refused(Endpoint.Batch, ns, $"batch of {body.Length} bytes", body, "body", 413);

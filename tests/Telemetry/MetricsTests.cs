@@ -39,9 +39,6 @@ public sealed class MetricsTests
         Assert.Equal(3, Delta("collaboration_events_total", "type=\"like\"", "outcome=\"duplicate\""));
         Assert.Equal(1, Delta("collaboration_events_total", "type=\"comment\"", "outcome=\"conflict\""));
         Assert.Equal(2, Delta("collaboration_events_total", "type=\"unknown\"", "outcome=\"rejected\""));
-        Assert.Equal(5, Delta("collaboration_ledger_claims_total", "outcome=\"new\""));
-        Assert.Equal(3, Delta("collaboration_ledger_claims_total", "outcome=\"duplicate\""));
-        Assert.Equal(1, Delta("collaboration_ledger_claims_total", "outcome=\"conflict\""));
         Assert.True(Delta("collaboration_journal_commit_duration_seconds_count", "store=\"sqlite\"") > 0);
         Assert.Contains("orleans_", after);
 
