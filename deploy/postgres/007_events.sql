@@ -33,21 +33,28 @@ CREATE TABLE grain_snapshots (
     data      bytea NOT NULL
 );
 
--- Every event is in its user's stream, so the user streams' rows are all the events; the rows of idea and thread
--- streams are left behind. Each keeps its transaction id, so the feed's order and any cursor or read-model snapshot
--- (a tx) still hold; positions are numbered in that order. The idea and thread of an interaction come from its JSON,
--- the content hash and poster from its ledger row, which profile updates never had (an empty hash then).
+-- One row per event id: its user stream's row, or, for an event a failed request stored only in its thread's or idea's
+-- stream (the old layout allowed that, and the old read model never counted it), that stream's earliest row. Each
+-- keeps its transaction id, so the feed's order and any cursor or read-model snapshot (a tx) still hold; positions
+-- are numbered in that order. The ids of an interaction come from its JSON, found by pattern rather than parsed:
+-- stored ids are plain [A-Za-z0-9._:-], and a jsonb cast would fail on a title holding \u0000. The content hash and
+-- poster come from the ledger row, which profile updates never had (an empty hash then).
 INSERT INTO events (position, tx, event_id, content_hash, event_type, data, user_id, idea_id, thread_id, stored_at, posted_by)
 OVERRIDING SYSTEM VALUE
 SELECT row_number() OVER (ORDER BY e.tx, e.stream_id, e.version), e.tx, e.event_id,
-       coalesce(l.content_hash, '\x'::bytea), e.event_type, e.data, substr(e.stream_id, length('user/') + 1),
-       body ->> 'ideaId', body ->> 'threadId', e.stored_at, l.posted_by
-FROM journal_events AS e
+       coalesce(l.content_hash, '\x'::bytea), e.event_type, e.data,
+       CASE WHEN e.stream_id LIKE 'user/%' THEN substr(e.stream_id, length('user/') + 1)
+            ELSE substring(body FROM '"userId":"([A-Za-z0-9._:-]*)"') END,
+       substring(body FROM '"ideaId":"([A-Za-z0-9._:-]*)"'), substring(body FROM '"threadId":"([A-Za-z0-9._:-]*)"'),
+       e.stored_at, l.posted_by
+FROM (
+    SELECT DISTINCT ON (event_id) * FROM journal_events
+    ORDER BY event_id, stream_id NOT LIKE 'user/%', tx, version
+) AS e
 LEFT JOIN event_ledger AS l ON l.event_id = e.event_id
 CROSS JOIN LATERAL (
-    SELECT CASE WHEN e.event_type = 'interaction' THEN convert_from(e.data, 'UTF8')::jsonb END AS body
+    SELECT CASE WHEN e.event_type = 'interaction' THEN convert_from(e.data, 'UTF8') END AS body
 ) AS interaction
-WHERE e.stream_id LIKE 'user/%'
 ORDER BY e.tx, e.stream_id, e.version;
 
 -- The positions above were given, not generated: the next generated one must come after them (with no rows, setval

@@ -35,6 +35,7 @@ public abstract class EventSourcedGrain<TState>(IEventStore store, IGrainSnapsho
 
     private long eventsFolded;
     private long eventsAtSnapshot;
+    private bool snapshotStored;
 
     protected TState State { get; private set; } = new();
 
@@ -47,6 +48,7 @@ public abstract class EventSourcedGrain<TState>(IEventStore store, IGrainSnapsho
     {
         if (await snapshots.LoadAsync(Key.Name, cancellationToken) is { } snapshot)
         {
+            snapshotStored = true;
             Restore(snapshot);
         }
         await CatchUpAsync(cancellationToken);
@@ -96,7 +98,8 @@ public abstract class EventSourcedGrain<TState>(IEventStore store, IGrainSnapsho
         cursor = page.Next;
         deliveredAhead.Clear();
         eventsFolded = page.Events.Count;
-        if (eventsFolded > 0)
+        // A stored snapshot is replaced even by an empty state: left in place, the next activation would restore it.
+        if (eventsFolded > 0 || snapshotStored)
         {
             await SaveSnapshotAsync();
         }
@@ -151,6 +154,7 @@ public abstract class EventSourcedGrain<TState>(IEventStore store, IGrainSnapsho
         {
             await snapshots.SaveAsync(Key.Name, GrainSnapshotFormat.Encode(cursor, eventsFolded, State.ToSnapshot()));
             eventsAtSnapshot = eventsFolded;
+            snapshotStored = true;
             Metrics?.SnapshotWritten(saved: true);
         }
         catch (StorageUnavailableException ex)

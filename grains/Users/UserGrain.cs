@@ -44,6 +44,10 @@ public sealed class UserGrain(
         var updated = new ProfileUpdated("profile:" + Guid.NewGuid().ToString("N"), profile, updatedAt);
         // The id is minted here, never posted, so it needs no content hash: an app reusing it gets a conflict.
         var result = (await Store.StoreAsync([new EventToStore(StoredEventFormat.Encode(updated), [], Key.Id, null, null)]))[0];
+        if (result.Outcome != StoreOutcome.Stored)
+        {
+            throw new InvalidOperationException($"The profile change {updated.EventId} was not stored: {result.Outcome}.");
+        }
         await FoldDeliveredAsync([(result.Position, result.Commit, updated)]);
         return true;
     }

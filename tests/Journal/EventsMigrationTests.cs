@@ -132,6 +132,68 @@ public sealed class EventsMigrationTests
     }
 
     /// <summary>
+    /// The JSON of an interaction that a failed request of the old layout stored in its thread's and idea's streams but
+    /// never in its user's; its title holds a NUL, which PostgreSQL's jsonb cannot hold.
+    /// </summary>
+    private const string HalfDelivered =
+        "{\"eventId\":\"half-1\",\"type\":\"comment\",\"userId\":\"u-half\",\"ideaId\":\"i-half\",\"threadId\":\"t-half\"," +
+        "\"occurredAt\":\"2026-11-01T10:00:00+00:00\",\"title\":\"a\\u0000\\\"ideaId\\\":\\\"not-this\"}";
+
+    [Fact]
+    public void A_SQLite_event_stored_only_in_its_thread_and_idea_streams_keeps_one_row_at_its_first_position()
+    {
+        using var data = new TempDirectory();
+        var file = Path.Combine(data.Path, "collaboration.db");
+        File.Copy(Path.Combine(StoredEventFixtures.Folder, "sqlite-5.db"), file);
+        long first;
+        using (var connection = Connect(file))
+        {
+            first = (long)Scalar(connection, "SELECT max(position) FROM journal_events")! + 1;
+            using var insert = new SqliteCommand("""
+                INSERT INTO journal_events (position, stream_id, version, event_id, event_type, data, stored_at) VALUES
+                    ($first, 'thread/t-half', 1, 'half-1', 'interaction', $data, 0),
+                    ($first + 1, 'idea/i-half', 1, 'half-1', 'interaction', $data, 0);
+                INSERT INTO event_ledger (event_id, content_hash, recorded_at) VALUES ('half-1', X'0102', 0);
+                """, connection);
+            insert.Parameters.AddWithValue("$first", first);
+            insert.Parameters.AddWithValue("$data", System.Text.Encoding.UTF8.GetBytes(HalfDelivered));
+            insert.ExecuteNonQuery();
+        }
+
+        using var database = new SqliteDatabase(file, TimeSpan.FromSeconds(10));
+        using (var connection = Connect(file))
+        {
+            Assert.Equal([$"{first} u-half i-half t-half 0102"], Read(connection,
+                "SELECT position || ' ' || user_id || ' ' || idea_id || ' ' || thread_id || ' ' || hex(content_hash) FROM events WHERE event_id = 'half-1'",
+                r => r.GetString(0)));
+            Assert.Contains(("t-half", "i-half"), ThreadIdeas(connection));
+        }
+    }
+
+    [Fact]
+    public async Task A_PostgreSQL_event_stored_only_in_its_thread_and_idea_streams_keeps_one_row_with_its_transaction()
+    {
+        var connectionString = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        await StoredEventFixtures.LoadPostgresAsync(connectionString);
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using (var insert = dataSource.CreateCommand("""
+            INSERT INTO journal_events (stream_id, version, event_id, event_type, data, tx) VALUES
+                ('thread/t-half', 1, 'half-1', 'interaction', $1, 7), ('idea/i-half', 1, 'half-1', 'interaction', $1, 9);
+            """))
+        {
+            insert.Parameters.AddWithValue(System.Text.Encoding.UTF8.GetBytes(HalfDelivered));
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await PostgresSchema.ApplyAsync(dataSource);
+
+        Assert.Equal(["7 u-half i-half t-half "], await ReadAsync(dataSource,
+            "SELECT tx || ' ' || user_id || ' ' || idea_id || ' ' || thread_id || ' ' || encode(content_hash, 'hex') FROM events WHERE event_id = 'half-1'",
+            r => r.GetString(0)));
+        Assert.Equal(["i-half"], await ReadAsync(dataSource, "SELECT idea_id FROM thread_ideas WHERE thread_id = 't-half'", r => r.GetString(0)));
+    }
+
+    /// <summary>
     /// Every user-stream row became one event row with its content, time, kept position or tx, ledger hash (empty
     /// without a ledger row) and poster, and the idea and thread its data decodes to; in each user's stream order.
     /// Each thread is bound to the idea of its events.

@@ -6,8 +6,7 @@ namespace Collaboration.Journal.Postgres;
 
 /// <summary>
 /// Tells this process about the commits of every process that writes the events: each batch of
-/// <see cref="PostgresEventStore"/> sends a NOTIFY on <see cref="Channel"/> in its own transaction (so it is
-/// delivered when, and only if, the batch commits), and one connection per process LISTENs and pulses the store's
+/// <see cref="PostgresEventStore"/> sends a NOTIFY on <see cref="Channel"/> once it has committed, and one connection per process LISTENs and pulses the store's
 /// <see cref="CommitSignal"/>. A read model on one silo then folds another silo's commit as it lands. A notification is
 /// a hint, not a record: the payload names the sending process, whose own commits pulse the signal directly; one lost
 /// while the connection is re-established is made good by the follower's own periodic read of the feed head.

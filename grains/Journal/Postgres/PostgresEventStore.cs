@@ -10,13 +10,13 @@ namespace Collaboration.Journal.Postgres;
 /// <see cref="IEventStore"/> on PostgreSQL: one row per event. Calls that arrive while batches are being written wait
 /// in a queue; up to <see cref="Writers"/> writers each take what is queued (up to <see cref="MaxBatchEvents"/>
 /// events) and write it in one transaction of two round trips: one reads which ids are stored and which threads are
-/// bound, one inserts the bindings and the events that the plan made from them and commits. Several writers keep the
-/// server busy while one waits for its commit to be flushed.
+/// bound, one inserts the bindings and the events that the plan made from them and commits (a NOTIFY follows the
+/// commit). Several writers keep the server busy while one waits for its commit to be flushed.
 /// Positions cannot order readers: with several writers, a transaction holding a lower position can commit after one
 /// holding a higher one, and a reader tailing by position would skip its rows. So a row records the id of the
 /// transaction that wrote it (column tx): readers order by it, read up to their snapshot's xmax and remember the
 /// transactions still running then (a cursor's pending ones). Followers hear every process's commits through
-/// <see cref="PostgresCommitListener"/>: each batch sends a NOTIFY in its own transaction.
+/// <see cref="PostgresCommitListener"/>: each batch sends a NOTIFY once it has committed.
 /// </summary>
 public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
 {
@@ -62,10 +62,11 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
             await using var transaction = await connection.BeginTransactionAsync();
             var (stored, bound) = await ReadKnownAsync(connection, transaction, events);
             var plan = Plan(events, stored, bound);
-            if (await InsertAsync(connection, transaction, plan, listener.Sender))
+            if (await InsertAsync(connection, transaction, plan))
             {
                 await transaction.CommitAsync();
                 commits.Committed();
+                await NotifyAsync(connection);
                 var results = new StoreResult[batch.Count][];
                 var next = 0;
                 for (var i = 0; i < batch.Count; i++)
@@ -171,7 +172,7 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
     /// kept: the caller rolls back). Both inserts go in key order, so two writers meet at their first shared key and
     /// the later one waits there instead of deadlocking.
     /// </summary>
-    private static async Task<bool> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, BatchPlan plan, string sender)
+    private static async Task<bool> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, BatchPlan plan)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
         var bind = new NpgsqlBatchCommand("""
@@ -199,13 +200,8 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
         insert.Parameters.AddWithValue(rows.Select(r => r.IdeaId).ToArray());
         insert.Parameters.AddWithValue(rows.Select(r => r.ThreadId).ToArray());
         insert.Parameters.AddWithValue(rows.Select(r => r.PostedBy).ToArray());
-        // Delivered to listeners when, and only if, the transaction commits.
-        var notify = new NpgsqlBatchCommand("SELECT pg_notify($1, $2)");
-        notify.Parameters.AddWithValue(PostgresCommitListener.Channel);
-        notify.Parameters.AddWithValue(sender);
         batch.BatchCommands.Add(bind);
         batch.BatchCommands.Add(insert);
-        batch.BatchCommands.Add(notify);
         var bindings = 0;
         var positions = new Dictionary<string, (long Position, long Tx)>(StringComparer.Ordinal);
         await using (var reader = await batch.ExecuteReaderAsync())
@@ -404,6 +400,27 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
         new(reader.GetInt64(first), reader.GetString(first + 1),
             new JournalEvent(reader.GetString(first + 2), reader.GetString(first + 3), (byte[])reader[first + 4]),
             reader.GetFieldValue<DateTimeOffset>(first + 5));
+
+    /// <summary>
+    /// Tells the other processes' read models that a batch committed. Sent after the commit, in a statement of its own:
+    /// a transaction that notifies holds a database-wide lock from before its commit until after it, so NOTIFY inside
+    /// the writers' transactions would make their WAL flushes take turns. A notification lost (the process dies in
+    /// between) is a hint lost: followers also read the head every second.
+    /// </summary>
+    private async Task NotifyAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            await using var notify = new NpgsqlCommand("SELECT pg_notify($1, $2)", connection);
+            notify.Parameters.AddWithValue(PostgresCommitListener.Channel);
+            notify.Parameters.AddWithValue(listener.Sender);
+            await notify.ExecuteNonQueryAsync();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException)
+        {
+            // The batch is committed: its callers are answered, whatever became of the hint.
+        }
+    }
 
     /// <summary>
     /// One batch's plan: the answers known before the insert, the events to insert, the later copies of an id the

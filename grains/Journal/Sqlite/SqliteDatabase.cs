@@ -285,9 +285,9 @@ public sealed class SqliteDatabase : IDisposable
         """;
 
     /// <summary>
-    /// Version 5 to 6: one row per event instead of one per stream. Every event is in its user's stream, so the user
-    /// streams' rows are all the events: they move with their feed positions, and the rows of idea and thread streams
-    /// go. The idea and thread of an interaction come from its JSON; its content hash and poster from its ledger row,
+    /// Version 5 to 6: one row per event instead of one per stream. Each event id keeps one row, with its feed
+    /// position: its user stream's, or, for an event a failed request stored only in its thread's or idea's stream (the
+    /// old layout allowed that), that stream's earliest; the other copies go. The user (for those), idea and thread of an interaction come from its JSON; its content hash and poster from its ledger row,
     /// which profile updates never had (an empty hash then). Each thread's idea is the one of its first event. The old
     /// grain snapshots go too: they name stream versions, which the new layout no longer has, so grains replay once.
     /// New positions continue above the journal's highest, idea and thread rows included: a read-model snapshot may
@@ -297,12 +297,15 @@ public sealed class SqliteDatabase : IDisposable
         Execute(connection, EventsSchema + GrainSnapshotsTable + """
             INSERT INTO events (position, event_id, content_hash, event_type, data, user_id, idea_id, thread_id, stored_at, posted_by)
             SELECT e.position, e.event_id, coalesce(l.content_hash, X''), e.event_type, e.data,
-                   substr(e.stream_id, length('user/') + 1),
+                   CASE WHEN e.stream_id GLOB 'user/*' THEN substr(e.stream_id, length('user/') + 1)
+                        ELSE json_extract(CAST(e.data AS TEXT), '$.userId') END,
                    CASE WHEN e.event_type = 'interaction' THEN json_extract(CAST(e.data AS TEXT), '$.ideaId') END,
                    CASE WHEN e.event_type = 'interaction' THEN json_extract(CAST(e.data AS TEXT), '$.threadId') END,
                    e.stored_at, l.posted_by
             FROM journal_events AS e LEFT JOIN event_ledger AS l ON l.event_id = e.event_id
-            WHERE e.stream_id GLOB 'user/*' -- matches case, unlike LIKE
+            WHERE e.position = (
+                SELECT o.position FROM journal_events AS o WHERE o.event_id = e.event_id
+                ORDER BY o.stream_id GLOB 'user/*' DESC, o.position LIMIT 1) -- GLOB matches case, unlike LIKE
             ORDER BY e.position;
             INSERT INTO thread_ideas (thread_id, idea_id)
             SELECT thread_id, idea_id FROM events AS e

@@ -141,12 +141,14 @@ public sealed class SqliteEventStore : IEventStore
     }
 
     /// <summary>
-    /// One past the highest stored position: where the next commit starts. Read in the same transaction as the rows, so
-    /// both come from one snapshot; a reader sees whole commits, and every later commit takes positions above it.
+    /// One past the highest position handed out: where the next commit starts. That is the AUTOINCREMENT counter, which
+    /// after a migration from the old journal stands above every stored row (a read-model snapshot may cover a position
+    /// past the last event). Read in the same transaction as the rows, so both come from one snapshot; a reader sees
+    /// whole commits, and every later commit takes positions above it.
     /// </summary>
     private static long Head(SqliteConnection connection, SqliteTransaction? transaction)
     {
-        using var command = new SqliteCommand("SELECT max(position) FROM events", connection, transaction);
+        using var command = new SqliteCommand("SELECT seq FROM sqlite_sequence WHERE name = 'events'", connection, transaction);
         return command.ExecuteScalar() is long last ? last + 1 : 1;
     }
 
