@@ -14,9 +14,14 @@ if (args is ["rebuild", ..])
     return await RebuildCommand.RunAsync(args);
 }
 
-// Configuration files are read once, not watched: a watch covers the content root and its subfolders, where the
-// embedded store writes by default (api/data), and handled every write to the database (6% of the CPU under load).
-var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
+// appsettings.json ships next to the binary; the working directory may be anywhere (started from another folder, the
+// api ran without its log levels and logged every request and grain placement). Configuration files are read once,
+// not watched: a watch on a folder the embedded store writes to handled every write to the database (6% of the CPU).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = ["--hostBuilder:reloadConfigOnChange=false", .. args],
+    ContentRootPath = AppContext.BaseDirectory,
+});
 builder.AddCollaborationApi();
 
 var app = builder.Build();

@@ -88,7 +88,7 @@ public sealed class EventsMigrationTests
             Assert.Equal(readModelSnapshots, ReadModelSnapshots(connection));
             Assert.Equal(FreshLayout(data.Path), Layout(connection));
 
-            await AssertStoreGoesOnAsync(await SqliteEventStore.OpenAsync(database, TimeProvider.System), events, ledger, streams.Max(row => row.Kept));
+            await AssertStoreGoesOnAsync(new SqliteEventStore(database, TimeProvider.System), events, ledger, streams.Max(row => row.Kept));
         }
     }
 
@@ -128,7 +128,7 @@ public sealed class EventsMigrationTests
         Assert.DoesNotContain("event_ledger", tables);
         Assert.Equal(readModelSnapshots, await ReadAsync(dataSource, snapshotsQuery, r => r.GetString(0)));
 
-        await AssertStoreGoesOnAsync(await PostgresEventStore.OpenAsync(dataSource), events, ledger);
+        await AssertStoreGoesOnAsync(new PostgresEventStore(dataSource), events, ledger);
     }
 
     /// <summary>

@@ -9,11 +9,11 @@ public sealed class SqliteEventStoreTests : EventStoreContract
     private readonly TempDirectory directory = new();
     private readonly List<SqliteDatabase> databases = [];
 
-    protected override async Task<IEventStore> OpenAsync()
+    protected override Task<IEventStore> OpenAsync()
     {
         var database = new SqliteDatabase(Path.Combine(directory.Path, "journal.db"), TimeSpan.FromSeconds(10));
         databases.Add(database);
-        return await SqliteEventStore.OpenAsync(database, TimeProvider.System);
+        return Task.FromResult<IEventStore>(new SqliteEventStore(database, TimeProvider.System));
     }
 
     public override Task DisposeAsync()

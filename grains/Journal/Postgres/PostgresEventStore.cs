@@ -29,16 +29,13 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
     private readonly CommitSignal commits = new();
     private readonly PostgresCommitListener listener;
 
+    /// <summary>A store over the database's events: the tables are 007_events.sql's (see <see cref="PostgresSchema"/>).</summary>
     public PostgresEventStore(NpgsqlDataSource dataSource, CollaborationMetrics? metrics = null, ILogger<PostgresEventStore>? logger = null)
     {
         this.dataSource = dataSource;
         listener = new PostgresCommitListener(dataSource, commits, logger);
         batches = new(Writers, MaxBatchEvents, batch => PostgresErrors.Guard("written", () => WriteAsync(batch)), metrics);
     }
-
-    /// <summary>A store over the database's events: the tables are 007_events.sql's (see <see cref="PostgresSchema"/>).</summary>
-    public static Task<PostgresEventStore> OpenAsync(NpgsqlDataSource dataSource, CollaborationMetrics? metrics = null) =>
-        Task.FromResult(new PostgresEventStore(dataSource, metrics));
 
     public async Task<StoreResult[]> StoreAsync(IReadOnlyList<EventToStore> events, CancellationToken ct = default)
     {

@@ -14,15 +14,12 @@ public sealed class SqliteEventStore : IEventStore
     private readonly SqliteDatabase database;
     private readonly TimeProvider clock;
 
+    /// <summary>A store over the database's events (schema 6, created or migrated when the database opens).</summary>
     public SqliteEventStore(SqliteDatabase database, TimeProvider clock)
     {
         this.database = database;
         this.clock = clock;
     }
-
-    /// <summary>A store over the database's events (schema 6, created or migrated when the database opens).</summary>
-    public static Task<SqliteEventStore> OpenAsync(SqliteDatabase database, TimeProvider clock) =>
-        Task.FromResult(new SqliteEventStore(database, clock));
 
     public Task<StoreResult[]> StoreAsync(IReadOnlyList<EventToStore> events, CancellationToken ct = default)
     {
