@@ -12,7 +12,7 @@ namespace Collaboration.Journal.Postgres;
 /// fails every piece of it: nothing of it was written, and each caller may retry.
 /// </summary>
 internal sealed class PostgresGroupCommit<TWork, TResult>(
-    int writers, int maxBatchItems, Func<List<TWork>, Task<TResult[]>> writeBatch, CollaborationMetrics? metrics, Action? committed = null)
+    int writers, int maxBatchItems, Func<List<TWork>, Task<TResult[]>> writeBatch, CollaborationMetrics? metrics)
 {
     private const string Store = "postgresql";
 
@@ -78,7 +78,6 @@ internal sealed class PostgresGroupCommit<TWork, TResult>(
             try
             {
                 var results = await writeBatch(batch.Select(pending => pending.Work).ToList());
-                committed?.Invoke();
                 metrics?.CommitWritten(Store, Stopwatch.GetElapsedTime(started), batch.Count);
                 for (var i = 0; i < batch.Count; i++)
                 {
