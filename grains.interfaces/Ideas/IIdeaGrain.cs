@@ -7,9 +7,6 @@ namespace Collaboration.Ideas;
 /// <summary>One idea: owner, counts, participants and followers, folded from every event on it or its threads.</summary>
 public interface IIdeaGrain : IGrainWithStringKey, IRebuildableGrain
 {
-    /// <summary>Folds stored interactions on this idea or its threads; those it has folded already are skipped.</summary>
-    Task ApplyAsync(StoredInteraction[] events);
-
     /// <summary>Null when no event has named this idea.</summary>
     Task<IdeaView?> GetAsync();
 

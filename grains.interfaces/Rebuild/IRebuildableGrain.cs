@@ -5,7 +5,8 @@ public interface IRebuildableGrain : IGrain
 {
     /// <summary>
     /// Folds every stored event of the grain (ignoring the snapshot), replaces the state with the result, stores a new
-    /// snapshot and says what differed. Deliveries arriving meanwhile wait for it and are folded on top of the result.
+    /// snapshot and says what differed from the state the grain would have answered with (its own state brought up to the
+    /// same read). Events committed while it reads are folded on top of the result.
     /// A grain with no event folds nothing (<see cref="RebuildReport.EventsFolded"/> is 0).
     /// </summary>
     Task<RebuildReport> RebuildAsync();

@@ -7,9 +7,6 @@ namespace Collaboration.Users;
 /// <summary>One employee: directory profile, interactions and the ideas they follow. Keyed by user id.</summary>
 public interface IUserGrain : IGrainWithStringKey, IRebuildableGrain
 {
-    /// <summary>Folds stored interactions made by this user; those it has folded already are skipped.</summary>
-    Task ApplyAsync(StoredInteraction[] events);
-
     /// <summary>
     /// Replaces the whole profile unless it is already the current one; returns whether it changed. Throws
     /// <see cref="Errors.StorageBusyException"/>, storing nothing, when writes are queued past the silo's limit.

@@ -12,27 +12,24 @@ namespace Collaboration.EventSourcing;
 
 /// <summary>
 /// Our equivalent of a JournaledGrain over the one-record event store: the grain's state is a fold of the stored events
-/// of its <see cref="Key"/> (one user's, idea's or thread's). The grain never writes those events: the ingest path stores
-/// each event once and then delivers it, with its position and commit, to every grain it belongs to.
+/// of its <see cref="Key"/> (one user's, idea's or thread's). The grain never receives events: the ingest path stores each
+/// event once and answers, and the grain reads its key's new events itself before it answers (it pulls, nobody pushes).
 /// <list type="bullet">
-/// <item>Activation loads the snapshot (state and the cursor it covers) and reads the key's events from that cursor on
-/// (a catch-up), so it folds every event committed before it, whatever reached or missed the previous activation.</item>
-/// <item>A delivered event is folded unless the grain has it already: the cursor covers its commit (a read returned it),
-/// or an earlier delivery brought it. Duplicates, retries and deliveries racing a catch-up therefore count once.</item>
-/// <item>Every <see cref="JournalOptions.SnapshotEvery"/> events the grain catches up and saves a snapshot. Only then is
-/// every folded event covered by the cursor, so the snapshot is a fold of exactly what the cursor covers.</item>
+/// <item>Activation loads the snapshot (state and the cursor it covers); every call then starts with a catch-up, one
+/// read of the key's events past the cursor, so an answer includes every event committed before the call, whichever
+/// silo or replica stored it. A store cursor returns each event once, so nothing is counted twice.</item>
+/// <item>Ingestion activates no grain and waits for none: what a grain costs is paid when it is read, by the grains
+/// that are read.</item>
+/// <item>A catch-up that brings the fold <see cref="JournalOptions.SnapshotEvery"/> events (or a quarter of the events
+/// at the last snapshot, if more) past its last snapshot saves one, a fold of exactly what the cursor covers.</item>
 /// </list>
-/// Calls take turns (none interleaves), so a delivery never lands in the middle of a catch-up or a rebuild.
+/// Calls take turns (none interleaves), so two catch-ups never read from the same cursor.
 /// </summary>
 public abstract class EventSourcedGrain<TState>(IEventStore store, IGrainSnapshotStore snapshots, IOptions<JournalOptions> options, ILogger logger)
     : Grain
     where TState : class, IFold<TState>, new()
 {
     private FeedCursor cursor = FeedCursor.Start;
-
-    /// <summary>Delivered events folded that the cursor does not cover yet: position to commit.</summary>
-    private readonly Dictionary<long, long> deliveredAhead = [];
-
     private long eventsFolded;
     private long eventsAtSnapshot;
     private bool snapshotStored;
@@ -51,53 +48,64 @@ public abstract class EventSourcedGrain<TState>(IEventStore store, IGrainSnapsho
             snapshotStored = true;
             Restore(snapshot);
         }
-        await CatchUpAsync(cancellationToken);
     }
 
-    /// <summary>Folds the delivered events this grain has not folded yet; a snapshot is saved when one is due.</summary>
-    protected async Task FoldDeliveredAsync(IEnumerable<(long Position, long Commit, IStreamEvent Event)> delivered)
+    /// <summary>
+    /// Folds the key's events committed since the last read; every call starts here. A snapshot is saved when one is due.
+    /// </summary>
+    protected async Task CatchUpAsync()
     {
-        foreach (var (position, commit, streamEvent) in delivered)
+        var page = await store.ReadAsync(Key, cursor);
+        foreach (var stored in page.Events)
         {
-            if (cursor.Covers(commit) || !deliveredAhead.TryAdd(position, commit))
-            {
-                continue;
-            }
-            State.Apply(streamEvent);
-            eventsFolded++;
+            State.Apply(StoredEventFormat.Decode(stored.Event));
         }
+        eventsFolded += page.Events.Count;
+        cursor = page.Next;
         if (eventsFolded - eventsAtSnapshot >= Math.Max(options.Value.SnapshotEvery, eventsAtSnapshot / 4))
         {
-            await SnapshotAsync();
+            await SaveSnapshotAsync();
         }
     }
 
     /// <summary>
     /// Folds every stored event of the key into a fresh state (the snapshot is ignored), replaces the state and cursor
-    /// with it, saves a snapshot of it, and reports what differed.
+    /// with it, saves a snapshot of it, and reports what differed from the state the grain would have answered with.
     /// </summary>
     protected async Task<RebuildReport> RebuildFromStoreAsync()
     {
         var started = Stopwatch.GetTimestamp();
-        var page = await store.ReadAsync(Key, FeedCursor.Start);
+        var all = await store.ReadAsync(Key, FeedCursor.Start);
+        // Read after the whole key: every event of it the cursor does not cover, and any committed between the two reads.
+        var tail = await store.ReadAsync(Key, cursor);
+        var inAll = all.Events.Select(stored => stored.Position).ToHashSet();
+        var (caughtUp, committedBetween) = (tail.Events.Where(e => inAll.Contains(e.Position)).ToList(), tail.Events.Where(e => !inAll.Contains(e.Position)).ToList());
+
+        // The live state brought up to the same read as the fresh fold, so the two differ only where the state is wrong.
+        foreach (var stored in caughtUp)
+        {
+            State.Apply(StoredEventFormat.Decode(stored.Event));
+        }
         var fresh = new TState();
-        foreach (var stored in page.Events)
+        foreach (var stored in all.Events)
         {
             fresh.Apply(StoredEventFormat.Decode(stored.Event));
         }
         var changes = Summaries.Changes(
-            State.Summarize().Prepend(("events", Summaries.Of(eventsFolded))),
-            fresh.Summarize().Prepend(("events", Summaries.Of(page.Events.Count))));
+            State.Summarize().Prepend(("events", Summaries.Of(eventsFolded + caughtUp.Count))),
+            fresh.Summarize().Prepend(("events", Summaries.Of(all.Events.Count))));
         if (changes.Length == 0 && !State.ToSnapshot().AsSpan().SequenceEqual(fresh.ToSnapshot()))
         {
             // Same counts, other content (e.g. a damaged snapshot that still parsed): still a change worth reporting.
             changes = [new RebuildChange("content", "differed", "rebuilt")];
         }
-        // Every delivered event was committed before its delivery, so before this read: the read returned it.
+        foreach (var stored in committedBetween)
+        {
+            fresh.Apply(StoredEventFormat.Decode(stored.Event));
+        }
         State = fresh;
-        cursor = page.Next;
-        deliveredAhead.Clear();
-        eventsFolded = page.Events.Count;
+        cursor = tail.Next;
+        eventsFolded = all.Events.Count + committedBetween.Count;
         // A stored snapshot is replaced even by an empty state: left in place, the next activation would restore it.
         if (eventsFolded > 0 || snapshotStored)
         {
@@ -107,45 +115,7 @@ public abstract class EventSourcedGrain<TState>(IEventStore store, IGrainSnapsho
         {
             logger.LogWarning("Rebuild of {Key} changed its state: {Changes}", Key.Name, string.Join("; ", changes.Select(c => $"{c.Name} {c.Before} -> {c.After}")));
         }
-        return new RebuildReport(Key.Name, page.Events.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds, changes.Length > 0, changes);
-    }
-
-    /// <summary>Reads the key's events from the cursor on and folds those no delivery brought.</summary>
-    private async Task CatchUpAsync(CancellationToken ct = default)
-    {
-        var page = await store.ReadAsync(Key, cursor, ct);
-        foreach (var stored in page.Events)
-        {
-            // A delivered event the read returns is covered from now on: it no longer needs remembering.
-            if (!deliveredAhead.Remove(stored.Position))
-            {
-                State.Apply(StoredEventFormat.Decode(stored.Event));
-                eventsFolded++;
-            }
-        }
-        cursor = page.Next;
-    }
-
-    private async Task SnapshotAsync()
-    {
-        try
-        {
-            await CatchUpAsync();
-        }
-        catch (StorageUnavailableException ex)
-        {
-            // The delivered events are folded; the snapshot waits for the next one that is due.
-            logger.LogWarning(ex, "Catch-up of {Key} before its snapshot failed", Key.Name);
-            return;
-        }
-        if (deliveredAhead.Count > 0)
-        {
-            // Cannot happen while calls take turns (a delivered event committed before the read); a snapshot now would
-            // count it again after the next activation's catch-up, so none is taken.
-            logger.LogWarning("Snapshot of {Key} skipped: {Count} delivered events are not covered by its read", Key.Name, deliveredAhead.Count);
-            return;
-        }
-        await SaveSnapshotAsync();
+        return new RebuildReport(Key.Name, all.Events.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds, changes.Length > 0, changes);
     }
 
     private async Task SaveSnapshotAsync()

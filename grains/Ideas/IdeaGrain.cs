@@ -13,14 +13,17 @@ public sealed class IdeaGrain(IEventStore store, IGrainSnapshotStore snapshots, 
 {
     protected override EventKey Key => EventKey.Idea(this.GetPrimaryKeyString());
 
-    public Task ApplyAsync(StoredInteraction[] events) =>
-        FoldDeliveredAsync(events.Select(e => (e.Position, e.Commit, (IStreamEvent)e.Interaction)));
-
     public Task<RebuildReport> RebuildAsync() => RebuildFromStoreAsync();
 
-    public Task<IdeaView?> GetAsync() =>
-        Task.FromResult(State.IsKnown ? State.ToView(this.GetPrimaryKeyString()) : null);
+    public async Task<IdeaView?> GetAsync()
+    {
+        await CatchUpAsync();
+        return State.IsKnown ? State.ToView(this.GetPrimaryKeyString()) : null;
+    }
 
-    public Task<IdPage?> GetFollowersAsync(int limit, string? after) =>
-        Task.FromResult(State.IsKnown ? State.Followers.Page(limit, after) : null);
+    public async Task<IdPage?> GetFollowersAsync(int limit, string? after)
+    {
+        await CatchUpAsync();
+        return State.IsKnown ? State.Followers.Page(limit, after) : null;
+    }
 }

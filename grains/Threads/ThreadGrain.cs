@@ -12,10 +12,11 @@ public sealed class ThreadGrain(IEventStore store, IGrainSnapshotStore snapshots
 {
     protected override EventKey Key => EventKey.Thread(this.GetPrimaryKeyString());
 
-    public Task ApplyAsync(StoredInteraction[] events) =>
-        FoldDeliveredAsync(events.Select(e => (e.Position, e.Commit, (IStreamEvent)e.Interaction)));
-
     public Task<RebuildReport> RebuildAsync() => RebuildFromStoreAsync();
 
-    public Task<ThreadView?> GetAsync() => Task.FromResult(State.ToView(this.GetPrimaryKeyString()));
+    public async Task<ThreadView?> GetAsync()
+    {
+        await CatchUpAsync();
+        return State.ToView(this.GetPrimaryKeyString());
+    }
 }

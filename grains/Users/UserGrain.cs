@@ -15,9 +15,6 @@ public sealed class UserGrain(
 {
     protected override EventKey Key => EventKey.User(this.GetPrimaryKeyString());
 
-    public Task ApplyAsync(StoredInteraction[] events) =>
-        FoldDeliveredAsync(events.Select(e => (e.Position, e.Commit, (IStreamEvent)e.Interaction)));
-
     public async Task<bool> UpdateProfileAsync(UserProfile profile, DateTimeOffset updatedAt)
     {
         // A PUT is an entrance of its own: refused here, before anything is stored, when storage is backed up.
@@ -34,8 +31,9 @@ public sealed class UserGrain(
 
     private async Task<bool> ChangeProfileAsync(ProfilePatch patch, DateTimeOffset updatedAt)
     {
-        // Merged here, where the profile lives: profile calls take turns in this grain, so two imports naming
-        // different columns cannot undo each other.
+        // Merged here, where the profile lives, onto the latest stored one: profile calls take turns in this grain, so two
+        // imports naming different columns cannot undo each other.
+        await CatchUpAsync();
         var profile = patch.ApplyTo(State.Profile);
         if (profile == State.Profile)
         {
@@ -48,15 +46,21 @@ public sealed class UserGrain(
         {
             throw new InvalidOperationException($"The profile change {updated.EventId} was not stored: {result.Outcome}.");
         }
-        await FoldDeliveredAsync([(result.Position, result.Commit, updated)]);
+        await CatchUpAsync();
         return true;
     }
 
     public Task<RebuildReport> RebuildAsync() => RebuildFromStoreAsync();
 
-    public Task<UserView?> GetAsync(ReadWindow window, DateTimeOffset now) =>
-        Task.FromResult(State.IsKnown ? State.ToView(this.GetPrimaryKeyString(), window, now) : null);
+    public async Task<UserView?> GetAsync(ReadWindow window, DateTimeOffset now)
+    {
+        await CatchUpAsync();
+        return State.IsKnown ? State.ToView(this.GetPrimaryKeyString(), window, now) : null;
+    }
 
-    public Task<IdPage?> GetFollowingAsync(int limit, string? after) =>
-        Task.FromResult(State.IsKnown ? State.Following.Page(limit, after) : null);
+    public async Task<IdPage?> GetFollowingAsync(int limit, string? after)
+    {
+        await CatchUpAsync();
+        return State.IsKnown ? State.Following.Page(limit, after) : null;
+    }
 }

@@ -24,11 +24,12 @@ public sealed class RebuildCommandTests
         using var api = await ServiceProcess.StartApiAsync(directory.Path, environment);
         var (user, idea) = (Make.Id("u"), Make.Id("i"));
         var at = DateTimeOffset.UtcNow.AddHours(-1);
+        var like = Make.Event(Like, user, idea, at);
         using (var client = new HttpClient { BaseAddress = api.BaseAddress })
         {
             using var post = new HttpRequestMessage(HttpMethod.Post, "/v1/events")
             {
-                Content = new StringContent(Make.Json(Make.Event(Like, user, idea, at)).ToJson(), Encoding.UTF8, "application/json"),
+                Content = new StringContent(Make.Json(like).ToJson(), Encoding.UTF8, "application/json"),
             };
             post.Headers.Authorization = new AuthenticationHeaderValue("Bearer", writer);
             using var accepted = await client.SendAsync(post);
@@ -39,7 +40,8 @@ public sealed class RebuildCommandTests
 
         var healthyUser = await RunAsync(directory.Path, asAdmin, "rebuild", "user", user, "--url", url);
         var healthyModel = await RunAsync(directory.Path, asAdmin, "rebuild", "read-model", "--url", url);
-        JournalRows.Append(directory.Path, Make.Event(Like, user, idea, at.AddMinutes(1)));
+        // The user grain has folded the like; the journal now says it was a comment.
+        JournalRows.Rewrite(directory.Path, like with { Type = Comment });
         var repaired = await RunAsync(directory.Path, asAdmin, "rebuild", "user", user, "--url", url);
         var unknown = await RunAsync(directory.Path, asAdmin, "rebuild", "idea", "no-such-idea", "--url", url);
         var withoutScope = await RunAsync(directory.Path,
@@ -53,8 +55,8 @@ public sealed class RebuildCommandTests
         Assert.Equal(RebuildCommand.Unchanged, healthyModel.Exit);
         Assert.Contains("Rebuilt read-model: 1 events folded in", healthyModel.Output, StringComparison.Ordinal);
         Assert.Equal(RebuildCommand.Changed, repaired.Exit);
-        Assert.Contains("  totals.like: 1 -> 2", repaired.Output, StringComparison.Ordinal);
-        Assert.Contains("  events: 1 -> 2", repaired.Output, StringComparison.Ordinal);
+        Assert.Contains("  totals.like: 1 -> 0", repaired.Output, StringComparison.Ordinal);
+        Assert.Contains("  totals.comment: 0 -> 1", repaired.Output, StringComparison.Ordinal);
         Assert.Equal(RebuildCommand.Refused, unknown.Exit);
         Assert.Contains("error: 404 ideaId: no idea 'no-such-idea' is known", unknown.All, StringComparison.Ordinal);
         Assert.Equal(RebuildCommand.Refused, withoutScope.Exit);

@@ -1,6 +1,5 @@
 using Collaboration.EventSourcing;
 using Collaboration.Events;
-using Collaboration.Ingestion;
 using Microsoft.Data.Sqlite;
 
 namespace Collaboration.Tests.Support;
@@ -11,18 +10,6 @@ namespace Collaboration.Tests.Support;
 /// </summary>
 public static class JournalRows
 {
-    /// <summary>Stores <paramref name="interaction"/> at the next position, found by its user, idea and thread.</summary>
-    public static void Append(string dataDirectory, Interaction interaction)
-    {
-        var row = StoredEventFormat.Encode(interaction);
-        Execute(dataDirectory, """
-            INSERT INTO events (event_id, content_hash, event_type, data, user_id, idea_id, thread_id, stored_at)
-            VALUES ($id, $hash, $type, $data, $user, $idea, $thread, $at)
-            """, ("$id", row.EventId), ("$hash", ContentHash.Of(interaction)), ("$type", row.Type), ("$data", row.Data),
-            ("$user", interaction.UserId), ("$idea", interaction.IdeaId), ("$thread", (object?)interaction.ThreadId ?? DBNull.Value),
-            ("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
-    }
-
     /// <summary>Replaces the stored content of <paramref name="interaction"/>'s event, keeping its place.</summary>
     public static void Rewrite(string dataDirectory, Interaction interaction)
     {
