@@ -14,7 +14,7 @@ using Collaboration.Testing;
 namespace Collaboration.Bench;
 
 /// <summary>
-/// Issue benchmark 3: ingestion straight into the grains, without HTTP: a silo in this process with the service's own
+/// Issue benchmark 3: ingestion through the ingest grain, without HTTP: a silo in this process with the service's own
 /// wiring (embedded mode, SQLite), and its client calling <see cref="IIngestGrain"/> with the posted batches; then the
 /// same with the event store and snapshots in memory, for the cost of durability. Rounds alternate which goes first.
 /// </summary>
@@ -114,7 +114,7 @@ public sealed class GrainIngestionBenchmark(Settings settings)
     public void Report(Report report)
     {
         report.Section("Grain-only ingestion: durable versus memory storage (benchmark 3)");
-        report.Line($"A silo in the bench process with the service's own wiring (`AddCollaborationGrains`, embedded mode) and its client calling `IIngestGrain.IngestAsync` with the company's events (parsed by the api's `EventParser`), batches of {BatchSize}, {InFlight} in flight, no HTTP. The directory is not imported (ingestion does not need profiles). Durable: SQLite in a fresh folder, as the service. Memory: the journal and ledger replaced by in-memory ones (same version check and event-id dedupe). Both run with `Analytics:Enabled=false`, since the memory journal has no feed; the read model does not take part in ingestion either way. {settings.Rounds} round(s), alternating which goes first; the ratio is taken per round.");
+        report.Line($"A silo in the bench process with the service's own wiring (`AddCollaborationGrains`, embedded mode) and its client calling `IIngestGrain.IngestAsync` with the company's events (parsed by the api's `EventParser`), batches of {BatchSize}, {InFlight} in flight, no HTTP. The directory is not imported (ingestion does not need profiles). Durable: SQLite in a fresh folder, as the service. Memory: the event store and grain snapshots replaced by in-memory ones (same id and thread checks). Both run with `Analytics:Enabled=false`, since the memory journal has no feed; the read model does not take part in ingestion either way. {settings.Rounds} round(s), alternating which goes first; the ratio is taken per round.");
         report.Table(["measure", "min / median / max"],
         [
             ["durable (SQLite)", Durable.Spread()],

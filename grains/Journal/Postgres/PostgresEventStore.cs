@@ -229,6 +229,28 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// The first rows of a read (part 0): the statement's snapshot, its xmax and the transactions still running in it
+    /// (xip), one row with no event. A row of the events table is visible in that snapshot exactly when its transaction
+    /// is below xmax and not in xip.
+    /// </summary>
+    private static readonly string Horizon = $"""
+        WITH horizon AS (
+            SELECT pg_snapshot_xmax(s)::text::bigint AS xmax,
+                   ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(s) AS x) AS xip
+            FROM pg_current_snapshot() AS s
+        )
+        SELECT 0 AS part, xmax AS tx, xip, {NoEvent}
+        FROM horizon
+        """;
+
+    /// <summary>
+    /// Where a read that started at <paramref name="from"/> and read every finished transaction below
+    /// <paramref name="next"/> leaves off: those still <paramref name="running"/> in its snapshot are remembered.
+    /// </summary>
+    private static FeedCursor Cursor(FeedCursor from, long next, long[] running) =>
+        new(next, from.Pending.Intersect(running).Union(running.Where(tx => tx >= from.Position && tx < next)).Order().ToArray());
+
     public Task<EventPage> ReadAsync(EventKey key, FeedCursor from, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(from);
@@ -239,13 +261,7 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
             // is below xmax and not in xip. Rows of transactions pending at the last read come first (they finished or
             // are still pending), then those from the cursor's position to xmax.
             await using var command = dataSource.CreateCommand($"""
-                WITH horizon AS (
-                    SELECT pg_snapshot_xmax(s)::text::bigint AS xmax,
-                           ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(s) AS x) AS xip
-                    FROM pg_current_snapshot() AS s
-                )
-                SELECT 0 AS part, xmax AS tx, xip, {NoEvent}
-                FROM horizon
+                {Horizon}
                 UNION ALL
                 SELECT 1, tx, NULL, {Columns} FROM events
                 WHERE {column} = $1 AND (tx = ANY($3) OR (tx >= $2 AND tx < (SELECT xmax FROM horizon)))
@@ -271,9 +287,7 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
                 }
             }
             var next = Math.Max(from.Position, xmax);
-            // Every transaction below next was read, except those still running in the snapshot: remember them.
-            var pending = from.Pending.Intersect(running).Union(running.Where(tx => tx >= from.Position && tx < next)).Order().ToArray();
-            return new EventPage(events, new FeedCursor(next, pending));
+            return new EventPage(events, Cursor(from, next, running));
         });
     }
 
@@ -289,13 +303,7 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
             // last page are whole now), part 2 the finished transactions from the position on, with one row past the
             // page to tell whether the page's last transaction is complete.
             await using var command = dataSource.CreateCommand($"""
-                WITH horizon AS (
-                    SELECT pg_snapshot_xmax(s)::text::bigint AS xmax,
-                           ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(s) AS x) AS xip
-                    FROM pg_current_snapshot() AS s
-                )
-                SELECT 0 AS part, xmax AS tx, xip, {NoEvent}
-                FROM horizon
+                {Horizon}
                 UNION ALL
                 SELECT 1, tx, NULL, {Columns} FROM events WHERE tx = ANY($3)
                 UNION ALL
@@ -349,10 +357,7 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
                     next++;
                 }
             }
-            // Every transaction below next was read, except those still running in the snapshot: remember them.
-            var pending = from.Pending.Intersect(running)
-                .Union(running.Where(tx => tx >= from.Position && tx < next)).Order().ToArray();
-            return new EventPage([.. finished, .. page], new FeedCursor(next, pending));
+            return new EventPage([.. finished, .. page], Cursor(from, next, running));
         });
     }
 
