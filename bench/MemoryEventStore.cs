@@ -75,6 +75,13 @@ public sealed class MemoryEventStore : IEventStore, IGrainSnapshotStore
 
     public Task NextCommit() => Task.Delay(Timeout.Infinite);
 
+    // Benchmark 3 only ingests.
+    public Task<Erasure> EraseUserAsync(string userId, string? erasedBy, CancellationToken ct = default) =>
+        throw new NotSupportedException("The benchmark's memory store does not erase.");
+
+    public Task<Collaboration.Privacy.Pseudonyms> GetPseudonymsAsync(CancellationToken ct = default) =>
+        throw new NotSupportedException("The benchmark's memory store does not erase.");
+
     public Task<byte[]?> LoadAsync(string streamId, CancellationToken ct = default)
     {
         lock (gate)

@@ -6,6 +6,7 @@ using Collaboration.Api.Analytics;
 using Collaboration.Api.Http;
 using Collaboration.Api.Security;
 using Collaboration.Api.Validation;
+using Collaboration.Errors;
 using Collaboration.Ingestion;
 using Collaboration.Reads;
 using Collaboration.Users;
@@ -27,11 +28,14 @@ public static class UsersApi
         var users = app.MapGroup("/v1/users").WithTags("Users").ProducesApiProblems().ValidateArguments();
         var writes = users.MapGroup("").RequireScope(ApiKeyScopes.EventsWrite)
             .ProducesProblems(StatusCodes.Status408RequestTimeout, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
-        writes.MapPut("/{userId}", PutUserAsync);
+        writes.MapPut("/{userId}", PutUserAsync).ProducesProblems(StatusCodes.Status409Conflict);
         writes.MapPost("/import", ImportAsync);
         var reads = users.MapGroup("").RequireScope(ApiKeyScopes.StatsRead).ProducesProblems(StatusCodes.Status404NotFound);
         reads.MapGet("/{userId}", GetUserAsync);
         reads.MapGet("/{userId}/following", GetFollowingAsync);
+        var privacy = users.MapGroup("").RequireScope(ApiKeyScopes.Privacy).ProducesProblems(StatusCodes.Status404NotFound);
+        privacy.MapDelete("/{userId}", EraseAsync);
+        privacy.MapGet("/{userId}/export", ExportAsync);
         return app;
     }
 
@@ -39,6 +43,10 @@ public static class UsersApi
         string userId, HttpRequest request, IGrainFactory grains, ReadModelReads reads, ApiClock clock, IOptions<AnalyticsOptions> analytics,
         ILogger<IAnalyticsGrain> logger, CancellationToken ct)
     {
+        if (Ids.CheckUserId("userId", userId) is { } reserved)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, reserved, "Invalid profile");
+        }
         var (body, problem) = await RequestBody.ReadAsync(request, 32 * RequestBody.KiB, "application/json");
         if (problem is not null)
         {
@@ -55,8 +63,15 @@ public static class UsersApi
         }
         var now = clock.UtcNow;
         var user = grains.GetGrain<IUserGrain>(userId);
-        // A PUT replaces the whole profile: the fields it leaves out are cleared.
-        await GrainRetry.CallAsync(() => user.UpdateProfileAsync(patch!.Values, now), ct);
+        try
+        {
+            // A PUT replaces the whole profile: the fields it leaves out are cleared.
+            await GrainRetry.CallAsync(() => user.UpdateProfileAsync(patch!.Values, now), ct);
+        }
+        catch (UserErasedException erased)
+        {
+            return Problems.Field(StatusCodes.Status409Conflict, new FieldError("userId", erased.Message));
+        }
         return TypedResults.Ok((await ReadAsync(userId, ReadWindow.Days28, now, grains, reads, analytics.Value, logger, ct))!);
     }
 
@@ -97,9 +112,22 @@ public static class UsersApi
         }, ct);
         var now = clock.UtcNow;
         // Once admitted an import is never cut halfway, so the request's token does not stop it.
-        await Parallel.ForEachAsync(patches, new ParallelOptions { MaxDegreeOfParallelism = ImportParallelism },
-            async (user, _) => await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(user.Key).PatchProfileAsync(user.Value, now)));
-        return TypedResults.Ok(new ImportReceipt(rows.Count, rejected));
+        var erased = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await Parallel.ForEachAsync(patches, new ParallelOptions { MaxDegreeOfParallelism = ImportParallelism }, async (user, _) =>
+        {
+            try
+            {
+                await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(user.Key).PatchProfileAsync(user.Value, now));
+            }
+            catch (UserErasedException)
+            {
+                erased.Add(user.Key);
+            }
+        });
+        // An erased person's rows are refused, each named by its line.
+        var refused = rows.Where(row => erased.Contains(row.UserId)).Select(row => new RejectedLine(row.Line, "userId: this user was erased; their profile can no longer be stored"));
+        var kept = rows.Count(row => !erased.Contains(row.UserId));
+        return TypedResults.Ok(new ImportReceipt(kept, [.. rejected.Concat(refused).OrderBy(line => line.Line)]));
     }
 
     /// <summary>The user, with their breadth in the window while analytics is on.</summary>
@@ -122,6 +150,29 @@ public static class UsersApi
         }
         var through = StatsApi.CountThrough(window, now, asOfGiven: false);
         return UserResponse.Of(view, await StatsApi.OptionalAsync(analyticsGrain => analyticsGrain.GetBreadthAsync(userId, window, through), reads, logger));
+    }
+
+    /// <summary>Erases the person everywhere (README, Personal data); 404, storing nothing, when nothing names them.</summary>
+    public static async Task<Results<Ok<ErasureReceipt>, ProblemHttpResult>> EraseAsync(
+        string userId, HttpContext context, IGrainFactory grains, CancellationToken ct)
+    {
+        if (Ids.CheckUserId("userId", userId) is { } reserved)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, reserved);
+        }
+        var erasedBy = context.User.Identity?.Name;
+        var receipt = await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(userId).EraseAsync(erasedBy), ct);
+        return receipt is null ? Problems.NotFound("user", userId) : TypedResults.Ok(receipt);
+    }
+
+    /// <summary>Everything held about the person, with their view over 7, 28 and 90 days and all time.</summary>
+    public static async Task<Results<Ok<UserExportResponse>, ProblemHttpResult>> ExportAsync(
+        string userId, IGrainFactory grains, ApiClock clock, CancellationToken ct)
+    {
+        var now = clock.UtcNow;
+        ReadWindow[] windows = [.. ReadWindow.Known];
+        var export = await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(userId).ExportAsync(windows, now), ct);
+        return export is null ? Problems.NotFound("user", userId) : TypedResults.Ok(UserExportResponse.Of(export, now));
     }
 
     public static async Task<Results<Ok<PageResponse>, ProblemHttpResult>> GetFollowingAsync(

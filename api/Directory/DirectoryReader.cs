@@ -104,7 +104,7 @@ public static class DirectoryReader
 
     private static void Add(int line, string userId, Users.ProfilePatch patch, List<DirectoryRow> rows, List<RejectedLine> rejected)
     {
-        if (Ids.CheckEntityId("userId", userId) is { } error)
+        if (Ids.CheckUserId("userId", userId) is { } error)
         {
             rejected.Add(new RejectedLine(line, error.ToString()));
             return;

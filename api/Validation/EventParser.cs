@@ -68,7 +68,7 @@ public static partial class EventParser
         {
             return new FieldError("type", "must be one of create, comment, like, edit, share, view, follow, unfollow");
         }
-        if ((RequiredString(json, "userId", out var userId) ?? Ids.CheckEntityId("userId", userId)) is { } userError)
+        if ((RequiredString(json, "userId", out var userId) ?? Ids.CheckUserId("userId", userId)) is { } userError)
         {
             return userError;
         }

@@ -12,5 +12,8 @@ public static class ApiKeyScopes
     /// <summary>Operational endpoints; it grants no reads or writes of its own.</summary>
     public const string Admin = "admin";
 
-    public static IReadOnlyList<string> All { get; } = [EventsWrite, StatsRead, Admin];
+    /// <summary>Erase a person and export what is held about them (README, Personal data); it grants nothing else.</summary>
+    public const string Privacy = "privacy";
+
+    public static IReadOnlyList<string> All { get; } = [EventsWrite, StatsRead, Admin, Privacy];
 }

@@ -22,6 +22,16 @@ public interface IUserGrain : IGrainWithStringKey, IRebuildableGrain
     /// <summary>The participation view over <paramref name="window"/> ending at <paramref name="now"/>; null when the user was neither registered nor seen.</summary>
     Task<UserView?> GetAsync(ReadWindow window, DateTimeOffset now);
 
+    /// <summary>
+    /// Erases the person everywhere (their stored events rewritten to a pseudonym, profile changes deleted,
+    /// snapshots gone), then refolds the grains of their ideas and threads; null when no stored event names them and
+    /// they were never erased. Idempotent: a repeat finishes the refolds and reports <see cref="ErasureReceipt.AlreadyErased"/>.
+    /// </summary>
+    Task<ErasureReceipt?> EraseAsync(string? erasedBy);
+
+    /// <summary>Everything held about the user, with their views over <paramref name="windows"/> ending at <paramref name="now"/>; null when unknown.</summary>
+    Task<UserExport?> ExportAsync(ReadWindow[] windows, DateTimeOffset now);
+
     /// <summary>Ideas the user follows, in ordinal order, after <paramref name="after"/>; null when the user is unknown.</summary>
     Task<IdPage?> GetFollowingAsync(int limit, string? after);
 }

@@ -53,6 +53,7 @@ public sealed partial class AnalyticsGrain(
     // being written, how long the last took.
     private readonly ReadModelSnapshots snapshots = new(store, snapshotStore, logger);
     private long eventsAtSnapshot;
+    private int erasuresAtSnapshot;
     private long eventsStored;
     private DateTimeOffset snapshotFinishedAt;
     private TimeSpan lastSnapshotTook;
@@ -285,7 +286,12 @@ public sealed partial class AnalyticsGrain(
                 recheck = false;
                 var ticket = ++tickets;
                 var page = await store.ReadFeedAsync(cursor, ModelFeed.PageSize);
-                await ModelFeed.ApplyAsync(model, page.Events);
+                await ModelFeed.ApplyAsync(store, model, page.Events);
+                if (model.NeedsRebuild && !rebuilding)
+                {
+                    // The person and their pseudonym are two users here; a fold from the start makes them one.
+                    RebuildAsync().Ignore();
+                }
                 RecordDelays(page.Events);
                 var stalled = page.Events.Count == 0 && page.Next.Position == cursor.Position;
                 cursor = page.Next;
@@ -360,9 +366,12 @@ public sealed partial class AnalyticsGrain(
         }
         var value = options.Value;
         var sinceLast = clock.GetUtcNow() - snapshotFinishedAt;
-        if (model.EventsApplied - eventsAtSnapshot >= value.SnapshotEveryEvents
+        // An erasure deleted every stored snapshot (and one written from before it may have landed since): write one soon.
+        var erased = model.ErasuresApplied > erasuresAtSnapshot && !model.NeedsRebuild;
+        if ((erased || model.EventsApplied - eventsAtSnapshot >= value.SnapshotEveryEvents)
             && sinceLast >= value.SnapshotMinInterval && sinceLast >= lastSnapshotTook)
         {
+            erasuresAtSnapshot = model.ErasuresApplied;
             eventsAtSnapshot = model.EventsApplied;
             var position = cursor.Position;
             // Stopped at deactivation (which then writes the live model), so none outlives the activation.

@@ -1,5 +1,6 @@
 using Collaboration.Events;
 using Collaboration.Folds;
+using Collaboration.Privacy;
 using Collaboration.Users;
 
 namespace Collaboration.Analytics;
@@ -48,8 +49,26 @@ internal sealed partial class AnalyticsModel
 
     public long EventsApplied { get; private set; }
 
+    /// <summary>The store's pseudonyms, which an erasure record needs (<see cref="ModelFeed"/> sets them before one).</summary>
+    public Pseudonyms? Names { get; set; }
+
+    /// <summary>Erasures applied since this model was made or loaded: a snapshot after one must not keep older ones.</summary>
+    public int ErasuresApplied { get; private set; }
+
+    /// <summary>
+    /// An erasure found the person and their pseudonym as two users (a model that folded some of the person's rows
+    /// before the erasure rewrote them and some after): only a fold from the start can make them one again.
+    /// </summary>
+    public bool NeedsRebuild { get; private set; }
+
     public void Apply(string userId, IStreamEvent streamEvent)
     {
+        if (streamEvent is UserErased erased)
+        {
+            // The record counts; the profile changes it deleted no longer do, if this model had counted them.
+            EventsApplied += 1 - (Erase(erased.Pseudonym) ? erased.ProfileChangesDeleted : 0);
+            return;
+        }
         var user = population.GetOrAdd(userId);
         switch (streamEvent)
         {
@@ -61,6 +80,37 @@ internal sealed partial class AnalyticsModel
                 break;
         }
         EventsApplied++;
+    }
+
+    /// <summary>
+    /// Renames the person whose pseudonym is <paramref name="pseudonym"/> to it and moves them out of every group (their
+    /// profile is gone): a scan of the users for the one whose id gives that pseudonym, since the record names no one.
+    /// Nothing to do when no user has such an id (already renamed, or the model never knew them). Whether it found them.
+    /// </summary>
+    private bool Erase(string pseudonym)
+    {
+        var names = Names ?? throw new InvalidOperationException("An erasure record needs the store's pseudonyms.");
+        var person = population.Users.FirstOrDefault(user => !Pseudonyms.IsPseudonym(user.Id) && names.Of(user.Id) == pseudonym);
+        if (person is null)
+        {
+            return false;
+        }
+        ErasuresApplied++;
+        if (population.TryFind(pseudonym, out _))
+        {
+            NeedsRebuild = true;
+            return true;
+        }
+        SetGroups(person, new UserProfile(null, null, null, null, null));
+        foreach (var idea in person.Owned ?? [])
+        {
+            if (idea.First is { } first && first.UserId == person.Id)
+            {
+                idea.First = first with { UserId = pseudonym };
+            }
+        }
+        population.Rename(person, pseudonym);
+        return true;
     }
 
     private void Record(UserData user, Interaction interaction)

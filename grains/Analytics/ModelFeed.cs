@@ -17,11 +17,16 @@ internal static class ModelFeed
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
 
     /// <summary>Applies one page; on a grain's thread in slices, yielding between them so that reads interleave.</summary>
-    public static async Task ApplyAsync(AnalyticsModel target, IReadOnlyList<RecordedEvent> events, bool onGrain = true)
+    public static async Task ApplyAsync(IEventStore store, AnalyticsModel target, IReadOnlyList<RecordedEvent> events, bool onGrain = true)
     {
         for (var i = 0; i < events.Count; i++)
         {
-            target.Apply(events[i].UserId, StoredEventFormat.Decode(events[i].Event));
+            var decoded = StoredEventFormat.Decode(events[i].Event);
+            if (decoded is Users.UserErased && target.Names is null)
+            {
+                target.Names = await store.GetPseudonymsAsync();
+            }
+            target.Apply(events[i].UserId, decoded);
             // On the thread pool a yield would only queue the rest behind everything else there.
             if (onGrain && (i + 1) % SliceSize == 0 && i + 1 < events.Count)
             {
@@ -39,7 +44,7 @@ internal static class ModelFeed
         {
             ct.ThrowIfCancellationRequested();
             var page = await store.ReadFeedAsync(from, PageSize, ct);
-            await ApplyAsync(target, page.Events, onGrain);
+            await ApplyAsync(store, target, page.Events, onGrain);
             var stalled = page.Events.Count == 0 && page.Next.Position == from.Position;
             from = page.Next;
             if (stalled && from.Position < position)

@@ -38,6 +38,14 @@ internal sealed class Population
         return user;
     }
 
+    /// <summary>Gives <paramref name="user"/> the id <paramref name="id"/>, which no user of the model has.</summary>
+    public void Rename(UserData user, string id)
+    {
+        index.Add(id, user);
+        index.Remove(user.Id);
+        user.Id = id;
+    }
+
     /// <summary>The group per dimension of a profile, adding groups not seen before.</summary>
     public int[] GroupsOf(UserProfile profile)
     {

@@ -62,11 +62,16 @@ internal sealed class ReadModelSnapshots(IEventStore events, IReadModelSnapshotS
 
     /// <summary>
     /// Writes <paramref name="model"/> as the snapshot at <paramref name="at"/> (which must be the cursor it has folded
-    /// to), keeps the newest snapshot below it and deletes the older ones. The caller keeps the model unchanged until
-    /// this completes.
+    /// to), keeps the newest snapshot below it and deletes the older ones, or every older one when the model applied an
+    /// erasure since it was made or loaded (an older one may hold the person). The caller keeps the model unchanged until
+    /// this completes. A model that needs a rebuild (<see cref="AnalyticsModel.NeedsRebuild"/>) is not stored.
     /// </summary>
     public async Task<Written> StoreAsync(AnalyticsModel model, FeedCursor at, CancellationToken ct = default)
     {
+        if (model.NeedsRebuild)
+        {
+            throw new InvalidOperationException("The read model holds an erased person under two names until it is rebuilt; it is not stored.");
+        }
         var started = Stopwatch.GetTimestamp();
         var encoded = ReadModelSnapshotFormat.Encode(at, model.EventsApplied, model.WriteTo);
         for (var part = 0; part < encoded.Parts.Count; part++)
@@ -75,7 +80,7 @@ internal sealed class ReadModelSnapshots(IEventStore events, IReadModelSnapshotS
         }
         await store.WritePartAsync(Name, at.Position, 0, encoded.Header, ct);
         // The one before stays, so that a damaged newest snapshot still leaves one to load.
-        var previous = (await store.ListAsync(Name, ct)).FirstOrDefault(position => position < at.Position, at.Position);
+        var previous = model.ErasuresApplied > 0 ? at.Position : (await store.ListAsync(Name, ct)).FirstOrDefault(position => position < at.Position, at.Position);
         await store.DeleteBelowAsync(Name, previous, ct);
         return new Written(at.Position, model.EventsApplied, encoded.BodyLength, encoded.StoredBytes, Stopwatch.GetElapsedTime(started));
     }

@@ -3,7 +3,8 @@ namespace Collaboration.Analytics;
 /// <summary>One user as the analytics model knows it: groups, presence, and links to ideas and ties.</summary>
 internal sealed class UserData(string id, int index)
 {
-    public string Id { get; } = id;
+    /// <summary>The user's id, or after an erasure their pseudonym.</summary>
+    public string Id { get; set; } = id;
 
     /// <summary>The user's position in the model, and the tag of the user's marks.</summary>
     public int Index { get; } = index;

@@ -72,7 +72,7 @@ public abstract class EventSourcedGrain<TState>(IEventStore store, IGrainSnapsho
     /// Folds every stored event of the key into a fresh state (the snapshot is ignored), replaces the state and cursor
     /// with it, saves a snapshot of it, and reports what differed from the state the grain would have answered with.
     /// </summary>
-    protected async Task<RebuildReport> RebuildFromStoreAsync()
+    protected async Task<RebuildReport> RebuildFromStoreAsync(bool quiet = false)
     {
         var started = Stopwatch.GetTimestamp();
         var all = await store.ReadAsync(Key, FeedCursor.Start);
@@ -111,11 +111,28 @@ public abstract class EventSourcedGrain<TState>(IEventStore store, IGrainSnapsho
         {
             await SaveSnapshotAsync();
         }
+        if (quiet)
+        {
+            // After an erasure: the changes name the person (an owner, an author), so they are neither logged nor told.
+            changes = [];
+        }
         if (changes.Length > 0)
         {
             logger.LogWarning("Rebuild of {Key} changed its state: {Changes}", Key.Name, string.Join("; ", changes.Select(c => $"{c.Name} {c.Before} -> {c.After}")));
         }
         return new RebuildReport(Key.Name, all.Events.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds, changes.Length > 0, changes);
+    }
+
+    /// <summary>
+    /// Drops the state and the cursor, as after an erasure that deleted this grain's events and snapshot; the next call
+    /// folds what is stored from the start.
+    /// </summary>
+    protected void Forget()
+    {
+        State = new TState();
+        cursor = FeedCursor.Start;
+        eventsFolded = eventsAtSnapshot = 0;
+        snapshotStored = false;
     }
 
     private async Task SaveSnapshotAsync()

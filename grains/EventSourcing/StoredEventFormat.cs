@@ -20,6 +20,9 @@ public static class StoredEventFormat
     /// <summary>Version 1 of a profile change, written by every release so far.</summary>
     public const string ProfileUpdatedType = "profile-updated";
 
+    /// <summary>Version 1 of an erasure's record (since schema 7 / script 008).</summary>
+    public const string UserErasedType = "user-erased";
+
     /// <summary>
     /// Stored names of the interaction types, indexed by <see cref="Events.InteractionType"/>. They equal the API's wire
     /// names today, but they are the stored format's own: changing how the API spells a type must not change old rows.
@@ -32,6 +35,8 @@ public static class StoredEventFormat
             JsonSerializer.SerializeToUtf8Bytes(ToStored(interaction), StoredRecords.Default.InteractionV1)),
         ProfileUpdated profile => new(profile.EventId, ProfileUpdatedType,
             JsonSerializer.SerializeToUtf8Bytes(ToStored(profile), StoredRecords.Default.ProfileUpdatedV1)),
+        UserErased erased => new(erased.EventId, UserErasedType,
+            JsonSerializer.SerializeToUtf8Bytes(new UserErasedV1(erased.EventId, erased.Pseudonym, erased.ErasedAt, erased.ProfileChangesDeleted), StoredRecords.Default.UserErasedV1)),
         _ => throw new ArgumentException($"No journal type for {streamEvent.GetType().Name}.", nameof(streamEvent)),
     };
 
@@ -39,6 +44,7 @@ public static class StoredEventFormat
     {
         InteractionType => FromStored(Read(journalEvent, StoredRecords.Default.InteractionV1)),
         ProfileUpdatedType => FromStored(Read(journalEvent, StoredRecords.Default.ProfileUpdatedV1)),
+        UserErasedType => FromStored(Read(journalEvent, StoredRecords.Default.UserErasedV1)),
         _ => throw new InvalidDataException($"Unknown journal event type '{journalEvent.Type}' (event '{journalEvent.EventId}')."),
     };
 
@@ -59,6 +65,8 @@ public static class StoredEventFormat
         return new(stored.EventId, (InteractionType)type, stored.UserId, stored.IdeaId, stored.ThreadId,
             stored.OccurredAt.ToUniversalTime(), stored.Title, stored.Tags);
     }
+
+    private static UserErased FromStored(UserErasedV1 stored) => new(stored.EventId, stored.Pseudonym, stored.ErasedAt.ToUniversalTime(), stored.ProfileChangesDeleted);
 
     private static ProfileUpdatedV1 ToStored(ProfileUpdated updated) => new(updated.EventId,
         new ProfileV1(updated.Profile.DisplayName, updated.Profile.Country, updated.Profile.Site, updated.Profile.Department, updated.Profile.Function),

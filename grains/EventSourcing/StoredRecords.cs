@@ -31,7 +31,15 @@ internal sealed record ProfileV1(
     [property: JsonPropertyName("department")] string? Department,
     [property: JsonPropertyName("function")] string? Function);
 
+/// <summary>Version 1 of an erasure's record (type <c>user-erased</c>): the pseudonym, never the id it replaced.</summary>
+internal sealed record UserErasedV1(
+    [property: JsonPropertyName("eventId")] string EventId,
+    [property: JsonPropertyName("pseudonym")] string Pseudonym,
+    [property: JsonPropertyName("erasedAt")] DateTimeOffset ErasedAt,
+    [property: JsonPropertyName("profileChangesDeleted")] int ProfileChangesDeleted);
+
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(InteractionV1))]
 [JsonSerializable(typeof(ProfileUpdatedV1))]
+[JsonSerializable(typeof(UserErasedV1))]
 internal sealed partial class StoredRecords : JsonSerializerContext;

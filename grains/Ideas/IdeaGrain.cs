@@ -15,6 +15,8 @@ public sealed class IdeaGrain(IEventStore store, IGrainSnapshotStore snapshots, 
 
     public Task<RebuildReport> RebuildAsync() => RebuildFromStoreAsync();
 
+    public Task RefoldAsync() => RebuildFromStoreAsync(quiet: true);
+
     public async Task<IdeaView?> GetAsync()
     {
         await CatchUpAsync();

@@ -43,6 +43,7 @@ public sealed class IngestGrain(IEventStore store, WriteBacklog backlog) : Grain
                 StoreOutcome.Stored => IngestResult.Accepted,
                 StoreOutcome.Duplicate => IngestResult.Duplicate,
                 StoreOutcome.ReusedId => new(IngestStatus.Conflict, "eventId", "this eventId was already used for an event with different content"),
+                StoreOutcome.UserErased => new(IngestStatus.Conflict, "userId", "this user was erased; events naming them are refused"),
                 _ => new(IngestStatus.Conflict, "threadId",
                     $"thread '{events[i].ThreadId}' belongs to idea '{outcomes[i].BoundIdea}', not '{events[i].IdeaId}'"),
             };

@@ -49,7 +49,41 @@ public interface IEventStore
     /// the listening connection is re-established, so a follower still reads the feed head now and then).
     /// </summary>
     Task NextCommit();
+
+    /// <summary>
+    /// Erases a person in one commit: every stored interaction of <paramref name="userId"/> is rewritten to name their
+    /// pseudonym instead (its content hash with it), their profile changes are deleted, an erasure record naming only
+    /// the pseudonym is appended to the feed, the pseudonym is kept so that their later events are refused
+    /// (<see cref="StoreOutcome.UserErased"/>), an audit row without the id is written, and every snapshot that may hold
+    /// the id goes: the user's, those of the ideas and threads of their events, and the read model's. Positions do not
+    /// change. A person already erased is found again (their ideas and threads, so the caller can finish refolding
+    /// them); a person with no stored event who was never erased is <see cref="ErasureOutcome.Unknown"/>, and nothing
+    /// is written.
+    /// </summary>
+    Task<Erasure> EraseUserAsync(string userId, string? erasedBy, CancellationToken ct = default);
+
+    /// <summary>The store's pseudonyms (its own key): how a fold that knew a person by their id finds them from an erasure record.</summary>
+    Task<Privacy.Pseudonyms> GetPseudonymsAsync(CancellationToken ct = default);
 }
+
+public enum ErasureOutcome : byte
+{
+    /// <summary>The person's rows were rewritten now.</summary>
+    Erased,
+
+    /// <summary>An earlier erasure did it; nothing was written.</summary>
+    AlreadyErased,
+
+    /// <summary>No stored event names the person, and they were never erased; nothing was written.</summary>
+    Unknown,
+}
+
+/// <summary>
+/// What <see cref="IEventStore.EraseUserAsync"/> did: the pseudonym, how many rows it rewrote and deleted, and the ideas
+/// and threads of the person's events, whose grains must fold their rows again.
+/// </summary>
+public sealed record Erasure(
+    ErasureOutcome Outcome, string Pseudonym, int EventsAnonymised, int ProfileChangesDeleted, IReadOnlyList<string> Ideas, IReadOnlyList<string> Threads);
 
 /// <summary>
 /// An event to store: its stored form (<see cref="EventSourcing.StoredEventFormat"/>), the hash of its content for the
@@ -70,6 +104,9 @@ public enum StoreOutcome : byte
 
     /// <summary>The event's thread belongs to another idea (<see cref="StoreResult.BoundIdea"/>): nothing is written.</summary>
     ThreadOfOtherIdea,
+
+    /// <summary>The event's user was erased: nothing is written, whatever the id (checked before it).</summary>
+    UserErased,
 }
 
 /// <summary>

@@ -14,6 +14,8 @@ public sealed class ThreadGrain(IEventStore store, IGrainSnapshotStore snapshots
 
     public Task<RebuildReport> RebuildAsync() => RebuildFromStoreAsync();
 
+    public Task RefoldAsync() => RebuildFromStoreAsync(quiet: true);
+
     public async Task<ThreadView?> GetAsync()
     {
         await CatchUpAsync();

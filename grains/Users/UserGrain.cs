@@ -1,9 +1,12 @@
+using Collaboration.Errors;
 using Collaboration.EventSourcing;
 using Collaboration.Events;
+using Collaboration.Ideas;
 using Collaboration.Ingestion;
 using Collaboration.Journal;
 using Collaboration.Reads;
 using Collaboration.Rebuild;
+using Collaboration.Threads;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -42,6 +45,10 @@ public sealed class UserGrain(
         var updated = new ProfileUpdated("profile:" + Guid.NewGuid().ToString("N"), profile, updatedAt);
         // The id is minted here, never posted, so it needs no content hash: an app reusing it gets a conflict.
         var result = (await Store.StoreAsync([new EventToStore(StoredEventFormat.Encode(updated), [], Key.Id, null, null)]))[0];
+        if (result.Outcome == StoreOutcome.UserErased)
+        {
+            throw new UserErasedException("this user was erased; their profile can no longer be stored");
+        }
         if (result.Outcome != StoreOutcome.Stored)
         {
             throw new InvalidOperationException($"The profile change {updated.EventId} was not stored: {result.Outcome}.");
@@ -50,7 +57,42 @@ public sealed class UserGrain(
         return true;
     }
 
+    public async Task<ErasureReceipt?> EraseAsync(string? erasedBy)
+    {
+        var erasure = await Store.EraseUserAsync(Key.Id, erasedBy);
+        if (erasure.Outcome == ErasureOutcome.Unknown)
+        {
+            return null;
+        }
+        Forget();
+        // Ideas and threads hold the person as owner, author, participant or follower: they fold their rewritten rows again.
+        await Task.WhenAll(erasure.Ideas.Select(idea => GrainFactory.GetGrain<IIdeaGrain>(idea).RefoldAsync())
+            .Concat(erasure.Threads.Select(thread => GrainFactory.GetGrain<IThreadGrain>(thread).RefoldAsync())));
+        DeactivateOnIdle();
+        return new ErasureReceipt(erasure.Outcome == ErasureOutcome.AlreadyErased, erasure.EventsAnonymised, erasure.ProfileChangesDeleted,
+            erasure.Ideas.Count, erasure.Threads.Count);
+    }
+
+    public async Task<UserExport?> ExportAsync(ReadWindow[] windows, DateTimeOffset now)
+    {
+        await CatchUpAsync();
+        if (!State.IsKnown)
+        {
+            return null;
+        }
+        // The events as stored, read here rather than kept: the state folds them into counts and instants only.
+        var stored = (await Store.ReadAsync(Key, FeedCursor.Start)).Events.Select(row => StoredEventFormat.Decode(row.Event)).ToList();
+        var id = this.GetPrimaryKeyString();
+        return new UserExport(id, State.Profile,
+            [.. stored.OfType<ProfileUpdated>().OrderBy(change => change.UpdatedAt)],
+            [.. stored.OfType<Interaction>().OrderBy(e => e.OccurredAt).ThenBy(e => e.EventId, StringComparer.Ordinal)],
+            State.Following.Page(int.MaxValue - 1, null).Items,
+            [.. windows.Select(window => State.ToView(id, window, now))]);
+    }
+
     public Task<RebuildReport> RebuildAsync() => RebuildFromStoreAsync();
+
+    public Task RefoldAsync() => RebuildFromStoreAsync(quiet: true);
 
     public async Task<UserView?> GetAsync(ReadWindow window, DateTimeOffset now)
     {

@@ -27,6 +27,9 @@ public sealed class UserState : IFold<UserState>
             case Interaction interaction:
                 Apply(interaction);
                 break;
+            case UserErased:
+                // The record that closes an erased person's rows, under their pseudonym: nothing to fold.
+                break;
             case ProfileUpdated updated:
                 Profile = updated.Profile;
                 break;

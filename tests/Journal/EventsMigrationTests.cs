@@ -41,8 +41,9 @@ public sealed class EventsMigrationTests
         new SqliteDatabase(file, TimeSpan.FromSeconds(10)).Dispose();
 
         using var connection = Connect(file);
-        Assert.Equal(6L, Scalar(connection, "PRAGMA user_version"));
-        Assert.Equal(["api_keys", "events", "grain_snapshots", "read_model_snapshots", "sqlite_sequence", "thread_ideas"], Tables(connection).Order());
+        Assert.Equal((long)SqliteDatabase.SchemaVersion, Scalar(connection, "PRAGMA user_version"));
+        Assert.Equal(["api_keys", "erased_users", "erasure_key", "erasures", "events", "grain_snapshots", "read_model_snapshots", "sqlite_sequence", "thread_ideas"],
+            Tables(connection).Order(StringComparer.Ordinal));
     }
 
     [Theory]
@@ -75,7 +76,7 @@ public sealed class EventsMigrationTests
         using var database = new SqliteDatabase(file, TimeSpan.FromSeconds(10));
         using (var connection = Connect(file))
         {
-            Assert.Equal(6L, Scalar(connection, "PRAGMA user_version"));
+            Assert.Equal((long)SqliteDatabase.SchemaVersion, Scalar(connection, "PRAGMA user_version"));
             var events = Read(connection, "SELECT position, event_id, user_id, event_type, data, stored_at, content_hash, posted_by, idea_id, thread_id FROM events",
                 r => new Migrated(r.GetInt64(0), new EventRow(r.GetString(1), r.GetString(2), r.GetString(3), Convert.ToHexString((byte[])r[4]),
                     FromMilliseconds(r.GetInt64(5)), Convert.ToHexString((byte[])r[6]), NullableString(r, 7), NullableString(r, 8), NullableString(r, 9),
@@ -111,7 +112,7 @@ public sealed class EventsMigrationTests
         var readModelSnapshots = await ReadAsync(dataSource, snapshotsQuery, r => r.GetString(0));
         Assert.Contains(ledger.Values, entry => entry.PostedBy is not null);
 
-        Assert.Equal(["007_events.sql"], await PostgresSchema.ApplyAsync(dataSource));
+        Assert.Equal(["007_events.sql", "008_erasure.sql"], await PostgresSchema.ApplyAsync(dataSource));
 
         var events = await ReadAsync(dataSource,
             "SELECT position, event_id, user_id, event_type, data, stored_at, content_hash, posted_by, idea_id, thread_id, tx FROM events",

@@ -109,5 +109,9 @@ public sealed class RebuildInterleavingTests : IAsyncLifetime
         public Task<long> FeedHeadAsync(CancellationToken ct = default) => store.FeedHeadAsync(ct);
 
         public Task NextCommit() => store.NextCommit();
+
+        public Task<Erasure> EraseUserAsync(string userId, string? erasedBy, CancellationToken ct = default) => store.EraseUserAsync(userId, erasedBy, ct);
+
+        public Task<Collaboration.Privacy.Pseudonyms> GetPseudonymsAsync(CancellationToken ct = default) => store.GetPseudonymsAsync(ct);
     }
 }

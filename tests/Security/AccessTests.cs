@@ -18,7 +18,7 @@ public sealed class AccessTests : IAsyncLifetime
     // No cache: each request sees the store as it is, so a revoked key is refused at once here.
     private readonly ApiFactory factory = ApiFactory.With(new Dictionary<string, string> { ["ApiKeys:CacheFor"] = "00:00:00" });
     private Dictionary<string, string> Cli => new() { ["COLLAB_DATA_DIR"] = factory.DataDirectory };
-    private string writer = "", reader = "", admin = "", revoked = "";
+    private string writer = "", reader = "", admin = "", privacy = "", revoked = "";
     private HttpClient client = null!;
 
     public async Task InitializeAsync()
@@ -26,6 +26,7 @@ public sealed class AccessTests : IAsyncLifetime
         writer = await KeysCli.CreateAsync(Cli, "crm", ApiKeyScopes.EventsWrite);
         reader = await KeysCli.CreateAsync(Cli, "dashboard", ApiKeyScopes.StatsRead);
         admin = await KeysCli.CreateAsync(Cli, "ops", ApiKeyScopes.Admin);
+        privacy = await KeysCli.CreateAsync(Cli, "dpo", ApiKeyScopes.Privacy);
         revoked = await KeysCli.CreateAsync(Cli, "old", $"{ApiKeyScopes.EventsWrite},{ApiKeyScopes.StatsRead}");
         Assert.Equal(0, (await KeysCli.RunAsync(Cli, "revoke", KeysCli.IdOf(revoked))).Exit);
         client = factory.CreateClient();
@@ -94,9 +95,10 @@ public sealed class AccessTests : IAsyncLifetime
         {
             foreach (var key in endpoint.Scope switch
             {
-                ApiKeyScopes.EventsWrite => new[] { reader, admin },
-                ApiKeyScopes.StatsRead => [writer, admin],
-                _ => [writer, reader],
+                ApiKeyScopes.EventsWrite => new[] { reader, admin, privacy },
+                ApiKeyScopes.StatsRead => [writer, admin, privacy],
+                ApiKeyScopes.Privacy => [writer, reader, admin],
+                _ => [writer, reader, privacy],
             })
             {
                 using var response = await SendAsync(endpoint.Request("forbidden" + n++), key);
@@ -118,6 +120,7 @@ public sealed class AccessTests : IAsyncLifetime
             {
                 ApiKeyScopes.EventsWrite => writer,
                 ApiKeyScopes.StatsRead => reader,
+                ApiKeyScopes.Privacy => privacy,
                 _ => admin,
             };
             using var bearer = await SendAsync(endpoint.Request("ok" + n++), key);

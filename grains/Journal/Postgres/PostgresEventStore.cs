@@ -1,4 +1,9 @@
 using Collaboration.Errors;
+using Collaboration.EventSourcing;
+using Collaboration.Events;
+using Collaboration.Ingestion;
+using Collaboration.Privacy;
+using Collaboration.Users;
 using Collaboration.Telemetry;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -24,16 +29,28 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
     private const int Writers = 4;
     private const int MaxAttempts = 10;
 
+    /// <summary>
+    /// Writers hold it shared for their whole transaction, an erasure exclusively: an erasure waits for the writes under
+    /// way and holds new ones back until it commits, so no write planned before it stores an event it should refuse.
+    /// </summary>
+    private const long ErasureLockKey = 0x436f6c6c6145; // "CollaE"
+
     private readonly NpgsqlDataSource dataSource;
     private readonly PostgresGroupCommit<IReadOnlyList<EventToStore>, StoreResult[]> batches;
     private readonly CommitSignal commits = new();
     private readonly PostgresCommitListener listener;
+    private readonly Lazy<Task<Pseudonyms>> pseudonyms;
 
     /// <summary>A store over the database's events: the tables are 007_events.sql's (see <see cref="PostgresSchema"/>).</summary>
     public PostgresEventStore(NpgsqlDataSource dataSource, CollaborationMetrics? metrics = null, ILogger<PostgresEventStore>? logger = null)
     {
         this.dataSource = dataSource;
         listener = new PostgresCommitListener(dataSource, commits, logger);
+        pseudonyms = new(() => PostgresErrors.Guard("read", async () =>
+        {
+            await using var command = dataSource.CreateCommand("SELECT key FROM erasure_key WHERE id = 1");
+            return new Pseudonyms((byte[])(await command.ExecuteScalarAsync())!);
+        }));
         batches = new(Writers, MaxBatchEvents, batch => PostgresErrors.Guard("written", () => WriteAsync(batch)), metrics);
     }
 
@@ -53,12 +70,14 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
     private async Task<StoreResult[][]> WriteAsync(List<IReadOnlyList<EventToStore>> batch)
     {
         var events = batch.SelectMany(call => call).ToList();
+        var names = await pseudonyms.Value;
+        var userPseudonyms = events.Select(e => e.UserId).Distinct(StringComparer.Ordinal).ToDictionary(user => user, names.Of, StringComparer.Ordinal);
         for (var attempt = 1; ; attempt++)
         {
             await using var connection = await dataSource.OpenConnectionAsync();
             await using var transaction = await connection.BeginTransactionAsync();
-            var (stored, bound) = await ReadKnownAsync(connection, transaction, events);
-            var plan = Plan(events, stored, bound);
+            var (stored, bound, erased) = await ReadKnownAsync(connection, transaction, events, userPseudonyms.Values);
+            var plan = Plan(events, stored, bound, e => erased.Contains(userPseudonyms[e.UserId]));
             if (await InsertAsync(connection, transaction, plan))
             {
                 await transaction.CommitAsync();
@@ -82,32 +101,48 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
         }
     }
 
-    /// <summary>The stored rows (position, tx, content hash) of the batch's ids and the ideas its threads are bound to.</summary>
-    private static async Task<(Dictionary<string, (long Position, long Tx, byte[] Hash)>, Dictionary<string, string>)> ReadKnownAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, List<EventToStore> events)
+    /// <summary>
+    /// Takes the erasure lock (shared), then reads the stored rows (position, tx, content hash) of the batch's ids, the
+    /// ideas its threads are bound to and which of its users' pseudonyms are erased, in a statement of its own that
+    /// starts after the lock is held.
+    /// </summary>
+    private static async Task<(Dictionary<string, (long Position, long Tx, byte[] Hash)>, Dictionary<string, string>, HashSet<string>)> ReadKnownAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<EventToStore> events, IEnumerable<string> userPseudonyms)
     {
-        await using var command = new NpgsqlCommand("""
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock_shared({ErasureLockKey})"));
+        var known = new NpgsqlBatchCommand("""
             SELECT 0 AS part, event_id, position, tx, content_hash, NULL AS idea_id FROM events WHERE event_id = ANY($1)
             UNION ALL
             SELECT 1, thread_id, NULL, NULL, NULL, idea_id FROM thread_ideas WHERE thread_id = ANY($2)
-            """, connection, transaction);
-        command.Parameters.AddWithValue(events.Select(e => e.Event.EventId).Distinct().ToArray());
-        command.Parameters.AddWithValue(events.Where(e => e.ThreadId is not null).Select(e => e.ThreadId!).Distinct().ToArray());
+            UNION ALL
+            SELECT 2, pseudonym, NULL, NULL, NULL, NULL FROM erased_users WHERE pseudonym = ANY($3)
+            """);
+        known.Parameters.AddWithValue(events.Select(e => e.Event.EventId).Distinct().ToArray());
+        known.Parameters.AddWithValue(events.Where(e => e.ThreadId is not null).Select(e => e.ThreadId!).Distinct().ToArray());
+        known.Parameters.AddWithValue(userPseudonyms.ToArray());
+        batch.BatchCommands.Add(known);
         var stored = new Dictionary<string, (long, long, byte[])>(StringComparer.Ordinal);
         var bound = new Dictionary<string, string>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync();
+        var erased = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await batch.ExecuteReaderAsync();
+        await reader.NextResultAsync();
         while (await reader.ReadAsync())
         {
-            if (reader.GetInt32(0) == 0)
+            switch (reader.GetInt32(0))
             {
-                stored[reader.GetString(1)] = (reader.GetInt64(2), reader.GetInt64(3), (byte[])reader[4]);
-            }
-            else
-            {
-                bound[reader.GetString(1)] = reader.GetString(5);
+                case 0:
+                    stored[reader.GetString(1)] = (reader.GetInt64(2), reader.GetInt64(3), (byte[])reader[4]);
+                    break;
+                case 1:
+                    bound[reader.GetString(1)] = reader.GetString(5);
+                    break;
+                default:
+                    erased.Add(reader.GetString(1));
+                    break;
             }
         }
-        return (stored, bound);
+        return (stored, bound, erased);
     }
 
     /// <summary>
@@ -115,7 +150,8 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
     /// batch) is a duplicate or a reused id; a thread is bound by its first new event. The positions of the events
     /// to insert are filled in after the insert.
     /// </summary>
-    private static BatchPlan Plan(List<EventToStore> events, Dictionary<string, (long Position, long Tx, byte[] Hash)> stored, Dictionary<string, string> bound)
+    private static BatchPlan Plan(List<EventToStore> events, Dictionary<string, (long Position, long Tx, byte[] Hash)> stored, Dictionary<string, string> bound,
+        Func<EventToStore, bool> isErased)
     {
         var results = new StoreResult[events.Count];
         var inserts = new List<int>();
@@ -125,6 +161,11 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
+            if (isErased(e))
+            {
+                results[i] = new StoreResult(StoreOutcome.UserErased);
+                continue;
+            }
             if (stored.TryGetValue(e.Event.EventId, out var row))
             {
                 results[i] = row.Hash.AsSpan().SequenceEqual(e.ContentHash)
@@ -250,6 +291,135 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
     /// </summary>
     private static FeedCursor Cursor(FeedCursor from, long next, long[] running) =>
         new(next, from.Pending.Intersect(running).Union(running.Where(tx => tx >= from.Position && tx < next)).Order().ToArray());
+
+    public Task<Pseudonyms> GetPseudonymsAsync(CancellationToken ct = default) => pseudonyms.Value;
+
+    public async Task<Erasure> EraseUserAsync(string userId, string? erasedBy, CancellationToken ct = default)
+    {
+        var names = await pseudonyms.Value;
+        var erasure = await PostgresErrors.Guard("erased", async () =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            var result = await EraseAsync(connection, transaction, names.Of(userId), userId, erasedBy, ct);
+            await transaction.CommitAsync(ct);
+            if (result.Outcome != ErasureOutcome.Unknown)
+            {
+                commits.Committed();
+                await NotifyAsync(connection);
+                // Removes the old row versions (the id, the profile, the snapshots) from the tables and their indexes.
+                await using var vacuum = new NpgsqlCommand("VACUUM events, grain_snapshots, read_model_snapshots", connection);
+                await vacuum.ExecuteNonQueryAsync(ct);
+            }
+            return result;
+        });
+        return erasure;
+    }
+
+    private static async Task<Erasure> EraseAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string pseudonym, string userId, string? erasedBy, CancellationToken ct)
+    {
+        await Execute(connection, transaction, $"SELECT pg_advisory_xact_lock({ErasureLockKey})", ct);
+        bool wasErased;
+        await using (var check = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM erased_users WHERE pseudonym = $1)", connection, transaction))
+        {
+            check.Parameters.AddWithValue(pseudonym);
+            wasErased = (bool)(await check.ExecuteScalarAsync(ct))!;
+        }
+        var found = new List<(long Position, string Type, byte[] Data)>();
+        var (ideas, threads) = (new SortedSet<string>(StringComparer.Ordinal), new SortedSet<string>(StringComparer.Ordinal));
+        await using (var rows = new NpgsqlCommand(
+            "SELECT position, event_type, data, idea_id, thread_id, user_id = $1 FROM events WHERE user_id = $1 OR user_id = $2 FOR UPDATE",
+            connection, transaction))
+        {
+            rows.Parameters.AddWithValue(userId);
+            rows.Parameters.AddWithValue(pseudonym);
+            await using var reader = await rows.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                if (reader.GetBoolean(5))
+                {
+                    found.Add((reader.GetInt64(0), reader.GetString(1), (byte[])reader[2]));
+                }
+                if (!reader.IsDBNull(3))
+                {
+                    ideas.Add(reader.GetString(3));
+                }
+                if (!reader.IsDBNull(4))
+                {
+                    threads.Add(reader.GetString(4));
+                }
+            }
+        }
+        if (found.Count == 0 && !wasErased)
+        {
+            return new Erasure(ErasureOutcome.Unknown, pseudonym, 0, 0, [], []);
+        }
+        var (rewritten, deleted) = (new List<(long Position, byte[] Data, byte[] Hash)>(), new List<long>());
+        foreach (var (position, type, data) in found)
+        {
+            if (StoredEventFormat.Decode(new JournalEvent("", type, data)) is Interaction interaction)
+            {
+                var anonymous = interaction with { UserId = pseudonym };
+                rewritten.Add((position, StoredEventFormat.Encode(anonymous).Data, ContentHash.Of(anonymous)));
+            }
+            else
+            {
+                deleted.Add(position);
+            }
+        }
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var rewrite = new NpgsqlBatchCommand("""
+            UPDATE events AS e SET user_id = $1, data = r.data, content_hash = r.hash
+            FROM unnest($2::bigint[], $3::bytea[], $4::bytea[]) AS r(position, data, hash)
+            WHERE e.position = r.position
+            """);
+        rewrite.Parameters.AddWithValue(pseudonym);
+        rewrite.Parameters.AddWithValue(rewritten.Select(r => r.Position).ToArray());
+        rewrite.Parameters.Add(new NpgsqlParameter { Value = rewritten.Select(r => r.Data).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        rewrite.Parameters.Add(new NpgsqlParameter { Value = rewritten.Select(r => r.Hash).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        batch.BatchCommands.Add(rewrite);
+        var delete = new NpgsqlBatchCommand("DELETE FROM events WHERE position = ANY($1)");
+        delete.Parameters.AddWithValue(deleted.ToArray());
+        batch.BatchCommands.Add(delete);
+        if (found.Count > 0 || !wasErased)
+        {
+            var erasureId = Guid.NewGuid().ToString("N");
+            var stored = StoredEventFormat.Encode(new UserErased("erasure:" + erasureId, pseudonym, DateTimeOffset.UtcNow, deleted.Count));
+            var record = new NpgsqlBatchCommand("INSERT INTO events (event_id, content_hash, event_type, data, user_id) VALUES ($1, $2, $3, $4, $5)");
+            record.Parameters.AddWithValue(stored.EventId);
+            record.Parameters.AddWithValue(Array.Empty<byte>());
+            record.Parameters.AddWithValue(stored.Type);
+            record.Parameters.AddWithValue(stored.Data);
+            record.Parameters.AddWithValue(pseudonym);
+            batch.BatchCommands.Add(record);
+            var audit = new NpgsqlBatchCommand("""
+                INSERT INTO erasures (erasure_id, erased_at, erased_by, events_anonymised, profile_changes_deleted) VALUES ($1, now(), $2, $3, $4)
+                """);
+            audit.Parameters.AddWithValue(erasureId);
+            audit.Parameters.AddWithValue((object?)erasedBy ?? DBNull.Value);
+            audit.Parameters.AddWithValue(rewritten.Count);
+            audit.Parameters.AddWithValue(deleted.Count);
+            batch.BatchCommands.Add(audit);
+            var mark = new NpgsqlBatchCommand("INSERT INTO erased_users (pseudonym) VALUES ($1) ON CONFLICT DO NOTHING");
+            mark.Parameters.AddWithValue(pseudonym);
+            batch.BatchCommands.Add(mark);
+        }
+        // Every snapshot that may hold the id: the user's, their ideas' and threads', and the read model's (all of them).
+        var forget = new NpgsqlBatchCommand("DELETE FROM grain_snapshots WHERE stream_id = ANY($1)");
+        forget.Parameters.AddWithValue(ideas.Select(EventKey.Idea).Concat(threads.Select(EventKey.Thread)).Append(EventKey.User(userId))
+            .Select(key => key.Name).ToArray());
+        batch.BatchCommands.Add(forget);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM read_model_snapshots"));
+        await batch.ExecuteNonQueryAsync(ct);
+        return new Erasure(wasErased ? ErasureOutcome.AlreadyErased : ErasureOutcome.Erased, pseudonym, rewritten.Count, deleted.Count, [.. ideas], [.. threads]);
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(ct);
+    }
 
     public Task<EventPage> ReadAsync(EventKey key, FeedCursor from, CancellationToken ct = default)
     {

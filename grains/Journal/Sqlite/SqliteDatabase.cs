@@ -15,7 +15,7 @@ namespace Collaboration.Journal.Sqlite;
 public sealed class SqliteDatabase : IDisposable
 {
     /// <summary>The layout this build writes (<c>PRAGMA user_version</c>); an older file is migrated when it opens.</summary>
-    public const int SchemaVersion = 6;
+    public const int SchemaVersion = 7;
     private const int MaxOperationsPerCommit = 1024;
     private const string Store = "sqlite";
 
@@ -49,10 +49,14 @@ public sealed class SqliteDatabase : IDisposable
     /// Runs <paramref name="work"/> on the writer inside a transaction shared with other queued work; completes after
     /// the commit. The span "journal <paramref name="operation"/>" covers the wait and the commit.
     /// </summary>
-    public async Task<T> WriteAsync<T>(string operation, Func<SqliteWriteContext, T> work)
+    /// <param name="truncateLog">
+    /// After the commit, checkpoint the WAL into the file and truncate it, waiting for readers up to the busy timeout:
+    /// for a write whose old page images must not stay behind in the WAL (an erasure).
+    /// </param>
+    public async Task<T> WriteAsync<T>(string operation, Func<SqliteWriteContext, T> work, bool truncateLog = false)
     {
         using var activity = CollaborationTracing.StartWrite(operation, Store);
-        var queued = new WriteOperation<T>(work, activity?.Context ?? default);
+        var queued = new WriteOperation<T>(work, activity?.Context ?? default) { TruncateLog = truncateLog };
         if (!queue.Writer.TryWrite(queued))
         {
             throw new StorageUnavailableException("The journal is shut down.");
@@ -108,7 +112,10 @@ public sealed class SqliteDatabase : IDisposable
     {
         var connection = new SqliteConnection(connectionString);
         connection.Open();
-        Execute(connection, writer ? "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384;" : "PRAGMA cache_size = -2048;");
+        // secure_delete on the writer: what a write removes or replaces (an erased person's rows) is zeroed in the file.
+        Execute(connection, writer
+            ? "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384; PRAGMA secure_delete = ON;"
+            : "PRAGMA cache_size = -2048;");
         return connection;
     }
 
@@ -129,7 +136,7 @@ public sealed class SqliteDatabase : IDisposable
         }
         if (version == 0)
         {
-            Execute(connection, EventsSchema + GrainSnapshotsTable + ApiKeysTable + ReadModelSnapshotsTable, transaction);
+            Execute(connection, EventsSchema + GrainSnapshotsTable + ApiKeysTable + ReadModelSnapshotsTable + ErasureTables, transaction);
         }
         else
         {
@@ -152,6 +159,10 @@ public sealed class SqliteDatabase : IDisposable
             if (version <= 5)
             {
                 StoreEachEventOnce(connection, transaction);
+            }
+            if (version <= 6)
+            {
+                Execute(connection, ErasureTables, transaction);
             }
         }
         Execute(connection, $"PRAGMA user_version = {SchemaVersion};", transaction);
@@ -276,6 +287,29 @@ public sealed class SqliteDatabase : IDisposable
         ) WITHOUT ROWID;
         """;
 
+    /// <summary>
+    /// Schema 7, for erasure (<see cref="SqliteEventStore.EraseUserAsync"/>): the store's pseudonym key (one row, random,
+    /// made here), the pseudonyms of erased people (their later events are refused), and the audit trail, which names
+    /// neither the person nor the pseudonym.
+    /// </summary>
+    private const string ErasureTables = """
+        CREATE TABLE erasure_key (
+            id  INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+            key BLOB    NOT NULL
+        );
+        INSERT INTO erasure_key (id, key) VALUES (1, randomblob(32));
+        CREATE TABLE erased_users (
+            pseudonym TEXT NOT NULL PRIMARY KEY
+        ) WITHOUT ROWID;
+        CREATE TABLE erasures (
+            erasure_id              TEXT    NOT NULL PRIMARY KEY,
+            erased_at               INTEGER NOT NULL,
+            erased_by               TEXT,
+            events_anonymised       INTEGER NOT NULL,
+            profile_changes_deleted INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """;
+
     /// <summary>Schema 6: each grain's latest snapshot, keyed by the grain's stream id ("user/…", "idea/…", "thread/…").</summary>
     private const string GrainSnapshotsTable = """
         CREATE TABLE grain_snapshots (
@@ -355,9 +389,13 @@ public sealed class SqliteDatabase : IDisposable
                 context.Commit();
                 Commits.Committed();
                 metrics?.CommitWritten(Store, Stopwatch.GetElapsedTime(started), batch.Count);
-                foreach (var operation in batch)
+                foreach (var operation in batch.Where(operation => !operation.TruncateLog))
                 {
                     operation.Complete();
+                }
+                if (batch.Any(operation => operation.TruncateLog))
+                {
+                    TruncateLog(context, batch.Where(operation => operation.TruncateLog));
                 }
             }
             catch (Exception ex)
@@ -384,10 +422,36 @@ public sealed class SqliteDatabase : IDisposable
         context?.Dispose();
     }
 
+    /// <summary>
+    /// After a commit that asked for it: the committed work is done either way, but its caller learns it only once the
+    /// WAL no longer holds the old pages, or gets the failure and retries (the retry finds the work done).
+    /// </summary>
+    private static void TruncateLog(SqliteWriteContext context, IEnumerable<WriteOperation> waiting)
+    {
+        try
+        {
+            context.TruncateLog();
+            foreach (var operation in waiting)
+            {
+                operation.Complete();
+            }
+        }
+        catch (SqliteException ex)
+        {
+            var failure = new StorageUnavailableException("The write is committed, but the WAL still holds its old pages: " + ex.Message);
+            foreach (var operation in waiting)
+            {
+                operation.Fail(failure);
+            }
+        }
+    }
+
     private abstract class WriteOperation(ActivityContext context)
     {
         /// <summary>The span of the request that queued this work, for the commit's link.</summary>
         public ActivityContext Context { get; } = context;
+
+        public bool TruncateLog { get; init; }
 
         public abstract void Run(SqliteWriteContext context);
 

@@ -1,3 +1,9 @@
+using Collaboration.Errors;
+using Collaboration.EventSourcing;
+using Collaboration.Events;
+using Collaboration.Ingestion;
+using Collaboration.Privacy;
+using Collaboration.Users;
 using Microsoft.Data.Sqlite;
 
 namespace Collaboration.Journal.Sqlite;
@@ -13,6 +19,12 @@ public sealed class SqliteEventStore : IEventStore
 {
     private readonly SqliteDatabase database;
     private readonly TimeProvider clock;
+
+    // The pseudonym key and the erased pseudonyms, used on the writer thread only: this process is the file's one writer,
+    // so they change only through it. Loaded by the first write, and again after an erasure whose commit failed.
+    private Pseudonyms? pseudonyms;
+    private HashSet<string> erased = [];
+    private volatile bool reloadErasures = true;
 
     /// <summary>A store over the database's events (schema 6, created or migrated when the database opens).</summary>
     public SqliteEventStore(SqliteDatabase database, TimeProvider clock)
@@ -43,9 +55,15 @@ public sealed class SqliteEventStore : IEventStore
             static StoreResult Stored(StoreOutcome outcome, long position) => new(outcome, position, position);
             var storedAt = clock.GetUtcNow().ToUnixTimeMilliseconds();
             var results = new StoreResult[events.Count];
+            var (names, erasedUsers) = Erasures(context);
             for (var i = 0; i < events.Count; i++)
             {
                 var e = events[i];
+                if (erasedUsers.Count > 0 && erasedUsers.Contains(names.Of(e.UserId)))
+                {
+                    results[i] = new StoreResult(StoreOutcome.UserErased);
+                    continue;
+                }
                 existing.Parameters[0].Value = e.Event.EventId;
                 using (var reader = existing.ExecuteReader())
                 {
@@ -79,6 +97,127 @@ public sealed class SqliteEventStore : IEventStore
             }
             return results;
         });
+    }
+
+    public Task<Pseudonyms> GetPseudonymsAsync(CancellationToken ct = default) =>
+        database.ReadAsync(connection =>
+        {
+            using var command = new SqliteCommand("SELECT key FROM erasure_key WHERE id = 1", connection);
+            return new Pseudonyms((byte[])command.ExecuteScalar()!);
+        });
+
+    public async Task<Erasure> EraseUserAsync(string userId, string? erasedBy, CancellationToken ct = default)
+    {
+        try
+        {
+            return await database.WriteAsync("erase", context => Erase(context, userId, erasedBy), truncateLog: true);
+        }
+        catch (StorageUnavailableException)
+        {
+            // The commit may have failed after the pseudonym joined the erased set: read the set again from the file.
+            reloadErasures = true;
+            throw;
+        }
+    }
+
+    private Erasure Erase(SqliteWriteContext context, string userId, string? erasedBy)
+    {
+        var (names, erasedUsers) = Erasures(context);
+        var pseudonym = names.Of(userId);
+        var wasErased = erasedUsers.Contains(pseudonym);
+        var rows = context.Command("SELECT position, event_type, data, idea_id, thread_id FROM events WHERE user_id = $user", "$user");
+        var (rewritten, deleted, ideas, threads) = (0, 0, new SortedSet<string>(StringComparer.Ordinal), new SortedSet<string>(StringComparer.Ordinal));
+        var found = new List<(long Position, string Type, byte[] Data)>();
+        foreach (var user in wasErased ? new[] { userId, pseudonym } : [userId])
+        {
+            rows.Parameters[0].Value = user;
+            using var reader = rows.ExecuteReader();
+            while (reader.Read())
+            {
+                if (user == userId)
+                {
+                    found.Add((reader.GetInt64(0), reader.GetString(1), (byte[])reader[2]));
+                }
+                if (!reader.IsDBNull(3))
+                {
+                    ideas.Add(reader.GetString(3));
+                }
+                if (!reader.IsDBNull(4))
+                {
+                    threads.Add(reader.GetString(4));
+                }
+            }
+        }
+        if (found.Count == 0 && !wasErased)
+        {
+            return new Erasure(ErasureOutcome.Unknown, pseudonym, 0, 0, [], []);
+        }
+        var delete = context.Command("DELETE FROM events WHERE position = $position", "$position");
+        var rewrite = context.Command("UPDATE events SET user_id = $user, data = $data, content_hash = $hash WHERE position = $position",
+            "$user", "$data", "$hash", "$position");
+        foreach (var (position, type, data) in found)
+        {
+            if (StoredEventFormat.Decode(new JournalEvent("", type, data)) is Interaction interaction)
+            {
+                var anonymous = interaction with { UserId = pseudonym };
+                Set(rewrite, pseudonym, StoredEventFormat.Encode(anonymous).Data, ContentHash.Of(anonymous), position);
+                rewrite.ExecuteNonQuery();
+                rewritten++;
+            }
+            else
+            {
+                delete.Parameters[0].Value = position;
+                delete.ExecuteNonQuery();
+                deleted++;
+            }
+        }
+        if (found.Count > 0 || !wasErased)
+        {
+            var at = clock.GetUtcNow();
+            var erasureId = Guid.NewGuid().ToString("N");
+            var record = StoredEventFormat.Encode(new UserErased("erasure:" + erasureId, pseudonym, at, deleted));
+            var insert = context.Command("""
+                INSERT INTO events (event_id, content_hash, event_type, data, user_id, stored_at) VALUES ($id, X'', $type, $data, $user, $at)
+                """, "$id", "$type", "$data", "$user", "$at");
+            Set(insert, record.EventId, record.Type, record.Data, pseudonym, at.ToUnixTimeMilliseconds());
+            insert.ExecuteNonQuery();
+            var audit = context.Command("""
+                INSERT INTO erasures (erasure_id, erased_at, erased_by, events_anonymised, profile_changes_deleted) VALUES ($id, $at, $by, $events, $profiles)
+                """, "$id", "$at", "$by", "$events", "$profiles");
+            Set(audit, erasureId, at.ToUnixTimeMilliseconds(), erasedBy, rewritten, deleted);
+            audit.ExecuteNonQuery();
+            var mark = context.Command("INSERT INTO erased_users (pseudonym) VALUES ($pseudonym) ON CONFLICT DO NOTHING", "$pseudonym");
+            mark.Parameters[0].Value = pseudonym;
+            mark.ExecuteNonQuery();
+            erasedUsers.Add(pseudonym);
+        }
+        // Every snapshot that may hold the id: the user's, their ideas' and threads', and the read model's (all of them).
+        var forget = context.Command("DELETE FROM grain_snapshots WHERE stream_id = $stream", "$stream");
+        foreach (var stream in ideas.Select(EventKey.Idea).Concat(threads.Select(EventKey.Thread)).Append(EventKey.User(userId)))
+        {
+            forget.Parameters[0].Value = stream.Name;
+            forget.ExecuteNonQuery();
+        }
+        context.Command("DELETE FROM read_model_snapshots").ExecuteNonQuery();
+        return new Erasure(wasErased ? ErasureOutcome.AlreadyErased : ErasureOutcome.Erased, pseudonym, rewritten, deleted, [.. ideas], [.. threads]);
+    }
+
+    /// <summary>The pseudonym key and the erased pseudonyms, read from the file by the first write (writer thread only).</summary>
+    private (Pseudonyms Names, HashSet<string> Erased) Erasures(SqliteWriteContext context)
+    {
+        if (reloadErasures || pseudonyms is null)
+        {
+            reloadErasures = false;
+            pseudonyms = new Pseudonyms((byte[])context.Command("SELECT key FROM erasure_key WHERE id = 1").ExecuteScalar()!);
+            var pseudonymsRead = new HashSet<string>(StringComparer.Ordinal);
+            using var reader = context.Command("SELECT pseudonym FROM erased_users").ExecuteReader();
+            while (reader.Read())
+            {
+                pseudonymsRead.Add(reader.GetString(0));
+            }
+            erased = pseudonymsRead;
+        }
+        return (pseudonyms, erased);
     }
 
     public Task<EventPage> ReadAsync(EventKey key, FeedCursor from, CancellationToken ct = default)

@@ -35,6 +35,21 @@ public sealed class SqliteWriteContext : IDisposable
         return command;
     }
 
+    /// <summary>
+    /// Copies the WAL into the database file and truncates it to nothing (outside a transaction). Throws when readers
+    /// kept it busy past the busy timeout, so the write that asked for it is not acknowledged as done.
+    /// </summary>
+    internal void TruncateLog()
+    {
+        using var checkpoint = connection.CreateCommand();
+        checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+        using var reader = checkpoint.ExecuteReader();
+        if (!reader.Read() || reader.GetInt32(0) != 0)
+        {
+            throw new SqliteException("the WAL could not be checkpointed and truncated: readers kept it busy", 5);
+        }
+    }
+
     internal void Begin()
     {
         transaction = connection.BeginTransaction();
