@@ -8,21 +8,25 @@ using static Collaboration.Events.InteractionType;
 namespace Collaboration.Tests.Privacy;
 
 /// <summary>
-/// Erasure of a person on the embedded service (keyless loopback, so every scope): what every answer and the SQLite
-/// files hold afterwards, and after rebuilding everything from the journal. Each test has its own service.
+/// Erasure of a person (keyless loopback, so every scope): what every answer and the store hold afterwards, and after
+/// rebuilding everything from the journal, in either mode. Each test has its own service.
 /// </summary>
-public sealed class ErasureApiTests : IAsyncLifetime
+public abstract class ErasureApiContract : IAsyncLifetime
 {
     private static readonly DateTimeOffset At = Make.Noon.AddHours(-3);
-    private readonly ApiFactory factory = new();
     private readonly string person = Make.Id("u"), owner = Make.Id("u"), fan = Make.Id("u");
     private readonly string ownIdea = Make.Id("i"), otherIdea = Make.Id("i"), viewedIdea = Make.Id("i"), thread = Make.Id("t");
     private readonly string name = "Zqxjv Erasable-" + Guid.NewGuid().ToString("N")[..6];
     private HttpClient client = null!;
 
-    public async Task InitializeAsync()
+    protected abstract ApiFactory Factory { get; }
+
+    /// <summary>Where the store still holds any of <paramref name="needles"/>: every table, and the files when it has them.</summary>
+    protected abstract Task<List<string>> FindInStoreAsync(params string[] needles);
+
+    public virtual async Task InitializeAsync()
     {
-        client = factory.CreateClient();
+        client = Factory.CreateClient();
         await PutProfileAsync(person, $$"""{"displayName":"{{name}}","country":"FI","site":"Helsinki","department":"R&D","function":"Engineering"}""", HttpStatusCode.OK);
         await PutProfileAsync(owner, """{"displayName":"Owner","country":"IN"}""", HttpStatusCode.OK);
         await PutProfileAsync(fan, """{"displayName":"Fan","country":"IN"}""", HttpStatusCode.OK);
@@ -44,14 +48,20 @@ public sealed class ErasureApiTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         client.Dispose();
-        await factory.DisposeAsync();
+        await DisposeFactoryAsync();
     }
+
+    protected virtual Task DisposeFactoryAsync() => Factory.DisposeAsync().AsTask();
 
     [Fact]
     public async Task An_erased_person_is_gone_from_every_answer_and_every_file_and_a_rebuild_brings_nothing_back()
     {
         var before = await AggregatesAsync();
         Assert.Contains(person, (await client.GetNodeAsync($"/v1/ideas/{otherIdea}/followers"))["items"]!.ToJsonString());
+        // The search finds them while they are there: in the events, the profile change, the snapshots.
+        var stored = await FindInStoreAsync(person, name);
+        Assert.Contains(stored, place => place.Contains("events.user_id", StringComparison.Ordinal));
+        Assert.Contains(stored, place => place.Contains($"'{name}'", StringComparison.Ordinal));
 
         var receipt = await EraseAsync(person, HttpStatusCode.OK);
 
@@ -76,7 +86,7 @@ public sealed class ErasureApiTests : IAsyncLifetime
         Assert.Equal(1, anonymous["totals"]!["create"]!.GetValue<long>());
         var top = (await client.GetNodeAsync("/v1/stats/ideas/top?window=all")).ToJsonString();
         Assert.DoesNotContain(person, top, StringComparison.Ordinal);
-        AssertFilesHoldNoTrace();
+        await AssertStoreHoldsNoTraceAsync();
 
         foreach (var path in new[] { "read-model", "users/" + owner, "users/" + fan, "users/" + pseudonym, "ideas/" + ownIdea, "ideas/" + otherIdea,
                      "ideas/" + viewedIdea, "threads/" + this.thread })
@@ -89,7 +99,7 @@ public sealed class ErasureApiTests : IAsyncLifetime
         Assert.Equal(before, await AggregatesAsync());
         Assert.Equal(ideaAfter.ToJsonString(), (await client.GetNodeAsync($"/v1/ideas/{ownIdea}")).ToJsonString());
         await AssertNotFoundAsync($"/v1/users/{person}");
-        AssertFilesHoldNoTrace();
+        await AssertStoreHoldsNoTraceAsync();
     }
 
     [Fact]
@@ -106,7 +116,7 @@ public sealed class ErasureApiTests : IAsyncLifetime
             again.ToJsonString());
         Assert.NotNull(unknown["errors"]!["userId"]);
         Assert.Contains("reserved", reserved["errors"]!["userId"]![0]!.GetValue<string>(), StringComparison.Ordinal);
-        AssertFilesHoldNoTrace();
+        await AssertStoreHoldsNoTraceAsync();
     }
 
     [Fact]
@@ -134,7 +144,7 @@ public sealed class ErasureApiTests : IAsyncLifetime
         var counts = (await client.GetNodeAsync($"/v1/ideas/{viewedIdea}"))["counts"]!;
         Assert.Equal((0L, 2L), (counts["like"]!.GetValue<long>(), counts["view"]!.GetValue<long>()));
         await AssertNotFoundAsync($"/v1/users/{person}");
-        AssertFilesHoldNoTrace();
+        await AssertStoreHoldsNoTraceAsync();
     }
 
     [Fact]
@@ -153,24 +163,13 @@ public sealed class ErasureApiTests : IAsyncLifetime
         var idea = await client.GetNodeAsync($"/v1/ideas/{raceIdea}");
         Assert.Equal((likesAccepted, 20L), (idea["counts"]!["like"]!.GetValue<long>(), idea["counts"]!["view"]!.GetValue<long>()));
         await AssertNotFoundAsync($"/v1/users/{person}");
-        AssertFilesHoldNoTrace();
+        await AssertStoreHoldsNoTraceAsync();
     }
 
-    /// <summary>The SQLite database, its WAL and shared-memory file hold neither the person's id nor their name, in any byte.</summary>
-    private void AssertFilesHoldNoTrace()
+    private async Task AssertStoreHoldsNoTraceAsync()
     {
-        foreach (var file in Directory.GetFiles(factory.DataDirectory, "collaboration.db*"))
-        {
-            byte[] bytes;
-            using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-            using (var copy = new MemoryStream())
-            {
-                stream.CopyTo(copy);
-                bytes = copy.ToArray();
-            }
-            Assert.True(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(person)) < 0, $"{Path.GetFileName(file)} holds the person's id");
-            Assert.True(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(name)) < 0, $"{Path.GetFileName(file)} holds the person's name");
-        }
+        var found = await FindInStoreAsync(person, name);
+        Assert.True(found.Count == 0, string.Join("; ", found));
     }
 
     /// <summary>What the dashboards and the idea reads count, as one text: the same before and after an erasure.</summary>
@@ -226,5 +225,54 @@ public sealed class ErasureApiTests : IAsyncLifetime
         var body = await response.ReadNodeAsync();
         Assert.True(response.IsSuccessStatusCode, body.ToJsonString());
         return body;
+    }
+}
+
+public sealed class EmbeddedErasureApiTests : ErasureApiContract
+{
+    private readonly ApiFactory factory = new();
+
+    protected override ApiFactory Factory => factory;
+
+    /// <summary>Every byte of the database, its WAL and shared-memory file, and every table with snapshot bodies inflated.</summary>
+    protected override async Task<List<string>> FindInStoreAsync(params string[] needles)
+    {
+        var found = new List<string>();
+        foreach (var file in Directory.GetFiles(factory.DataDirectory, "collaboration.db*"))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var copy = new MemoryStream();
+            await stream.CopyToAsync(copy);
+            found.AddRange(needles.Where(needle => StoredTraces.Contains(copy.ToArray(), needle)).Select(needle => $"{Path.GetFileName(file)} holds '{needle}'"));
+        }
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(
+            $"Data Source={Path.Combine(factory.DataDirectory, "collaboration.db")};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        found.AddRange(await StoredTraces.FindAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'table'", needles));
+        return found;
+    }
+}
+
+public sealed class ClusterErasureApiTests : ErasureApiContract
+{
+    private readonly ClusterApiFactory factory = new();
+
+    protected override ApiFactory Factory => factory;
+
+    public override async Task InitializeAsync()
+    {
+        await factory.InitializeAsync();
+        await base.InitializeAsync();
+    }
+
+    protected override Task DisposeFactoryAsync() => ((IAsyncLifetime)factory).DisposeAsync();
+
+    /// <summary>Every table of the cluster's database (the Orleans tables too), snapshot bodies inflated.</summary>
+    protected override async Task<List<string>> FindInStoreAsync(params string[] needles)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(factory.ConnectionString);
+        await connection.OpenAsync();
+        return await StoredTraces.FindAsync(connection,
+            "SELECT quote_ident(table_name) FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'", needles);
     }
 }
