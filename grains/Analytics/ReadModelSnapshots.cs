@@ -68,10 +68,7 @@ internal sealed class ReadModelSnapshots(IEventStore events, IReadModelSnapshotS
     /// </summary>
     public async Task<Written> StoreAsync(AnalyticsModel model, FeedCursor at, CancellationToken ct = default)
     {
-        if (model.NeedsRebuild)
-        {
-            throw new InvalidOperationException("The read model holds an erased person under two names until it is rebuilt; it is not stored.");
-        }
+        EnsureStorable(model);
         var started = Stopwatch.GetTimestamp();
         var encoded = ReadModelSnapshotFormat.Encode(at, model.EventsApplied, model.WriteTo);
         for (var part = 0; part < encoded.Parts.Count; part++)
@@ -83,6 +80,15 @@ internal sealed class ReadModelSnapshots(IEventStore events, IReadModelSnapshotS
         var previous = model.ErasuresApplied > 0 ? at.Position : (await store.ListAsync(Name, ct)).FirstOrDefault(position => position < at.Position, at.Position);
         await store.DeleteBelowAsync(Name, previous, ct);
         return new Written(at.Position, model.EventsApplied, encoded.BodyLength, encoded.StoredBytes, Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>Throws for a model that must not be stored: one holding an erased person under two names until it is rebuilt.</summary>
+    internal static void EnsureStorable(AnalyticsModel model)
+    {
+        if (model.NeedsRebuild)
+        {
+            throw new InvalidOperationException("The read model holds an erased person under two names until it is rebuilt; it is not stored.");
+        }
     }
 
     /// <summary>
