@@ -30,6 +30,8 @@ public sealed class ArgumentValidationTests(ArgumentValidationTests.RecordingApi
         new("GET /v1/users/{userId}", "/v1/users/{id}?window=1y", "/v1/users/{id}?window=7d", "window", "GetAsync"),
         new("GET /v1/users/{userId}/following", "/v1/users/{id}/following?limit=0", "/v1/users/{id}/following?limit=1", "limit", "GetFollowingAsync"),
         new("GET /v1/users/{userId}/following", "/v1/users/{id}%23/following", "/v1/users/{id}/following", "userId", "GetFollowingAsync"),
+        new("DELETE /v1/users/{userId}", "/v1/users/{id}%23", "/v1/users/{id}", "userId", "EraseAsync"),
+        new("GET /v1/users/{userId}/export", "/v1/users/{id}%23/export", "/v1/users/{id}/export", "userId", "ExportAsync"),
         new("GET /v1/ideas/{ideaId}", "/v1/ideas/{id}%23", "/v1/ideas/{id}?window=all", "ideaId", "GetAsync"),
         new("GET /v1/ideas/{ideaId}/followers", "/v1/ideas/{id}/followers?cursor=***", "/v1/ideas/{id}/followers", "cursor", "GetFollowersAsync"),
         new("GET /v1/threads/{threadId}", "/v1/threads/{id}%23", "/v1/threads/{id}", "threadId", "GetAsync"),
@@ -138,6 +140,7 @@ public sealed class ArgumentValidationTests(ArgumentValidationTests.RecordingApi
     {
         "PUT" => client.PutAsync(path, new StringContent("""{"displayName":"Aino"}""", Encoding.UTF8, "application/json")),
         "POST" => client.PostAsync(path, null),
+        "DELETE" => client.DeleteAsync(path),
         _ => client.GetAsync(path),
     };
 
