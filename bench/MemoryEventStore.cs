@@ -76,6 +76,12 @@ public sealed class MemoryEventStore : IEventStore, IGrainSnapshotStore
     public Task NextCommit() => Task.Delay(Timeout.Infinite);
 
     // Benchmark 3 only ingests.
+    public Task<IReadOnlyList<RecordedEvent>> ReadByPositionAsync(long afterPosition, int maxEvents, CancellationToken ct = default) =>
+        throw new NotSupportedException("The benchmark's memory store does not expire events.");
+
+    public Task<int> DeleteAsync(IReadOnlyCollection<long> positions, CancellationToken ct = default) =>
+        throw new NotSupportedException("The benchmark's memory store does not expire events.");
+
     public Task<Erasure> EraseUserAsync(string userId, string? erasedBy, CancellationToken ct = default) =>
         throw new NotSupportedException("The benchmark's memory store does not erase.");
 

@@ -5,9 +5,11 @@ using Collaboration.Api.Security;
 using Collaboration.Api.Validation;
 using Collaboration.Events;
 using Collaboration.Ingestion;
+using Collaboration.Journal;
 using Collaboration.Security;
 using Collaboration.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Collaboration.Api.Apis;
 
@@ -32,7 +34,7 @@ public static class EventsApi
 
     public static async Task<Results<Accepted<EventReceipt>, Ok<EventReceipt>, ProblemHttpResult>> PostEventAsync(
         HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, ApiClock clock, CollaborationMetrics metrics, ILoggerFactory loggers,
-        CancellationToken ct)
+        IOptions<JournalOptions> journal, CancellationToken ct)
     {
         var postedBy = ApiKeyClaims.KeyIdOf(user);
         var (body, problem) = await RequestBody.ReadAsync(request, MaxEventBytes, "application/json");
@@ -47,7 +49,7 @@ public static class EventsApi
             metrics.EventPosted(null, EventOutcome.Rejected);
             return problem!;
         }
-        if (EventParser.TryParse(json.RootElement, clock.UtcNow, out var interaction) is { } error)
+        if (EventParser.TryParse(json.RootElement, clock.UtcNow, out var interaction, journal.Value.RetentionDays) is { } error)
         {
             metrics.EventPosted(null, EventOutcome.Rejected);
             return Problems.Field(StatusCodes.Status400BadRequest, error, "Invalid event");
@@ -66,7 +68,7 @@ public static class EventsApi
 
     public static async Task<Results<Ok<BatchReceipt>, ProblemHttpResult>> PostBatchAsync(
         HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, ApiClock clock, CollaborationMetrics metrics, ILoggerFactory loggers,
-        CancellationToken ct)
+        IOptions<JournalOptions> journal, CancellationToken ct)
     {
         var postedBy = ApiKeyClaims.KeyIdOf(user);
         var (body, problem) = await RequestBody.ReadAsync(request, MaxBatchBytes, "application/json");
@@ -98,7 +100,7 @@ public static class EventsApi
             Interaction? interaction = null;
             error ??= items[index].Length > MaxEventBytes
                 ? new FieldError("event", $"must be at most {MaxEventBytes / RequestBody.KiB} KiB")
-                : EventParser.TryParse(item!.RootElement, now, out interaction);
+                : EventParser.TryParse(item!.RootElement, now, out interaction, journal.Value.RetentionDays);
             if (error is not null)
             {
                 rejected.Add(new RejectedEvent(index, EventParser.EventIdOf(items[index]), error.Field, error.ToString()));

@@ -10,6 +10,7 @@ using Collaboration.Hosting;
 using Collaboration.Security;
 using Collaboration.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Collaboration.Journal;
 using Microsoft.Extensions.Options;
 
 namespace Collaboration.Api.Extensions;
@@ -39,6 +40,8 @@ public static class Extensions
         }
 
         builder.Services.AddOptions<HttpOptions>().BindConfiguration("Http");
+        // The api refuses events older than the retention (Journal:RetentionDays), so it reads it too in cluster mode.
+        builder.Services.AddOptions<JournalOptions>().BindConfiguration("Journal");
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<HttpOptions>>((kestrel, http) => http.Value.ApplyTo(kestrel.Limits));
         builder.Services.AddSingleton(new ApiClock(TimeProvider.System));
         builder.Services.AddAnalyticsOptions(builder.Configuration);
@@ -77,6 +80,7 @@ public static class Extensions
         app.MapStatsApi();
         app.MapOperationsApi();
         app.MapRebuildApi();
+        app.MapRetentionApi();
         app.MapApiReference();
         return app;
     }

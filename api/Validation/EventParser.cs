@@ -48,8 +48,11 @@ public static partial class EventParser
         return null;
     }
 
-    /// <summary>Null and the interaction when the event is valid; otherwise the first problem found.</summary>
-    public static FieldError? TryParse(JsonElement json, DateTimeOffset now, out Interaction? interaction)
+    /// <summary>
+    /// Null and the interaction when the event is valid; otherwise the first problem found. With a retention of
+    /// <paramref name="retentionDays"/> (0: none), an event dated before it is refused: it would be deleted soon anyway.
+    /// </summary>
+    public static FieldError? TryParse(JsonElement json, DateTimeOffset now, out Interaction? interaction, int retentionDays = 0)
     {
         interaction = null;
         if (json.ValueKind != JsonValueKind.Object)
@@ -91,6 +94,10 @@ public static partial class EventParser
         if (ParseTimestamp(occurredText, now, out var occurredAt) is { } timeError)
         {
             return timeError;
+        }
+        if (retentionDays > 0 && occurredAt < now.AddDays(-retentionDays))
+        {
+            return new FieldError("occurredAt", $"must not be more than {retentionDays} days ago (the retention period)");
         }
         if (OptionalString(json, "title", out var title) is { } titleTypeError)
         {

@@ -5,6 +5,7 @@ using Collaboration.Ingestion;
 using Collaboration.Journal;
 using Collaboration.Journal.Postgres;
 using Collaboration.Journal.Sqlite;
+using Collaboration.Retention;
 using Collaboration.Security;
 using Collaboration.Telemetry;
 using Microsoft.Extensions.Configuration;
@@ -38,8 +39,13 @@ public static class CollaborationHostingExtensions
         silo.AddCollaborationOperations(configuration);
         services.AddOptions<JournalOptions>()
             .Bind(configuration.GetSection("Journal"))
-            .Configure(options => ApplyDataDirectory(options, configuration));
+            .Configure(options => ApplyDataDirectory(options, configuration))
+            .Validate(options => options.RetentionDays == 0 || options.RetentionDays >= JournalOptions.MinRetentionDays,
+                $"Journal:RetentionDays must be 0 (keep every event) or at least {JournalOptions.MinRetentionDays}")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RetentionSweep>();
+        services.AddHostedService<RetentionService>();
         services.AddCollaborationMetrics();
         services.AddSingleton<WriteBacklog>();
         // The read model's lag, for readiness and the meter "Collaboration" (ReadModelProgress).

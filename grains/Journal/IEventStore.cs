@@ -62,6 +62,16 @@ public interface IEventStore
     /// </summary>
     Task<Erasure> EraseUserAsync(string userId, string? erasedBy, CancellationToken ct = default);
 
+    /// <summary>
+    /// Up to <paramref name="maxEvents"/> stored events of any key with a position above <paramref name="afterPosition"/>,
+    /// in position order (the order they were stored in, give or take concurrent PostgreSQL writers): how retention walks
+    /// the store from its oldest rows.
+    /// </summary>
+    Task<IReadOnlyList<RecordedEvent>> ReadByPositionAsync(long afterPosition, int maxEvents, CancellationToken ct = default);
+
+    /// <summary>Deletes the events at <paramref name="positions"/> (those still there) and returns how many it deleted.</summary>
+    Task<int> DeleteAsync(IReadOnlyCollection<long> positions, CancellationToken ct = default);
+
     /// <summary>The store's pseudonyms (its own key): how a fold that knew a person by their id finds them from an erasure record.</summary>
     Task<Privacy.Pseudonyms> GetPseudonymsAsync(CancellationToken ct = default);
 }

@@ -30,4 +30,16 @@ public sealed class JournalOptions
     /// bench/results/benchmarks-2026-11-27.md). A refused request is told to retry once the queue has drained at this rate.
     /// </summary>
     public int DrainRate { get; set; } = 9_000;
+
+    /// <summary>
+    /// Days a stored event is kept (README, Personal data: retention); 0 keeps every event. At least
+    /// <see cref="MinRetentionDays"/>, so every window and the funnel's previous one stay whole.
+    /// </summary>
+    public int RetentionDays { get; set; }
+
+    /// <summary>How often each silo looks for expired events (the first look comes one interval after start).</summary>
+    public TimeSpan RetentionSweepEvery { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The longest window (90 days) plus the funnel's previous window (90 days) plus a day.</summary>
+    public const int MinRetentionDays = 181;
 }

@@ -110,6 +110,11 @@ public sealed class RebuildInterleavingTests : IAsyncLifetime
 
         public Task NextCommit() => store.NextCommit();
 
+        public Task<IReadOnlyList<RecordedEvent>> ReadByPositionAsync(long afterPosition, int maxEvents, CancellationToken ct = default) =>
+            store.ReadByPositionAsync(afterPosition, maxEvents, ct);
+
+        public Task<int> DeleteAsync(IReadOnlyCollection<long> positions, CancellationToken ct = default) => store.DeleteAsync(positions, ct);
+
         public Task<Erasure> EraseUserAsync(string userId, string? erasedBy, CancellationToken ct = default) => store.EraseUserAsync(userId, erasedBy, ct);
 
         public Task<Collaboration.Privacy.Pseudonyms> GetPseudonymsAsync(CancellationToken ct = default) => store.GetPseudonymsAsync(ct);

@@ -43,6 +43,7 @@ internal sealed record GuardedEndpoint(string Method, string Pattern, string Sco
         Admin("/v1/admin/rebuild/users/{userId}", "/v1/admin/rebuild/users/" + User),
         Admin("/v1/admin/rebuild/ideas/{ideaId}", "/v1/admin/rebuild/ideas/" + Idea),
         Admin("/v1/admin/rebuild/threads/{threadId}", "/v1/admin/rebuild/threads/" + Thread),
+        Admin("/v1/admin/retention/sweep", "/v1/admin/retention/sweep"),
     ];
 
     /// <summary>Creates the user, idea and thread the reads ask for.</summary>

@@ -294,6 +294,29 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
 
     public Task<Pseudonyms> GetPseudonymsAsync(CancellationToken ct = default) => pseudonyms.Value;
 
+    public Task<IReadOnlyList<RecordedEvent>> ReadByPositionAsync(long afterPosition, int maxEvents, CancellationToken ct = default) =>
+        PostgresErrors.Guard("read", async () =>
+        {
+            await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM events WHERE position > $1 ORDER BY position LIMIT $2");
+            command.Parameters.AddWithValue(afterPosition);
+            command.Parameters.AddWithValue(maxEvents);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var events = new List<RecordedEvent>();
+            while (await reader.ReadAsync(ct))
+            {
+                events.Add(ReadEvent(reader, 0));
+            }
+            return (IReadOnlyList<RecordedEvent>)events;
+        });
+
+    public Task<int> DeleteAsync(IReadOnlyCollection<long> positions, CancellationToken ct = default) =>
+        PostgresErrors.Guard("written", async () =>
+        {
+            await using var command = dataSource.CreateCommand("DELETE FROM events WHERE position = ANY($1)");
+            command.Parameters.AddWithValue(positions.ToArray());
+            return await command.ExecuteNonQueryAsync(ct);
+        });
+
     public async Task<Erasure> EraseUserAsync(string userId, string? erasedBy, CancellationToken ct = default)
     {
         var names = await pseudonyms.Value;

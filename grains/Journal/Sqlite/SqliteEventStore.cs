@@ -99,6 +99,28 @@ public sealed class SqliteEventStore : IEventStore
         });
     }
 
+    public Task<IReadOnlyList<RecordedEvent>> ReadByPositionAsync(long afterPosition, int maxEvents, CancellationToken ct = default) =>
+        database.ReadAsync<IReadOnlyList<RecordedEvent>>(connection =>
+        {
+            using var command = new SqliteCommand($"SELECT {Columns} FROM events WHERE position > $after ORDER BY position LIMIT $max", connection);
+            command.Parameters.AddWithValue("$after", afterPosition);
+            command.Parameters.AddWithValue("$max", maxEvents);
+            return ReadEvents(command);
+        });
+
+    public Task<int> DeleteAsync(IReadOnlyCollection<long> positions, CancellationToken ct = default) =>
+        positions.Count == 0 ? Task.FromResult(0) : database.WriteAsync("expire", context =>
+        {
+            var delete = context.Command("DELETE FROM events WHERE position = $position", "$position");
+            var deleted = 0;
+            foreach (var position in positions)
+            {
+                delete.Parameters[0].Value = position;
+                deleted += delete.ExecuteNonQuery();
+            }
+            return deleted;
+        });
+
     public Task<Pseudonyms> GetPseudonymsAsync(CancellationToken ct = default) =>
         database.ReadAsync(connection =>
         {
