@@ -349,8 +349,7 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
             check.Parameters.AddWithValue(pseudonym);
             wasErased = (bool)(await check.ExecuteScalarAsync(ct))!;
         }
-        var found = new List<(long Position, string Type, byte[] Data)>();
-        var (ideas, threads) = (new SortedSet<string>(StringComparer.Ordinal), new SortedSet<string>(StringComparer.Ordinal));
+        var found = new ErasedRows();
         await using (var rows = new NpgsqlCommand(
             "SELECT position, event_type, data, idea_id, thread_id, user_id = $1 FROM events WHERE user_id = $1 OR user_id = $2 FOR UPDATE",
             connection, transaction))
@@ -360,37 +359,14 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
             await using var reader = await rows.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                if (reader.GetBoolean(5))
-                {
-                    found.Add((reader.GetInt64(0), reader.GetString(1), (byte[])reader[2]));
-                }
-                if (!reader.IsDBNull(3))
-                {
-                    ideas.Add(reader.GetString(3));
-                }
-                if (!reader.IsDBNull(4))
-                {
-                    threads.Add(reader.GetString(4));
-                }
+                found.Add(reader, persons: reader.GetBoolean(5));
             }
         }
         if (found.Count == 0 && !wasErased)
         {
             return new Erasure(ErasureOutcome.Unknown, pseudonym, 0, 0, [], []);
         }
-        var (rewritten, deleted) = (new List<(long Position, byte[] Data, byte[] Hash)>(), new List<long>());
-        foreach (var (position, type, data) in found)
-        {
-            if (StoredEventFormat.Decode(new JournalEvent("", type, data)) is Interaction interaction)
-            {
-                var anonymous = interaction with { UserId = pseudonym };
-                rewritten.Add((position, StoredEventFormat.Encode(anonymous).Data, ContentHash.Of(anonymous)));
-            }
-            else
-            {
-                deleted.Add(position);
-            }
-        }
+        var (rewritten, deleted) = found.Plan(pseudonym);
         await using var batch = new NpgsqlBatch(connection, transaction);
         var rewrite = new NpgsqlBatchCommand("""
             UPDATE events AS e SET user_id = $1, data = r.data, content_hash = r.hash
@@ -430,12 +406,12 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
         }
         // Every snapshot that may hold the id: the user's, their ideas' and threads', and the read model's (all of them).
         var forget = new NpgsqlBatchCommand("DELETE FROM grain_snapshots WHERE stream_id = ANY($1)");
-        forget.Parameters.AddWithValue(ideas.Select(EventKey.Idea).Concat(threads.Select(EventKey.Thread)).Append(EventKey.User(userId))
+        forget.Parameters.AddWithValue(found.Ideas.Select(EventKey.Idea).Concat(found.Threads.Select(EventKey.Thread)).Append(EventKey.User(userId))
             .Select(key => key.Name).ToArray());
         batch.BatchCommands.Add(forget);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM read_model_snapshots"));
         await batch.ExecuteNonQueryAsync(ct);
-        return new Erasure(wasErased ? ErasureOutcome.AlreadyErased : ErasureOutcome.Erased, pseudonym, rewritten.Count, deleted.Count, [.. ideas], [.. threads]);
+        return new Erasure(wasErased ? ErasureOutcome.AlreadyErased : ErasureOutcome.Erased, pseudonym, rewritten.Count, deleted.Count, [.. found.Ideas], [.. found.Threads]);
     }
 
     private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken ct)

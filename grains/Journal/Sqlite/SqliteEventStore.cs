@@ -148,56 +148,39 @@ public sealed class SqliteEventStore : IEventStore
         var pseudonym = names.Of(userId);
         var wasErased = erasedUsers.Contains(pseudonym);
         var rows = context.Command("SELECT position, event_type, data, idea_id, thread_id FROM events WHERE user_id = $user", "$user");
-        var (rewritten, deleted, ideas, threads) = (0, 0, new SortedSet<string>(StringComparer.Ordinal), new SortedSet<string>(StringComparer.Ordinal));
-        var found = new List<(long Position, string Type, byte[] Data)>();
+        var found = new ErasedRows();
         foreach (var user in wasErased ? new[] { userId, pseudonym } : [userId])
         {
             rows.Parameters[0].Value = user;
             using var reader = rows.ExecuteReader();
             while (reader.Read())
             {
-                if (user == userId)
-                {
-                    found.Add((reader.GetInt64(0), reader.GetString(1), (byte[])reader[2]));
-                }
-                if (!reader.IsDBNull(3))
-                {
-                    ideas.Add(reader.GetString(3));
-                }
-                if (!reader.IsDBNull(4))
-                {
-                    threads.Add(reader.GetString(4));
-                }
+                found.Add(reader, persons: user == userId);
             }
         }
         if (found.Count == 0 && !wasErased)
         {
             return new Erasure(ErasureOutcome.Unknown, pseudonym, 0, 0, [], []);
         }
-        var delete = context.Command("DELETE FROM events WHERE position = $position", "$position");
+        var (rewritten, deleted) = found.Plan(pseudonym);
         var rewrite = context.Command("UPDATE events SET user_id = $user, data = $data, content_hash = $hash WHERE position = $position",
             "$user", "$data", "$hash", "$position");
-        foreach (var (position, type, data) in found)
+        foreach (var (position, data, hash) in rewritten)
         {
-            if (StoredEventFormat.Decode(new JournalEvent("", type, data)) is Interaction interaction)
-            {
-                var anonymous = interaction with { UserId = pseudonym };
-                Set(rewrite, pseudonym, StoredEventFormat.Encode(anonymous).Data, ContentHash.Of(anonymous), position);
-                rewrite.ExecuteNonQuery();
-                rewritten++;
-            }
-            else
-            {
-                delete.Parameters[0].Value = position;
-                delete.ExecuteNonQuery();
-                deleted++;
-            }
+            Set(rewrite, pseudonym, data, hash, position);
+            rewrite.ExecuteNonQuery();
+        }
+        var delete = context.Command("DELETE FROM events WHERE position = $position", "$position");
+        foreach (var position in deleted)
+        {
+            delete.Parameters[0].Value = position;
+            delete.ExecuteNonQuery();
         }
         if (found.Count > 0 || !wasErased)
         {
             var at = clock.GetUtcNow();
             var erasureId = Guid.NewGuid().ToString("N");
-            var record = StoredEventFormat.Encode(new UserErased("erasure:" + erasureId, pseudonym, at, deleted));
+            var record = StoredEventFormat.Encode(new UserErased("erasure:" + erasureId, pseudonym, at, deleted.Count));
             var insert = context.Command("""
                 INSERT INTO events (event_id, content_hash, event_type, data, user_id, stored_at) VALUES ($id, X'', $type, $data, $user, $at)
                 """, "$id", "$type", "$data", "$user", "$at");
@@ -206,7 +189,7 @@ public sealed class SqliteEventStore : IEventStore
             var audit = context.Command("""
                 INSERT INTO erasures (erasure_id, erased_at, erased_by, events_anonymised, profile_changes_deleted) VALUES ($id, $at, $by, $events, $profiles)
                 """, "$id", "$at", "$by", "$events", "$profiles");
-            Set(audit, erasureId, at.ToUnixTimeMilliseconds(), erasedBy, rewritten, deleted);
+            Set(audit, erasureId, at.ToUnixTimeMilliseconds(), erasedBy, rewritten.Count, deleted.Count);
             audit.ExecuteNonQuery();
             var mark = context.Command("INSERT INTO erased_users (pseudonym) VALUES ($pseudonym) ON CONFLICT DO NOTHING", "$pseudonym");
             mark.Parameters[0].Value = pseudonym;
@@ -215,13 +198,14 @@ public sealed class SqliteEventStore : IEventStore
         }
         // Every snapshot that may hold the id: the user's, their ideas' and threads', and the read model's (all of them).
         var forget = context.Command("DELETE FROM grain_snapshots WHERE stream_id = $stream", "$stream");
-        foreach (var stream in ideas.Select(EventKey.Idea).Concat(threads.Select(EventKey.Thread)).Append(EventKey.User(userId)))
+        foreach (var stream in found.Ideas.Select(EventKey.Idea).Concat(found.Threads.Select(EventKey.Thread)).Append(EventKey.User(userId)))
         {
             forget.Parameters[0].Value = stream.Name;
             forget.ExecuteNonQuery();
         }
         context.Command("DELETE FROM read_model_snapshots").ExecuteNonQuery();
-        return new Erasure(wasErased ? ErasureOutcome.AlreadyErased : ErasureOutcome.Erased, pseudonym, rewritten, deleted, [.. ideas], [.. threads]);
+        return new Erasure(wasErased ? ErasureOutcome.AlreadyErased : ErasureOutcome.Erased, pseudonym, rewritten.Count, deleted.Count,
+            [.. found.Ideas], [.. found.Threads]);
     }
 
     /// <summary>The pseudonym key and the erased pseudonyms, read from the file by the first write (writer thread only).</summary>
