@@ -7,31 +7,40 @@ using static Collaboration.Events.InteractionType;
 namespace Collaboration.Tests.Privacy;
 
 /// <summary>
-/// Retention on the embedded service (Journal:RetentionDays=200): a store whose events span more than that, a sweep
-/// while events keep arriving, and every answer for the 7, 28 and 90-day windows (and the funnel's previous windows)
-/// the same before the sweep, after it, and after rebuilding everything from what is left.
+/// Retention (Journal:RetentionDays=200) in either mode: a store whose events span more than that, a sweep while events
+/// keep arriving, and every answer for the 7, 28 and 90-day windows (and the funnel's previous windows) the same before
+/// the sweep, after it, and after rebuilding everything from what is left.
 /// </summary>
-public sealed class RetentionApiTests : IAsyncLifetime
+public abstract class RetentionApiContract : IAsyncLifetime
 {
-    private const int RetentionDays = 200;
+    protected const int RetentionDays = 200;
 
     // Reads end at the api's clock (Make.Noon); the sweep measures age from the silo's clock, when rows were stored.
     private static readonly DateTimeOffset Now = Make.Noon;
-    private readonly ApiFactory factory = ApiFactory.With(new Dictionary<string, string> { ["Journal:RetentionDays"] = RetentionDays.ToString() });
     private readonly string owner = Make.Id("u"), fan = Make.Id("u"), reader = Make.Id("u"), idea = Make.Id("i"), other = Make.Id("i");
     private HttpClient client = null!;
 
-    public Task InitializeAsync()
+    protected abstract ApiFactory Factory { get; }
+
+    /// <summary>Stores <paramref name="interaction"/> behind the service's back, as if stored at <paramref name="storedAt"/>.</summary>
+    protected abstract Task AppendAsync(Interaction interaction, DateTimeOffset storedAt);
+
+    /// <summary>The ids of the events stored before <paramref name="instant"/>, in ordinal order.</summary>
+    protected abstract Task<List<string>> StoredBeforeAsync(DateTimeOffset instant);
+
+    public virtual Task InitializeAsync()
     {
-        client = factory.CreateClient();
+        client = Factory.CreateClient();
         return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
     {
         client.Dispose();
-        await factory.DisposeAsync();
+        await DisposeFactoryAsync();
     }
+
+    protected virtual Task DisposeFactoryAsync() => Factory.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Old_rows_go_except_those_of_current_state_and_every_windowed_answer_stays_while_ingestion_goes_on()
@@ -46,7 +55,7 @@ public sealed class RetentionApiTests : IAsyncLifetime
         ];
         foreach (var e in keepers.Concat(expiring))
         {
-            JournalRows.Append(factory.DataDirectory, e, storedLongAgo);
+            await AppendAsync(e, storedLongAgo);
         }
         await PostAsync(
         [
@@ -69,7 +78,7 @@ public sealed class RetentionApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, swept.StatusCode);
         Assert.Equal((5, 2), (report["eventsDeleted"]!.GetValue<int>(), report["eventsKept"]!.GetValue<int>()));
         Assert.Equal(keepers.Select(e => e.EventId).Order(StringComparer.Ordinal),
-            JournalRows.StoredBefore(factory.DataDirectory, DateTimeOffset.UtcNow.AddDays(-RetentionDays)));
+            await StoredBeforeAsync(DateTimeOffset.UtcNow.AddDays(-RetentionDays)));
         Assert.Equal(before, await WindowedAnswersAsync());
         foreach (var path in new[] { "read-model", "users/" + owner, "users/" + fan, "users/" + reader, "ideas/" + idea, "ideas/" + other })
         {
@@ -121,5 +130,71 @@ public sealed class RetentionApiTests : IAsyncLifetime
         using var response = await client.PostRawAsync("/v1/events/batch", batch.ToJsonString());
         var body = await response.ReadNodeAsync();
         Assert.True(response.IsSuccessStatusCode && body["rejected"]!.AsArray().Count == 0, body.ToJsonString());
+    }
+}
+
+public sealed class EmbeddedRetentionApiTests : RetentionApiContract
+{
+    private readonly ApiFactory factory = ApiFactory.With(new Dictionary<string, string> { ["Journal:RetentionDays"] = RetentionDays.ToString() });
+
+    protected override ApiFactory Factory => factory;
+
+    protected override Task AppendAsync(Interaction interaction, DateTimeOffset storedAt)
+    {
+        JournalRows.Append(factory.DataDirectory, interaction, storedAt);
+        return Task.CompletedTask;
+    }
+
+    protected override Task<List<string>> StoredBeforeAsync(DateTimeOffset instant) => Task.FromResult(JournalRows.StoredBefore(factory.DataDirectory, instant));
+}
+
+public sealed class ClusterRetentionApiTests : RetentionApiContract
+{
+    private readonly ClusterApiFactory factory = new();
+
+    protected override ApiFactory Factory => factory;
+
+    public override async Task InitializeAsync()
+    {
+        factory.ClusterSettings["Journal:RetentionDays"] = RetentionDays.ToString();
+        await factory.InitializeAsync();
+        await base.InitializeAsync();
+    }
+
+    protected override Task DisposeFactoryAsync() => ((IAsyncLifetime)factory).DisposeAsync();
+
+    protected override async Task AppendAsync(Interaction interaction, DateTimeOffset storedAt)
+    {
+        var row = Collaboration.EventSourcing.StoredEventFormat.Encode(interaction);
+        await using var connection = new Npgsql.NpgsqlConnection(factory.ConnectionString);
+        await connection.OpenAsync();
+        await using var insert = new Npgsql.NpgsqlCommand("""
+            INSERT INTO events (event_id, content_hash, event_type, data, user_id, idea_id, thread_id, stored_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            """, connection);
+        insert.Parameters.AddWithValue(row.EventId);
+        insert.Parameters.AddWithValue(Collaboration.Ingestion.ContentHash.Of(interaction));
+        insert.Parameters.AddWithValue(row.Type);
+        insert.Parameters.AddWithValue(row.Data);
+        insert.Parameters.AddWithValue(interaction.UserId);
+        insert.Parameters.AddWithValue(interaction.IdeaId);
+        insert.Parameters.AddWithValue((object?)interaction.ThreadId ?? DBNull.Value);
+        insert.Parameters.AddWithValue(storedAt);
+        await insert.ExecuteNonQueryAsync();
+    }
+
+    protected override async Task<List<string>> StoredBeforeAsync(DateTimeOffset instant)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(factory.ConnectionString);
+        await connection.OpenAsync();
+        await using var select = new Npgsql.NpgsqlCommand("SELECT event_id FROM events WHERE stored_at < $1", connection);
+        select.Parameters.AddWithValue(instant);
+        await using var reader = await select.ExecuteReaderAsync();
+        var ids = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetString(0));
+        }
+        return [.. ids.Order(StringComparer.Ordinal)];
     }
 }
