@@ -21,13 +21,13 @@ public sealed class TransientFailureHandler(IProblemDetailsService problemDetail
         else if (Find<StorageBusyException>(exception) is { } busy)
         {
             // Expected under overload, once per refused request: one line each, no stack trace.
-            logger.LogInformation("Refused {Path}: {Reason}", context.Request.Path, busy.Message);
+            logger.LogInformation("Refused {Route}: {Reason}", RouteOf(context), busy.Message);
             status = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = busy.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         }
         else if (IsTransient(exception))
         {
-            logger.LogWarning(exception, "Transient failure on {Path}", context.Request.Path);
+            logger.LogWarning(exception, "Transient failure on {Route}", RouteOf(context));
             status = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = "1";
         }
@@ -43,6 +43,10 @@ public sealed class TransientFailureHandler(IProblemDetailsService problemDetail
             Exception = exception,
         });
     }
+
+    /// <summary>The route's template ("POST /v1/users/{userId}"), never the path: a path may hold a person's id (README, Personal data).</summary>
+    private static string RouteOf(HttpContext context) =>
+        $"{context.Request.Method} {(context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)"}";
 
     private static T? Find<T>(Exception? exception) where T : Exception => exception switch
     {

@@ -59,7 +59,13 @@ public static class CollaborationTelemetry
             telemetry.WithTracing(tracing => tracing
                 .AddSource(CollaborationTracing.SourceName)
                 .AddSource(OrleansSources)
-                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsProbeOrScrape(context.Request.Path))
+                .AddAspNetCoreInstrumentation(aspNetCore =>
+                {
+                    aspNetCore.Filter = context => !IsProbeOrScrape(context.Request.Path);
+                    // A path may hold a person's id; the span keeps the route's template instead (README, Personal data).
+                    aspNetCore.EnrichWithHttpResponse = (activity, response) => activity.SetTag("url.path",
+                        (response.HttpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)");
+                })
                 .AddNpgsql());
         }
         telemetry.WithMetrics(metrics =>

@@ -61,6 +61,32 @@ public sealed class TracingTests
             span => span.DisplayName == "journal commit" && span.TraceId != traceId && span.Links.Any(link => link.Context.SpanId == store.SpanId));
     }
 
+    [Fact]
+    public async Task A_server_span_names_the_route_template_never_the_path_with_a_persons_id()
+    {
+        var spans = new SpanLog();
+        await using var factory = new TracedApiFactory(spans);
+        var client = factory.CreateClient();
+        var (user, traceId) = (Make.Id("u"), ActivityTraceId.CreateRandom());
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/users/{user}");
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(request)).StatusCode);
+
+        // Spans are exported when they end; the server span may end just after the client has the answer.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        Activity? server;
+        while ((server = spans.Snapshot().FirstOrDefault(span => span.TraceId == traceId && span.Kind == ActivityKind.Server && span.Source.Name == "Microsoft.AspNetCore")) is null
+            && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        Assert.NotNull(server);
+        Assert.True("/v1/users/{userId}" == server.GetTagItem("url.path") as string, string.Join(", ", server.TagObjects.Select(t => $"{t.Key}={t.Value}")));
+        Assert.DoesNotContain(server.TagObjects, tag => tag.Value?.ToString()?.Contains(user, StringComparison.Ordinal) == true);
+        Assert.DoesNotContain(user, server.DisplayName, StringComparison.Ordinal);
+    }
+
     private static bool HasAll(List<Activity> trace) =>
         trace.Any(span => span.Source.Name == "Microsoft.AspNetCore")
         && trace.Any(span => span.Source.Name == "Microsoft.Orleans.Application")
