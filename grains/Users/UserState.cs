@@ -6,19 +6,32 @@ using Collaboration.Reads;
 
 namespace Collaboration.Users;
 
-/// <summary>The fold of a user's stream: profile, per-type totals, a timeline for windowed counts, and follows.</summary>
+/// <summary>
+/// The fold of a user's stream: profile, per-type totals, first and last activity, a timeline for windowed counts, and
+/// follows. The timeline holds only what a windowed read can need: the activities no older than
+/// <see cref="TimelineKept"/> before the latest one, so its memory follows the user's recent activity, not their
+/// history (issue 18). It stays a function of the set of events: a late event older than that changes the totals and
+/// the first activity only, and an activity that a newer one pushes out was never needed.
+/// </summary>
 public sealed class UserState : IFold<UserState>
 {
+    /// <summary>
+    /// The longest window (90 days) and a day: reads end at the api's clock, and an event may be dated up to 5 minutes
+    /// after it arrives, so a read never ends more than a day before the latest activity.
+    /// </summary>
+    public static readonly TimeSpan TimelineKept = TimeSpan.FromDays(91);
+
     private readonly long[] totals = new long[InteractionTypes.Count];
 
-    // Sorted by time so a window's counts are two binary searches away; 16 bytes per interaction.
+    // Sorted by time so a window's counts are two binary searches away; 16 bytes per interaction kept.
     private readonly List<Activity> timeline = [];
+    private long? firstTicks, lastTicks;
 
     public UserProfile? Profile { get; private set; }
 
     public FollowSet Following { get; private set; } = new();
 
-    public bool IsKnown => Profile is not null || timeline.Count > 0;
+    public bool IsKnown => Profile is not null || lastTicks is not null;
 
     public void Apply(IStreamEvent streamEvent)
     {
@@ -41,7 +54,10 @@ public sealed class UserState : IFold<UserState>
     private void Apply(Interaction interaction)
     {
         totals[(int)interaction.Type]++;
-        AddToTimeline(new Activity(interaction.OccurredAt.UtcTicks, interaction.Type));
+        var ticks = interaction.OccurredAt.UtcTicks;
+        firstTicks = Math.Min(firstTicks ?? ticks, ticks);
+        lastTicks = Math.Max(lastTicks ?? ticks, ticks);
+        AddToTimeline(new Activity(ticks, interaction.Type));
         if (interaction.CountsAsFollowMark)
         {
             Following.Apply(interaction.IdeaId,
@@ -58,19 +74,30 @@ public sealed class UserState : IFold<UserState>
             index--;
         }
         timeline.Insert(index, activity);
+        var cut = FirstAfter(lastTicks!.Value - TimelineKept.Ticks - 1);
+        if (cut > 0)
+        {
+            timeline.RemoveRange(0, cut);
+        }
     }
 
     public UserView ToView(string userId, ReadWindow window, DateTimeOffset now)
     {
         Span<long> counts = stackalloc long[InteractionTypes.Count];
-        // A bounded window ends now, so an event dated ahead counts once its time comes; all time counts every
-        // stored event, as totals and follow state do.
-        var end = window.Length is null ? long.MaxValue : now.UtcTicks;
-        var start = window.Length is { } length ? end - length.Ticks : long.MinValue;
-        // Events in (start, end]: everything after the last event at or before start, up to the last at or before end.
-        for (var i = FirstAfter(start); i < timeline.Count && timeline[i].Ticks <= end; i++)
+        if (window.Length is { } length)
         {
-            counts[(int)timeline[i].Type]++;
+            // A bounded window ends now, so an event dated ahead counts once its time comes.
+            var end = now.UtcTicks;
+            // Events in (end - length, end]: everything after the last event at or before the start, up to the end.
+            for (var i = FirstAfter(end - length.Ticks); i < timeline.Count && timeline[i].Ticks <= end; i++)
+            {
+                counts[(int)timeline[i].Type]++;
+            }
+        }
+        else
+        {
+            // All time counts every stored event, as totals and follow state do.
+            totals.CopyTo(counts);
         }
         var tier = ParticipationLevel.Inactive;
         for (var type = 0; type < InteractionTypes.Count; type++)
@@ -83,8 +110,8 @@ public sealed class UserState : IFold<UserState>
         return new UserView(
             userId, Profile?.DisplayName, Profile?.Country, Profile?.Site, Profile?.Department, Profile?.Function,
             Profile is not null, window.Name, tier.ToWireName(), TypeCounts.From(counts), TypeCounts.From(totals),
-            timeline.Count > 0 ? new DateTimeOffset(timeline[0].Ticks, TimeSpan.Zero) : null,
-            timeline.Count > 0 ? new DateTimeOffset(timeline[^1].Ticks, TimeSpan.Zero) : null,
+            firstTicks is { } first ? new DateTimeOffset(first, TimeSpan.Zero) : null,
+            lastTicks is { } last ? new DateTimeOffset(last, TimeSpan.Zero) : null,
             Following.Count);
     }
 
@@ -111,14 +138,15 @@ public sealed class UserState : IFold<UserState>
         ("profile", Profile is null ? "none" : "set"),
         .. Summaries.Counts("totals", totals),
         ("timeline", Summaries.Of(timeline.Count)),
-        ("firstActivity", timeline.Count > 0 ? Summaries.Instant(timeline[0].Ticks) : "none"),
-        ("lastActivity", timeline.Count > 0 ? Summaries.Instant(timeline[^1].Ticks) : "none"),
+        ("firstActivity", firstTicks is { } first ? Summaries.Instant(first) : "none"),
+        ("lastActivity", lastTicks is { } last ? Summaries.Instant(last) : "none"),
         ("following", Summaries.Of(Following.Count)),
         ("followMarks", Summaries.Of(Following.Marks)),
     ];
 
     public byte[] ToSnapshot() => JsonSerializer.SerializeToUtf8Bytes(
-        new UserSnapshot(Profile, totals, timeline.Select(a => a.Ticks).ToArray(), timeline.Select(a => a.Type).ToArray(), Following.ToSnapshot()),
+        new UserSnapshot(Profile, totals, timeline.Select(a => a.Ticks).ToArray(), timeline.Select(a => a.Type).ToArray(), Following.ToSnapshot(),
+            firstTicks, lastTicks),
         CollaborationJson.Default.UserSnapshot);
 
     public static UserState FromSnapshot(byte[] data)
@@ -127,9 +155,16 @@ public sealed class UserState : IFold<UserState>
             ?? throw new InvalidDataException("Empty user snapshot.");
         var state = new UserState { Profile = snapshot.Profile, Following = FollowSet.FromSnapshot(snapshot.Follows) };
         snapshot.Totals.CopyTo(state.totals, 0);
+        // Snapshots written before the timeline was bounded have no first and last: their timeline held everything.
+        state.firstTicks = snapshot.First ?? (snapshot.Ticks.Length > 0 ? snapshot.Ticks[0] : null);
+        state.lastTicks = snapshot.Last ?? (snapshot.Ticks.Length > 0 ? snapshot.Ticks[^1] : null);
+        var cut = state.lastTicks is { } last ? last - TimelineKept.Ticks : long.MinValue;
         for (var i = 0; i < snapshot.Ticks.Length; i++)
         {
-            state.timeline.Add(new Activity(snapshot.Ticks[i], snapshot.Types[i]));
+            if (snapshot.Ticks[i] >= cut)
+            {
+                state.timeline.Add(new Activity(snapshot.Ticks[i], snapshot.Types[i]));
+            }
         }
         return state;
     }
@@ -138,4 +173,5 @@ public sealed class UserState : IFold<UserState>
 }
 
 /// <summary>Snapshot form of <see cref="UserState"/>; the timeline is stored as two parallel arrays.</summary>
-public sealed record UserSnapshot(UserProfile? Profile, long[] Totals, long[] Ticks, InteractionType[] Types, FollowEntry[] Follows);
+public sealed record UserSnapshot(
+    UserProfile? Profile, long[] Totals, long[] Ticks, InteractionType[] Types, FollowEntry[] Follows, long? First = null, long? Last = null);

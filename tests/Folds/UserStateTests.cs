@@ -120,6 +120,58 @@ public class UserStateTests
     }
 
     [Fact]
+    public void History_older_than_the_longest_window_costs_no_timeline_and_still_counts_in_totals_and_first_activity()
+    {
+        var random = new Random(3);
+        // Two years of activity, one event a day, arriving in two different orders.
+        var events = Enumerable.Range(0, 730).Select(day =>
+            Make.Event((InteractionType)random.Next(InteractionTypes.Count), "u", $"i{random.Next(5)}", Now.AddDays(-day).AddHours(-random.Next(24)))).ToArray();
+        var state = Fold([.. events.OrderBy(_ => random.Next())]);
+        var other = Fold([.. events.OrderBy(_ => random.Next())]);
+
+        // 92 days of the latest activity are kept (91 and the day the cut falls in), none older.
+        Assert.InRange(int.Parse(state.Summarize().Single(s => s.Name == "timeline").Value), 90, 92);
+        Assert.Equal(state.ToSnapshot(), other.ToSnapshot());
+        foreach (var now in new[] { Now, Now.AddDays(10), Now.AddDays(-0.5) })
+        {
+            foreach (var window in new[] { ReadWindow.Days7, ReadWindow.Days28, ReadWindow.Days90 })
+            {
+                var inWindow = events.Where(e => e.OccurredAt > now - window.Length!.Value && e.OccurredAt <= now).ToList();
+                var view = state.ToView("u", window, now);
+                Assert.Equal(Enum.GetValues<InteractionType>().Select(t => (long)inWindow.Count(e => e.Type == t)), PerType(view.Counts));
+            }
+        }
+        var all = state.ToView("u", ReadWindow.All, Now);
+        Assert.Equal(730, PerType(all.Totals).Sum());
+        Assert.Equal(all.Totals, all.Counts);
+        Assert.Equal(events.Min(e => e.OccurredAt), all.FirstActiveAt);
+        Assert.Equal(events.Max(e => e.OccurredAt), all.LastActiveAt);
+
+        // A late event from before everything moves the totals and the first activity only.
+        state.Apply(Make.Event(Like, "u", "i9", Now.AddYears(-5)));
+        Assert.Equal(Now.AddYears(-5), state.ToView("u", ReadWindow.All, Now).FirstActiveAt);
+        Assert.Equal(731, PerType(state.ToView("u", ReadWindow.All, Now).Totals).Sum());
+        Assert.Equal(other.ToView("u", ReadWindow.Days90, Now).Counts, state.ToView("u", ReadWindow.Days90, Now).Counts);
+    }
+
+    private static long[] PerType(TypeCounts c) => [c.Create, c.Comment, c.Like, c.Edit, c.Share, c.View, c.Follow, c.Unfollow];
+
+    [Fact]
+    public void A_snapshot_written_before_the_timeline_was_bounded_restores_to_the_bounded_state()
+    {
+        var events = Enumerable.Range(0, 300).Select(day => Make.Event(View, "u", "i", Now.AddDays(-day))).ToArray();
+        var bounded = Fold(events);
+        // The old form: every activity in the timeline, no first and last.
+        var old = new UserSnapshot(null, [0, 0, 0, 0, 0, 300, 0, 0], [.. events.Select(e => e.OccurredAt.UtcTicks).Order()],
+            [.. events.Select(_ => View)], []);
+        var oldBytes = JsonSerializer.SerializeToUtf8Bytes(old, Collaboration.EventSourcing.CollaborationJson.Default.UserSnapshot);
+
+        var restored = UserState.FromSnapshot(oldBytes);
+
+        Assert.Equal(bounded.ToSnapshot(), restored.ToSnapshot());
+    }
+
+    [Fact]
     public void Snapshot_restores_the_same_state()
     {
         var state = Fold(
