@@ -41,14 +41,32 @@ public sealed class SqliteWriteContext : IDisposable
     /// </summary>
     internal void TruncateLog()
     {
-        using var checkpoint = connection.CreateCommand();
-        checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
-        using var reader = checkpoint.ExecuteReader();
-        if (!reader.Read() || reader.GetInt32(0) != 0)
+        // The checkpoint waits for the readers still using the WAL through SQLite's own busy handler (readers that start
+        // once everything is copied read the file alone); without one it gives up at the first reader.
+        SetBusyTimeout(TruncateWait);
+        bool busy;
+        using (var checkpoint = connection.CreateCommand())
+        {
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            using var reader = checkpoint.ExecuteReader();
+            busy = !reader.Read() || reader.GetInt32(0) != 0;
+        }
+        SetBusyTimeout(TimeSpan.Zero);
+        if (busy)
         {
             throw new SqliteException("the WAL could not be checkpointed and truncated: readers kept it busy", 5);
         }
     }
+
+    private void SetBusyTimeout(TimeSpan timeout)
+    {
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = $"PRAGMA busy_timeout = {(int)timeout.TotalMilliseconds};";
+        pragma.ExecuteNonQuery();
+    }
+
+    /// <summary>How long <see cref="TruncateLog"/> waits for readers; the writer (and so ingestion) waits with it.</summary>
+    private static readonly TimeSpan TruncateWait = TimeSpan.FromSeconds(5);
 
     internal void Begin()
     {
