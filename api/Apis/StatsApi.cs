@@ -88,9 +88,9 @@ public static class StatsApi
     }
 
     public static async Task<Results<Ok<DailyResponse>, CsvAnswer>> GetDailyAsync(
-        [AsParameters] AsOfQuery asOf, [AsParameters] DaysQuery days, HttpRequest request, ReadModelReads reads, CancellationToken ct)
+        [AsParameters] DailyQuery query, HttpRequest request, ReadModelReads reads, CancellationToken ct)
     {
-        var daily = await reads.ReadAsync(model => model.GetDailyAsync(days.Count, asOf.End), ct);
+        var daily = await reads.ReadAsync(model => model.GetDailyAsync(query.Count, query.End), ct);
         var rows = daily.Select(d => new DayTiers(d.Day, d.Active, d.Creators, d.Editors, d.Audience)).ToList();
         if (CsvTable.IsWanted(request))
         {
@@ -101,7 +101,7 @@ public static class StatsApi
             }
             return new CsvAnswer(csv);
         }
-        return TypedResults.Ok(new DailyResponse(asOf.End, rows));
+        return TypedResults.Ok(new DailyResponse(query.End, rows));
     }
 
     public static async Task<Results<Ok<FunnelResponse>, CsvAnswer>> GetFunnelAsync(

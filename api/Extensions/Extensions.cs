@@ -43,7 +43,7 @@ public static class Extensions
         // The api refuses events older than the retention (Journal:RetentionDays), so it reads it too in cluster mode.
         builder.Services.AddOptions<JournalOptions>().BindConfiguration("Journal");
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<HttpOptions>>((kestrel, http) => http.Value.ApplyTo(kestrel.Limits));
-        builder.Services.AddSingleton(new ApiClock(TimeProvider.System));
+        builder.Services.AddSingleton(services => new ApiClock(TimeProvider.System, services.GetRequiredService<IOptions<AnalyticsOptions>>().Value.HorizonDays));
         builder.Services.AddAnalyticsOptions(builder.Configuration);
         builder.Services.AddSingleton<ReadModelReads>();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Complete);

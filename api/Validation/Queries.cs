@@ -33,23 +33,48 @@ public sealed record WindowQuery([FromQuery(Name = "window")] string? WindowName
     }
 }
 
-/// <summary><c>asOf</c> of a dashboard: where its answer ends, now by default. It may not lie in the future.</summary>
-public sealed record AsOfQuery([FromQuery(Name = "asOf")] string? AsOf, [FromServices] ApiClock Clock) : IValidatedArguments
+/// <summary>
+/// <c>asOf</c> and <c>days</c> of the daily series, checked in that order: asOf not in the future, days from 1 to
+/// <see cref="MaxDays"/> (90 by default), and the first day no earlier than the read model's horizon.
+/// </summary>
+public sealed record DailyQuery([FromQuery(Name = "asOf")] string? AsOf, [FromQuery(Name = "days")] string? Days, [FromServices] ApiClock Clock)
+    : IValidatedArguments
 {
+    public const int MaxDays = 366;
+
     public DateTimeOffset End { get; private set; }
+
+    public int Count { get; private set; } = 90;
 
     public FieldError? Validate()
     {
-        if (Parse(AsOf, Clock.UtcNow, out var end) is { } error)
+        if (AsOfQuery.Parse(AsOf, Clock, earliest: Clock.FirstDayStart, out var end) is { } error)
         {
             return error;
         }
-        End = end;
+        var count = Count;
+        if (Days is not null && (!int.TryParse(Days, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxDays))
+        {
+            return new FieldError("days", $"must be a whole number from 1 to {MaxDays}");
+        }
+        var firstDay = (int)(end.UtcTicks / TimeSpan.TicksPerDay) - count + 1;
+        if (Clock.HorizonDays > 0 && firstDay < Clock.FirstDay)
+        {
+            return new FieldError("days", $"must not reach before {ReadHorizon.DayStart(Clock.FirstDay):yyyy-MM-dd}, the first day the read model keeps "
+                + $"(Analytics__HorizonDays, {Clock.HorizonDays} days); at most {(int)(end.UtcTicks / TimeSpan.TicksPerDay) - Clock.FirstDay + 1} here");
+        }
+        (End, Count) = (end, count);
         return null;
     }
+}
 
-    public static FieldError? Parse(string? asOf, DateTimeOffset now, out DateTimeOffset end)
+/// <summary><c>asOf</c> of a dashboard: where its answer ends, now by default, neither in the future nor before the read model's horizon.</summary>
+public static class AsOfQuery
+{
+    /// <param name="earliest">The earliest end the answer may have (see <see cref="ApiClock"/>).</param>
+    public static FieldError? Parse(string? asOf, ApiClock clock, DateTimeOffset earliest, out DateTimeOffset end)
     {
+        var now = clock.UtcNow;
         end = now;
         if (asOf is null)
         {
@@ -67,6 +92,11 @@ public sealed record AsOfQuery([FromQuery(Name = "asOf")] string? AsOf, [FromSer
         {
             // No event can be dated earlier, and day arithmetic near year 1 would leave the calendar.
             return new FieldError("asOf", "must not be before 2000-01-01T00:00:00Z");
+        }
+        if (parsed < earliest)
+        {
+            return new FieldError("asOf", $"must not be before {earliest.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}: the read model keeps "
+                + $"{clock.HorizonDays} days of activity (Analytics__HorizonDays) and this answer reads up to {ReadHorizon.AnswerDays} days before its end");
         }
         end = parsed;
         return null;
@@ -92,7 +122,7 @@ public record StatsQuery([FromQuery(Name = "window")] string? WindowName, [FromQ
         {
             return windowError;
         }
-        if (AsOfQuery.Parse(AsOf, Clock.UtcNow, out var end) is { } asOfError)
+        if (AsOfQuery.Parse(AsOf, Clock, Clock.EarliestEnd, out var end) is { } asOfError)
         {
             return asOfError;
         }
@@ -173,24 +203,3 @@ public sealed record TopQuery([FromQuery(Name = "sort")] string? Sort, [FromQuer
     }
 }
 
-/// <summary><c>days</c> of the daily series: 1-366, 90 by default.</summary>
-public sealed record DaysQuery([FromQuery(Name = "days")] string? Days) : IValidatedArguments
-{
-    public const int MaxDays = 366;
-
-    public int Count { get; private set; } = 90;
-
-    public FieldError? Validate()
-    {
-        if (Days is null)
-        {
-            return null;
-        }
-        if (!int.TryParse(Days, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count is < 1 or > MaxDays)
-        {
-            return new FieldError("days", $"must be a whole number from 1 to {MaxDays}");
-        }
-        Count = count;
-        return null;
-    }
-}

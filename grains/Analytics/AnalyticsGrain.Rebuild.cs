@@ -37,6 +37,7 @@ public sealed partial class AnalyticsGrain
         // The live model first takes in everything committed before the rebuild began, so the comparison covers it.
         await CaughtUpAsync();
         var fresh = new AnalyticsModel();
+        fresh.Forget(model.HorizonDay);
         var freshCursor = await ModelFeed.FoldAsync(store, fresh, FeedCursor.Start, cursor.Position);
         // Writes during the fold move the feed on: let whichever model is behind catch up until both stand at one cursor.
         for (var round = 0; round < AlignRounds && !SameCursor(freshCursor, cursor); round++)

@@ -88,6 +88,7 @@ public sealed partial class AnalyticsGrain(
         {
             logger.LogInformation("No read model snapshot could be used; building the read model from the whole journal");
         }
+        MoveHorizon();
         eventsAtSnapshot = eventsStored = model.EventsApplied;
         snapshotFinishedAt = activatedAt;
         ReportProgress();
@@ -229,8 +230,18 @@ public sealed partial class AnalyticsGrain(
         {
             head = Math.Max(head, await store.FeedHeadAsync());
         }
+        MoveHorizon();
         await Fold();
         TakeSnapshotIfDue();
+    }
+
+    /// <summary>Forgets what no answer can read any more (<see cref="AnalyticsOptions.HorizonDays"/>): a walk of the model once a day.</summary>
+    private void MoveHorizon()
+    {
+        if (folding is not { IsCompleted: false } && !rebuilding)
+        {
+            model.Forget(ReadHorizon.FirstDay(options.Value.HorizonDays, clock.GetUtcNow()));
+        }
     }
 
     /// <summary>
@@ -376,7 +387,7 @@ public sealed partial class AnalyticsGrain(
             var position = cursor.Position;
             // Stopped at deactivation (which then writes the live model), so none outlives the activation.
             var stop = following.Token;
-            snapshotWrite = Record(Task.Run(() => snapshots.WriteFromJournalAsync(position, stop), stop));
+            snapshotWrite = Record(Task.Run(() => snapshots.WriteFromJournalAsync(position, model.HorizonDay, stop), stop));
         }
     }
 

@@ -10,7 +10,7 @@ namespace Collaboration.Analytics;
 internal sealed partial class AnalyticsModel
 {
     /// <summary>The layout of the body; a body with another number is refused, never guessed at.</summary>
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
 
     /// <summary>Ends the body, so that a reader that went astray fails at the end rather than returning a wrong model.</summary>
     private const int EndMark = 0x0A4A11D0;
@@ -21,6 +21,7 @@ internal sealed partial class AnalyticsModel
         using var writer = new ModelWriter(stream);
         writer.Write(FormatVersion);
         writer.Write(EventsApplied);
+        writer.Write(HorizonDay);
         population.WriteTo(writer);
         ideas.WriteTo(writer);
         ties.WriteTo(writer);
@@ -55,6 +56,7 @@ internal sealed partial class AnalyticsModel
             throw new InvalidDataException($"The analytics snapshot has format {version}; this build reads format {FormatVersion} only.");
         }
         var eventsApplied = reader.ReadLong();
+        var horizonDay = reader.ReadInt();
         var population = Population.ReadFrom(reader);
         var ideas = IdeaReachIndex.ReadFrom(reader, population);
         var ties = ContributionTies.ReadFrom(reader, population);
@@ -62,6 +64,6 @@ internal sealed partial class AnalyticsModel
         var funnel = TierFunnel.ReadFrom(reader, population, tiers);
         var daily = DailyTiers.ReadFrom(reader);
         reader.Expect(EndMark, "end of the analytics snapshot");
-        return new AnalyticsModel(population, ideas, ties, tiers, funnel, daily) { EventsApplied = eventsApplied };
+        return new AnalyticsModel(population, ideas, ties, tiers, funnel, daily) { EventsApplied = eventsApplied, HorizonDay = horizonDay };
     }
 }

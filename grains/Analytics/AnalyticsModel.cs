@@ -117,7 +117,11 @@ internal sealed partial class AnalyticsModel
     {
         var at = interaction.OccurredAt.UtcTicks;
         var idea = ideas.GetOrAdd(interaction.IdeaId);
-        if (interaction.Type == InteractionType.View)
+        if (interaction.Type == InteractionType.View && at < HorizonStart)
+        {
+            idea.ViewsBefore++;
+        }
+        else if (interaction.Type == InteractionType.View)
         {
             idea.Views.Insert(Coverage.LowerBound(idea.Views, at + 1), at);
         }
@@ -164,6 +168,10 @@ internal sealed partial class AnalyticsModel
                 ties.Add(user, tieOwner, at);
             }
         });
+        if (at < HorizonStart)
+        {
+            ForgetLate(user, top, contributions, tieOwner);
+        }
     }
 
     private void SetOwner(IdeaData idea, UserData owner)
@@ -182,9 +190,9 @@ internal sealed partial class AnalyticsModel
             {
                 if (previous is not null)
                 {
-                    ties.Rebuild(contributor, previous);
+                    ties.Rebuild(contributor, previous, HorizonStart);
                 }
-                ties.Rebuild(contributor, owner);
+                ties.Rebuild(contributor, owner, HorizonStart);
             }
         });
     }

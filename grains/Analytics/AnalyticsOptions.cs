@@ -23,6 +23,16 @@ public sealed class AnalyticsOptions
     /// <summary><see cref="Replicas"/> once the deployment mode has filled it in.</summary>
     public int ReplicaCount => Replicas ?? 1;
 
+    /// <summary>
+    /// Days of activity the model keeps in memory; 0 keeps all. Windowed answers may end up to
+    /// <c>HorizonDays - 181</c> days ago (their window and the funnel's previous one must fit), a daily series may
+    /// reach back <c>HorizonDays</c> days. At least 181; see <see cref="ReadHorizon"/>.
+    /// </summary>
+    public int HorizonDays { get; set; } = DefaultHorizonDays;
+
+    /// <summary>Answers may end up to 30 days ago.</summary>
+    public const int DefaultHorizonDays = ReadHorizon.AnswerDays + 30;
+
     /// <summary>A snapshot of the model is written once it has folded this many events since the last one...</summary>
     public int SnapshotEveryEvents { get; set; } = 100_000;
 

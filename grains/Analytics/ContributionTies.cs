@@ -31,7 +31,8 @@ internal sealed class ContributionTies(Population population)
     public void Add(UserData user, UserData owner, long at) => Coverage.InsertDistinct(Tie(user, owner).Instants, at);
 
     /// <summary>Recomputes the pair (user, owner) from the user's contributions to the ideas the owner has now.</summary>
-    public void Rebuild(UserData user, UserData owner)
+    /// <param name="forgetBefore">The model's horizon: a tie keeps what a tie built event by event would (see <see cref="Coverage.ForgetBefore"/>).</param>
+    public void Rebuild(UserData user, UserData owner, long forgetBefore)
     {
         if (user == owner)
         {
@@ -46,6 +47,7 @@ internal sealed class ContributionTies(Population population)
             }
         }
         Coverage.SortDistinct(instants);
+        Coverage.ForgetBefore(instants, forgetBefore);
         if (instants.Count > 0)
         {
             var tie = Tie(user, owner);
@@ -57,6 +59,33 @@ internal sealed class ContributionTies(Population population)
             ties[gone.Tag] = null;
         }
     }
+
+    /// <summary>
+    /// Forgets the instants before <paramref name="before"/> (see <see cref="Coverage.ForgetBefore"/>) and keeps the
+    /// counters' marks before <paramref name="floorDay"/> only as sums: the ties are read at an answer's end, no earlier
+    /// than a bounded window after <paramref name="before"/>.
+    /// </summary>
+    public void Forget(long before, int floorDay)
+    {
+        foreach (var tie in ties)
+        {
+            if (tie is not null)
+            {
+                Coverage.ForgetBefore(tie.Instants, before);
+            }
+        }
+        foreach (var counter in counts)
+        {
+            counter.Forget(floorDay);
+        }
+        foreach (var counter in tiedUsers.Concat(breadth.SelectMany(perWindow => perWindow)))
+        {
+            counter.Forget(floorDay);
+        }
+    }
+
+    /// <summary>Forgets the instants of one tie before <paramref name="before"/>, after a late event added one there.</summary>
+    public void ForgetBefore(UserData user, UserData owner, long before) => Coverage.ForgetBefore(Tie(user, owner).Instants, before);
 
     private TieData Tie(UserData user, UserData owner)
     {

@@ -134,6 +134,22 @@ internal static class Coverage
     public static bool Contains(List<long> instants, long at) =>
         LowerBound(instants, at) is var i && i < instants.Count && instants[i] == at;
 
+    /// <summary>
+    /// Drops the instants before <paramref name="before"/> except the earliest, which is all the all-time window needs
+    /// of them; the bounded windows ending after <paramref name="before"/> plus their length never see them. How many
+    /// it dropped.
+    /// </summary>
+    public static int ForgetBefore(List<long> instants, long before)
+    {
+        var dropped = LowerBound(instants, before) - 1;
+        if (dropped <= 0)
+        {
+            return 0;
+        }
+        instants.RemoveRange(1, dropped);
+        return dropped;
+    }
+
     /// <summary>Sorts and drops repeats, in place.</summary>
     public static void SortDistinct(List<long> instants)
     {

@@ -10,11 +10,16 @@ namespace Collaboration.Analytics;
 internal sealed class DailyFirstInstants(int levelCount)
 {
     private readonly Dictionary<int, Instants[]> days = [];
+    private int floor = int.MinValue;
 
     /// <summary>Adds (delta &gt; 0) or removes (delta &lt; 0) |delta| users whose first instant at the level is <paramref name="at"/>.</summary>
     public void Add(int level, long at, int delta)
     {
         var day = DayTotals.DayOf(at);
+        if (day < floor)
+        {
+            return; // forgotten, see Forget
+        }
         if (!days.TryGetValue(day, out var levels))
         {
             days[day] = levels = new Instants[levelCount];
@@ -30,9 +35,24 @@ internal sealed class DailyFirstInstants(int levelCount)
     public long CountThrough(int day, int level, long end) =>
         days.TryGetValue(day, out var levels) ? levels[level].CountThrough(end) : 0;
 
-    /// <summary>Days in ascending order, each with its merged instants per level.</summary>
+    /// <summary>Drops the days before <paramref name="floorDay"/>, now and for later changes: no answer reads them.</summary>
+    public void Forget(int floorDay)
+    {
+        if (floorDay <= floor)
+        {
+            return;
+        }
+        floor = floorDay;
+        foreach (var day in days.Keys.Where(day => day < floor).ToList())
+        {
+            days.Remove(day);
+        }
+    }
+
+    /// <summary>The floor, then the days in ascending order, each with its merged instants per level.</summary>
     public void WriteTo(ModelWriter writer)
     {
+        writer.Write(floor);
         var keys = days.Keys.ToArray();
         Array.Sort(keys);
         writer.WriteArray(keys);
@@ -47,7 +67,7 @@ internal sealed class DailyFirstInstants(int levelCount)
 
     public static DailyFirstInstants ReadFrom(ModelReader reader, int levelCount)
     {
-        var firsts = new DailyFirstInstants(levelCount);
+        var firsts = new DailyFirstInstants(levelCount) { floor = reader.ReadInt() };
         var keys = reader.ReadInts();
         for (var i = 0; i < keys.Length; i++)
         {

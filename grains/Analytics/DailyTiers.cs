@@ -33,6 +33,9 @@ internal sealed class DailyTiers
         }
     }
 
+    /// <summary>Drops the days before <paramref name="floorDay"/> (see <see cref="DailyFirstInstants.Forget"/>).</summary>
+    public void Forget(int floorDay) => firsts.Forget(floorDay);
+
     /// <summary>Whole UTC days, except the last one, which counts only up to <paramref name="end"/>.</summary>
     public DayTierCounts[] Daily(int days, DateTimeOffset end)
     {

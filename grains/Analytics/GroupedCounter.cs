@@ -16,7 +16,9 @@ internal sealed class GroupedCounter
         var list = slots[dimension];
         while (list.Count <= slot)
         {
-            list.Add(new DayTotals());
+            var totals = new DayTotals();
+            totals.Forget(Exact.Floor);
+            list.Add(totals);
         }
         return list[slot];
     }
@@ -33,6 +35,16 @@ internal sealed class GroupedCounter
         }
         Exact.VisitDayThrough(end, (tag, delta) => counts[slotOf(tag)] += delta);
         return counts;
+    }
+
+    /// <summary>Keeps what lies before <paramref name="floorDay"/> only as sums (see <see cref="InstantCounter.Forget"/>).</summary>
+    public void Forget(int floorDay)
+    {
+        Exact.Forget(floorDay);
+        foreach (var totals in slots.SelectMany(list => list))
+        {
+            totals.Forget(floorDay);
+        }
     }
 
     public void WriteTo(ModelWriter writer)

@@ -23,6 +23,21 @@ internal sealed class IdeaReachIndex(Population population)
     }
 
     /// <param name="criticalMass">Null leaves <see cref="IdeaReach.CriticalMass"/> false.</param>
+    /// <summary>Forgets the contributions and views before <paramref name="before"/> (see <see cref="Coverage.ForgetBefore"/>).</summary>
+    public void ForgetBefore(long before)
+    {
+        foreach (var idea in ideas.Values)
+        {
+            foreach (var instants in idea.Contributions.Values)
+            {
+                Coverage.ForgetBefore(instants, before);
+            }
+            var views = Coverage.LowerBound(idea.Views, before);
+            idea.Views.RemoveRange(0, views);
+            idea.ViewsBefore += views;
+        }
+    }
+
     public IdeaReach? Reach(string ideaId, ReadWindow window, DateTimeOffset end, CriticalMass? criticalMass) =>
         ideas.TryGetValue(ideaId, out var idea) ? Reach(idea, ModelWindows.Length(ModelWindows.IndexOf(window)), end.UtcTicks, criticalMass) : null;
 
@@ -35,7 +50,7 @@ internal sealed class IdeaReachIndex(Population population)
         var length = ModelWindows.Length(ModelWindows.IndexOf(window));
         var at = end.UtcTicks;
         var candidates = ideas.Values
-            .Select(idea => (Idea: idea, Contributors: CountContributors(idea, length, at), Views: (long)Coverage.CountWithin(idea.Views, length, at)))
+            .Select(idea => (Idea: idea, Contributors: CountContributors(idea, length, at), Views: idea.ViewsWithin(length, at)))
             .ToList();
         RankedIdea Ranked((IdeaData Idea, int Contributors, long Views) c) =>
             new(c.Idea.Id, c.Idea.Owner?.Id, c.Idea.First?.Title, c.Views, Reach(c.Idea, length, at, criticalMass));
@@ -129,6 +144,7 @@ internal sealed class IdeaReachIndex(Population population)
         writer.WriteItems<int>([.. list.SelectMany(i => i.Contributions.Keys).Select(u => u.Index)]);
         writer.WriteLists(list.SelectMany(i => i.Contributions.Values));
         writer.WriteLists(list.Select(i => i.Views));
+        writer.WriteItems<long>([.. list.Select(i => i.ViewsBefore)]);
         writer.WriteLists(population.Users.Select(u => u.Ideas?.ConvertAll(i => numbers[i])));
         writer.WriteLists(population.Users.Select(u => u.Owned?.ConvertAll(i => numbers[i])));
     }
@@ -161,6 +177,10 @@ internal sealed class IdeaReachIndex(Population population)
         for (var i = 0; i < list.Length; i++)
         {
             list[i].Views.AddRange(views[i] ?? throw ModelReader.Damaged("an idea without views"));
+        }
+        foreach (var (idea, before) in list.Zip(reader.ReadItems<long>(list.Length)))
+        {
+            idea.ViewsBefore = before >= 0 ? before : throw ModelReader.Damaged("a negative view count");
         }
         var contributedTo = reader.ReadLists<int>(population.Count);
         var owned = reader.ReadLists<int>(population.Count);

@@ -24,9 +24,17 @@ internal sealed class InstantCounter
         this.totals = totals;
     }
 
+    /// <summary>The first day whose marks are kept (see <see cref="Forget"/>); <see cref="int.MinValue"/> keeps all.</summary>
+    public int Floor => totals.Floor;
+
     public void Add(long at, int tag, int delta)
     {
         var day = DayTotals.DayOf(at);
+        if (day < totals.Floor)
+        {
+            totals.Add(day, delta);
+            return;
+        }
         if (!days.TryGetValue(day, out var marks))
         {
             days[day] = marks = new DayMarks();
@@ -47,6 +55,19 @@ internal sealed class InstantCounter
         if (days.TryGetValue(DayTotals.DayOf(end), out var marks))
         {
             marks.Visit(end, visit);
+        }
+    }
+
+    /// <summary>
+    /// Keeps the marks before <paramref name="floorDay"/> only as their sum: counts at ends from that day on stay
+    /// exact, and marks added later for earlier days join the sum.
+    /// </summary>
+    public void Forget(int floorDay)
+    {
+        totals.Forget(floorDay);
+        foreach (var day in days.Keys.Where(day => day < totals.Floor).ToList())
+        {
+            days.Remove(day);
         }
     }
 

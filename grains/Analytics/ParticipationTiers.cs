@@ -30,6 +30,15 @@ internal sealed class ParticipationTiers(Population population)
         }
     }
 
+    /// <summary>Keeps the marks before <paramref name="floorDay"/> only as sums (see <see cref="InstantCounter.Forget"/>).</summary>
+    public void Forget(int floorDay)
+    {
+        foreach (var counter in counters.SelectMany(perWindow => perWindow))
+        {
+            counter.Forget(floorDay);
+        }
+    }
+
     /// <summary>The users present at a level in the window (by number, see <see cref="ModelWindows"/>) ending at <paramref name="at"/>.</summary>
     public long Present(int level, int window, long at) => counters[level][window].Exact.CountAt(at);
 

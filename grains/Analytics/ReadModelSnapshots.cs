@@ -95,10 +95,12 @@ internal sealed class ReadModelSnapshots(IEventStore events, IReadModelSnapshotS
     /// A new snapshot at or after <paramref name="position"/>, made from the newest stored one and the journal; null when
     /// the newest stored one already covers it. Runs wherever it is started: start it on the thread pool.
     /// </summary>
-    public async Task<Written?> WriteFromJournalAsync(long position, CancellationToken ct = default)
+    /// <param name="horizonDay">The live model's horizon (<see cref="AnalyticsModel.Forget"/>), kept by this fold too.</param>
+    public async Task<Written?> WriteFromJournalAsync(long position, int horizonDay = int.MinValue, CancellationToken ct = default)
     {
         var started = Stopwatch.GetTimestamp();
         var (model, from) = await LoadNewestAsync(LogLevel.Debug, ct) is { } newest ? (newest.Model, newest.Cursor) : (new AnalyticsModel(), FeedCursor.Start);
+        model.Forget(horizonDay);
         if (from.Position >= position && from.Pending.Length == 0)
         {
             return null;

@@ -50,6 +50,15 @@ internal sealed class TierFunnel(Population population, ParticipationTiers tiers
         }
     }
 
+    /// <summary>Keeps the marks before <paramref name="floorDay"/> only as sums (see <see cref="InstantCounter.Forget"/>).</summary>
+    public void Forget(int floorDay)
+    {
+        foreach (var counter in counters.SelectMany(a => a).SelectMany(b => b))
+        {
+            counter.Forget(floorDay);
+        }
+    }
+
     /// <summary>[from tier][to tier], both numbered as <see cref="Events.ParticipationLevel"/>.</summary>
     public long[][] Funnel(Reads.ReadWindow window, DateTimeOffset end)
     {

@@ -144,6 +144,8 @@ public static class CollaborationHostingExtensions
             .Bind(configuration.GetSection("Analytics"))
             .PostConfigure(options => options.Replicas ??= configuration.Mode() == DeploymentMode.Cluster ? 2 : 1)
             .Validate(options => options.Replicas is >= 1 and <= 8, "Analytics:Replicas must be from 1 to 8.")
+            .Validate(options => options.HorizonDays == 0 || options.HorizonDays >= ReadHorizon.AnswerDays,
+                $"Analytics:HorizonDays must be 0 (keep every day) or at least {ReadHorizon.AnswerDays}.")
             .ValidateOnStart();
         return services;
     }

@@ -13,7 +13,7 @@ namespace Collaboration.Tests.Analytics;
 public class AnalyticsModelTests
 {
     internal static readonly ReadWindow[] Windows = [ReadWindow.Days7, ReadWindow.Days28, ReadWindow.Days90, ReadWindow.All];
-    private static readonly DateTimeOffset Start = new(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset Start = new(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
 
     [Theory]
     [InlineData(1)]
@@ -112,12 +112,15 @@ public class AnalyticsModelTests
         };
     }
 
-    internal static List<(string UserId, IStreamEvent Event)> RandomHistory(Random random, int events)
+    internal static List<(string UserId, IStreamEvent Event)> RandomHistory(Random random, int events) =>
+        RandomHistory(random, events, [.. Enumerable.Range(0, 80).Select(_ => Start.AddMinutes(random.Next(0, 200 * 24 * 60)))]);
+
+    /// <param name="instants">The times events may have; shared instants make ties between events and boundaries likely.</param>
+    internal static List<(string UserId, IStreamEvent Event)> RandomHistory(Random random, int events, DateTimeOffset[] instants)
     {
         string[] countries = ["FI", "IN", "DE", "US"];
         string[] departments = ["R&D", "Sales", "HR"];
         var history = new List<(string, IStreamEvent)>();
-        var instants = Enumerable.Range(0, 80).Select(_ => Start.AddMinutes(random.Next(0, 200 * 24 * 60))).ToArray();
         for (var i = 0; i < events; i++)
         {
             var user = $"u{random.Next(24)}";
@@ -131,7 +134,6 @@ public class AnalyticsModelTests
             var type = (InteractionType)random.Next(InteractionTypes.Count);
             var idea = $"i{random.Next(6)}";
             string? thread = random.Next(3) == 0 ? $"{idea}-t{random.Next(2)}" : null;
-            // Shared instants make ties between events and boundaries likely.
             var at = instants[random.Next(instants.Length)];
             history.Add((user, new Interaction($"e{i}", type, user, idea, thread, at)));
         }
@@ -139,7 +141,7 @@ public class AnalyticsModelTests
     }
 
     /// <summary>The definitions, read straight off the event list.</summary>
-    private sealed class Reference
+    internal sealed class Reference
     {
         private readonly List<Interaction> interactions = [];
         private readonly Dictionary<string, UserProfile?> profiles = [];

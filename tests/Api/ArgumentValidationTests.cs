@@ -136,6 +136,31 @@ public sealed class ArgumentValidationTests(ArgumentValidationTests.RecordingApi
         Assert.Equal("{}", problem["errors"]!.ToJsonString());
     }
 
+    /// <summary>
+    /// With the read model keeping 181 days (its minimum), a windowed answer may end no earlier than the start of today
+    /// (its window and the funnel's previous one need the 181 days), and a daily series may reach back 181 days.
+    /// </summary>
+    [Theory]
+    [InlineData("/v1/stats/participation?asOf=2026-11-25T23:59:59Z", "asOf",
+        "must not be before 2026-11-26T00:00:00Z: the read model keeps 181 days of activity (Analytics__HorizonDays) and this answer reads up to 181 days before its end")]
+    [InlineData("/v1/stats/funnel?window=90d&asOf=2026-06-01T00:00:00Z", "asOf",
+        "must not be before 2026-11-26T00:00:00Z: the read model keeps 181 days of activity (Analytics__HorizonDays) and this answer reads up to 181 days before its end")]
+    [InlineData("/v1/stats/participation/daily?asOf=2026-05-28T23:59:59Z&days=1", "asOf",
+        "must not be before 2026-05-29T00:00:00Z: the read model keeps 181 days of activity (Analytics__HorizonDays) and this answer reads up to 181 days before its end")]
+    [InlineData("/v1/stats/participation/daily?days=183", "days",
+        "must not reach before 2026-05-29, the first day the read model keeps (Analytics__HorizonDays, 181 days); at most 182 here")]
+    public async Task Answers_reaching_before_the_read_horizon_are_refused(string path, string field, string message)
+    {
+        await using var bounded = ApiFactory.With(new Dictionary<string, string> { ["Analytics:HorizonDays"] = "181" });
+        using var boundedClient = bounded.CreateClient();
+
+        using var response = await boundedClient.GetAsync(path);
+
+        await EventsApiTests.AssertProblem(response, HttpStatusCode.BadRequest, field);
+        var problem = await response.ReadNodeAsync();
+        Assert.Equal([message], problem["errors"]![field]!.AsArray().Select(m => m!.GetValue<string>()));
+    }
+
     private Task<HttpResponseMessage> SendAsync(string operation, string path) => operation.Split(' ')[0] switch
     {
         "PUT" => client.PutAsync(path, new StringContent("""{"displayName":"Aino"}""", Encoding.UTF8, "application/json")),

@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
+using Collaboration.Analytics;
 using Collaboration.Api.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Collaboration.Tests.Support;
@@ -43,6 +45,8 @@ public class ApiFactory : WebApplicationFactory<Program>
             ["Orleans:GatewayPort"] = FreePort.Next().ToString(),
             ["Journal:SnapshotEvery"] = "5",
         };
+        // The api's clock is fake but the silo's is not: a horizon would move under tests dated at Make.Noon.
+        this.settings.TryAdd("Analytics:HorizonDays", "0");
         UseKestrel(0);
     }
 
@@ -68,7 +72,8 @@ public class ApiFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
-        builder.ConfigureServices(services => services.AddSingleton(new ApiClock(Clock)));
+        builder.ConfigureServices(services => services.AddSingleton(provider =>
+            new ApiClock(Clock, provider.GetRequiredService<IOptions<AnalyticsOptions>>().Value.HorizonDays)));
     }
 
     public override async ValueTask DisposeAsync()

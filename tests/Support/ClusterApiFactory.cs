@@ -27,6 +27,7 @@ public class ClusterApiFactory : ApiFactory, IAsyncLifetime
         ClusterSettings["Orleans:ClusterId"] = "test-" + Guid.NewGuid().ToString("N");
         ClusterSettings["Orleans:AdvertisedIP"] = "127.0.0.1";
         ClusterSettings["Journal:SnapshotEvery"] = "5";
+        ClusterSettings.TryAdd("Analytics:HorizonDays", "0");
         for (var i = 0; i < 2; i++)
         {
             Silos.Add(await ClusterSilo.StartAsync(ClusterSettings));

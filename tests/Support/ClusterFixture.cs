@@ -16,6 +16,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             ["COLLAB_DATA_DIR"] = directory.Path,
             ["Journal:SnapshotEvery"] = "5",
+            ["Analytics:HorizonDays"] = "0",
         }).Build();
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) => silo.AddCollaborationGrains(configuration));
