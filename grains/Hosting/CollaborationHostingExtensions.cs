@@ -68,6 +68,7 @@ public static class CollaborationHostingExtensions
             services.AddSingleton<ReadModelKeeper>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<ReadModelKeeper>());
         }
+        AddMemoryBounds(services, configuration);
         var orleans = configuration.GetSection("Orleans");
         var (siloPort, gatewayPort) = (orleans.GetValue("SiloPort", 11111), orleans.GetValue("GatewayPort", 30000));
 
@@ -133,6 +134,25 @@ public static class CollaborationHostingExtensions
         services.AddSingleton<IReadModelSnapshotStore, PostgresReadModelSnapshotStore>();
         return silo;
     }
+
+    /// <summary>
+    /// How many grains a silo keeps (section "Orleans:GrainCollection", Orleans' <see cref="GrainCollectionOptions"/>):
+    /// an activation idle for <c>CollectionAge</c> (10 minutes here; Orleans' own default is 15) leaves memory, its state
+    /// being in its snapshot and the journal; and when the process uses more than <c>MemoryUsageLimitPercentage</c> of
+    /// the memory it may use (the container's limit), the silo deactivates the least recently used activations until it
+    /// is back under <c>MemoryUsageTargetPercentage</c>. A working set larger than memory then costs reloads, not the
+    /// silo. The read model's replicas are kept active by their own timer and are never shed for long.
+    /// </summary>
+    private static void AddMemoryBounds(IServiceCollection services, IConfiguration configuration) =>
+        services.AddOptions<GrainCollectionOptions>()
+            .Configure(options =>
+            {
+                options.CollectionAge = TimeSpan.FromMinutes(10);
+                options.EnableActivationSheddingOnMemoryPressure = true;
+                options.MemoryUsageLimitPercentage = 80;
+                options.MemoryUsageTargetPercentage = 70;
+            })
+            .Bind(configuration.GetSection("Orleans:GrainCollection"));
 
     /// <summary>
     /// The "Analytics" section, with <see cref="AnalyticsOptions.Replicas"/> filled in by the deployment mode; the api
