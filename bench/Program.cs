@@ -21,12 +21,12 @@ var outOption = new Option<string?>("--out") { Description = "Report file (defau
 var employeesOption = Positive(new Option<int?>("--employees") { Description = "Employees of the generated company (default 120000; smoke 2000)" });
 var daysOption = Positive(new Option<int?>("--days") { Description = "Days of generated events (default 30; smoke 3)" });
 var roundsOption = Positive(new Option<int?>("--rounds") { Description = "Alternating rounds per measurement (default 2; smoke 1)" });
-var onlyOption = new Option<string?>("--only") { Description = "Comma-separated benchmarks to run, from 1 to 9 (default all); 9 is the read-model failover" };
+var onlyOption = new Option<string?>("--only") { Description = "Comma-separated benchmarks to run, from 1 to 10 (default all); 9 is the read-model failover, 10 the history memory check" };
 onlyOption.Validators.Add(result =>
 {
-    if (result.GetValueOrDefault<string?>() is { } value && value.Split(',').Any(b => !int.TryParse(b, out var n) || n is < 1 or > 9))
+    if (result.GetValueOrDefault<string?>() is { } value && value.Split(',').Any(b => !int.TryParse(b, out var n) || n is < 1 or > 10))
     {
-        result.AddError($"--only must list benchmarks from 1 to 9, such as 1,3, got '{value}'");
+        result.AddError($"--only must list benchmarks from 1 to 10, such as 1,3, got '{value}'");
     }
 });
 var command = new RootCommand("Benchmarks against the real service")
@@ -122,6 +122,13 @@ if (Runs(9))
     var failover = new FailoverBenchmark(settings);
     await failover.RunAsync();
     failover.Report(report);
+}
+if (Runs(10))
+{
+    Console.WriteLine("history does not cost memory: events older than every window");
+    var history = new HistoryBenchmark(settings);
+    await history.RunAsync();
+    history.Report(report);
 }
 
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.ReportPath))!);
