@@ -79,7 +79,7 @@ public sealed class MemoryEventStore : IEventStore, IGrainSnapshotStore
     public Task<IReadOnlyList<RecordedEvent>> ReadByPositionAsync(long afterPosition, int maxEvents, CancellationToken ct = default) =>
         throw new NotSupportedException("The benchmark's memory store does not expire events.");
 
-    public Task<int> DeleteAsync(IReadOnlyCollection<long> positions, CancellationToken ct = default) =>
+    public Task<int> DeleteAsync(IReadOnlyCollection<long> positions, IReadOnlyCollection<EventKey> foldedBy, CancellationToken ct = default) =>
         throw new NotSupportedException("The benchmark's memory store does not expire events.");
 
     public Task<Erasure> EraseUserAsync(string userId, string? erasedBy, CancellationToken ct = default) =>

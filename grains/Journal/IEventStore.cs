@@ -69,8 +69,12 @@ public interface IEventStore
     /// </summary>
     Task<IReadOnlyList<RecordedEvent>> ReadByPositionAsync(long afterPosition, int maxEvents, CancellationToken ct = default);
 
-    /// <summary>Deletes the events at <paramref name="positions"/> (those still there) and returns how many it deleted.</summary>
-    Task<int> DeleteAsync(IReadOnlyCollection<long> positions, CancellationToken ct = default);
+    /// <summary>
+    /// Deletes the events at <paramref name="positions"/> (those still there) and, in the same commit, the grain snapshots
+    /// of <paramref name="foldedBy"/>: the keys whose grains folded them, since a snapshot is a fold of rows that are
+    /// gone. Returns how many events it deleted.
+    /// </summary>
+    Task<int> DeleteAsync(IReadOnlyCollection<long> positions, IReadOnlyCollection<EventKey> foldedBy, CancellationToken ct = default);
 
     /// <summary>The store's pseudonyms (its own key): how a fold that knew a person by their id finds them from an erasure record.</summary>
     Task<Privacy.Pseudonyms> GetPseudonymsAsync(CancellationToken ct = default);

@@ -43,7 +43,7 @@ public sealed class RetentionSweep(IEventStore store, TimeProvider clock, IOptio
                 break;
             }
             var expired = await ExpiredAsync(old, ct);
-            deleted += await store.DeleteAsync(expired, ct);
+            deleted += await store.DeleteAsync([.. expired.Select(e => e.Position)], [.. expired.SelectMany(FoldedBy).Distinct()], ct);
             kept += old.Count - expired.Count;
             after = old[^1].Position;
             if (old.Count < rows.Count || rows.Count < Chunk)
@@ -60,8 +60,22 @@ public sealed class RetentionSweep(IEventStore store, TimeProvider clock, IOptio
         return new RetentionReport(true, horizon, deleted, kept, elapsed.TotalMilliseconds);
     }
 
-    /// <summary>The positions among <paramref name="old"/> that hold no current state.</summary>
-    private async Task<List<long>> ExpiredAsync(List<RecordedEvent> old, CancellationToken ct)
+    /// <summary>The keys whose grains fold an event: their snapshots go with it.</summary>
+    private static IEnumerable<EventKey> FoldedBy((long Position, string UserId, IStreamEvent Event) row)
+    {
+        yield return EventKey.User(row.UserId);
+        if (row.Event is Interaction interaction)
+        {
+            yield return EventKey.Idea(interaction.IdeaId);
+            if (interaction.ThreadId is { } thread)
+            {
+                yield return EventKey.Thread(thread);
+            }
+        }
+    }
+
+    /// <summary>The events among <paramref name="old"/> that hold no current state.</summary>
+    private async Task<List<(long Position, string UserId, IStreamEvent Event)>> ExpiredAsync(List<RecordedEvent> old, CancellationToken ct)
     {
         var decoded = old.Select(row => (Row: row, Event: StoredEventFormat.Decode(row.Event))).ToList();
         // The user's whole stream says which follow decision and which profile is the latest; read once per user.
@@ -78,7 +92,7 @@ public sealed class RetentionSweep(IEventStore store, TimeProvider clock, IOptio
             UserErased => true,
             _ => false,
         };
-        return [.. decoded.Where(d => !DefinesState(d)).Select(d => d.Row.Position)];
+        return [.. decoded.Where(d => !DefinesState(d)).Select(d => (d.Row.Position, d.Row.UserId, d.Event))];
     }
 
     /// <summary>The positions of a user's latest follow decision per idea and of their latest profile change.</summary>

@@ -38,6 +38,14 @@ public abstract partial class EventStoreContract
         var newProfile = new ProfileUpdated("profile:" + Guid.NewGuid().ToString("N"), new UserProfile("New", "SE", null, null, null), at.AddDays(1));
         await store.StoreAsync([.. expired.Reverse().Select(Stored), .. kept.Select(Stored), Stored(oldProfile, person)]);
         await store.StoreAsync([Stored(newProfile, person)]);
+        // Snapshots folded from the rows: those of keys that lose a row go with it, the others stay.
+        var unrelated = Make.Id("i");
+        string[] folded = [EventKey.User(person).Name, EventKey.User(other).Name, EventKey.Idea(ideaA).Name, EventKey.Idea(ideaB).Name,
+            EventKey.Idea(ideaC).Name, EventKey.Thread(thread).Name, EventKey.Idea(unrelated).Name];
+        foreach (var stream in folded)
+        {
+            await Snapshots().SaveAsync(stream, [1, 2, 3]);
+        }
         // The sweep's clock stands far enough ahead that everything stored so far is older than the retention.
         var later = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(400));
         var sweep = new RetentionSweep(store, later, Options.Create(new JournalOptions { RetentionDays = 200 }), NullLogger<RetentionSweep>.Instance);
@@ -50,6 +58,15 @@ public abstract partial class EventStoreContract
         var left = (await ReadAllAsync(store, EventKey.User(person))).Concat(await ReadAllAsync(store, EventKey.User(other)))
             .Select(row => StoredEventFormat.Decode(row.Event).EventId).Order(StringComparer.Ordinal);
         Assert.Equal(kept.Select(e => e.EventId).Append(newProfile.EventId).Order(StringComparer.Ordinal), left);
+        var snapshotsLeft = new List<string>();
+        foreach (var stream in folded)
+        {
+            if (await Snapshots().LoadAsync(stream) is not null)
+            {
+                snapshotsLeft.Add(stream);
+            }
+        }
+        Assert.Equal([EventKey.Idea(unrelated).Name], snapshotsLeft);
         var off = new RetentionSweep(store, later, Options.Create(new JournalOptions()), NullLogger<RetentionSweep>.Instance);
         Assert.Equal((false, 0L), ((await off.RunAsync()).Enabled, (await off.RunAsync()).EventsDeleted));
     }

@@ -15,6 +15,9 @@ public abstract partial class EventStoreContract : IAsyncLifetime
     /// <summary>A store over the backing store; a second call opens another instance over the same data.</summary>
     protected abstract Task<IEventStore> OpenAsync();
 
+    /// <summary>The grain snapshots of the store <see cref="OpenAsync"/> opened last.</summary>
+    protected abstract IGrainSnapshotStore Snapshots();
+
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
     public abstract Task DisposeAsync();

@@ -25,6 +25,8 @@ public sealed class PostgresEventStoreTests : EventStoreContract
         return Task.FromResult<IEventStore>(new PostgresEventStore(dataSource));
     }
 
+    protected override IGrainSnapshotStore Snapshots() => new PostgresGrainSnapshotStore(dataSources[^1]);
+
     public override async Task DisposeAsync()
     {
         foreach (var dataSource in dataSources)

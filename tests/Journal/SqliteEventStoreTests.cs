@@ -16,6 +16,8 @@ public sealed class SqliteEventStoreTests : EventStoreContract
         return Task.FromResult<IEventStore>(new SqliteEventStore(database, TimeProvider.System));
     }
 
+    protected override IGrainSnapshotStore Snapshots() => new SqliteGrainSnapshotStore(databases[^1]);
+
     public override Task DisposeAsync()
     {
         databases.ForEach(database => database.Dispose());

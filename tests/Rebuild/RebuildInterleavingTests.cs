@@ -113,7 +113,8 @@ public sealed class RebuildInterleavingTests : IAsyncLifetime
         public Task<IReadOnlyList<RecordedEvent>> ReadByPositionAsync(long afterPosition, int maxEvents, CancellationToken ct = default) =>
             store.ReadByPositionAsync(afterPosition, maxEvents, ct);
 
-        public Task<int> DeleteAsync(IReadOnlyCollection<long> positions, CancellationToken ct = default) => store.DeleteAsync(positions, ct);
+        public Task<int> DeleteAsync(IReadOnlyCollection<long> positions, IReadOnlyCollection<EventKey> foldedBy, CancellationToken ct = default) =>
+            store.DeleteAsync(positions, foldedBy, ct);
 
         public Task<Erasure> EraseUserAsync(string userId, string? erasedBy, CancellationToken ct = default) => store.EraseUserAsync(userId, erasedBy, ct);
 

@@ -309,12 +309,19 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
             return (IReadOnlyList<RecordedEvent>)events;
         });
 
-    public Task<int> DeleteAsync(IReadOnlyCollection<long> positions, CancellationToken ct = default) =>
+    public Task<int> DeleteAsync(IReadOnlyCollection<long> positions, IReadOnlyCollection<EventKey> foldedBy, CancellationToken ct = default) =>
         PostgresErrors.Guard("written", async () =>
         {
-            await using var command = dataSource.CreateCommand("DELETE FROM events WHERE position = ANY($1)");
-            command.Parameters.AddWithValue(positions.ToArray());
-            return await command.ExecuteNonQueryAsync(ct);
+            await using var batch = dataSource.CreateBatch();
+            var delete = new NpgsqlBatchCommand("DELETE FROM events WHERE position = ANY($1)");
+            delete.Parameters.AddWithValue(positions.ToArray());
+            var forget = new NpgsqlBatchCommand("DELETE FROM grain_snapshots WHERE stream_id = ANY($1)");
+            forget.Parameters.AddWithValue(foldedBy.Select(key => key.Name).ToArray());
+            batch.BatchCommands.Add(delete);
+            batch.BatchCommands.Add(forget);
+            // A batch without an explicit transaction runs as one implicit transaction.
+            await batch.ExecuteNonQueryAsync(ct);
+            return delete.RecordsAffected;
         });
 
     public async Task<Erasure> EraseUserAsync(string userId, string? erasedBy, CancellationToken ct = default)

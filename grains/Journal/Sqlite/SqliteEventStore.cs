@@ -108,7 +108,7 @@ public sealed class SqliteEventStore : IEventStore
             return ReadEvents(command);
         });
 
-    public Task<int> DeleteAsync(IReadOnlyCollection<long> positions, CancellationToken ct = default) =>
+    public Task<int> DeleteAsync(IReadOnlyCollection<long> positions, IReadOnlyCollection<EventKey> foldedBy, CancellationToken ct = default) =>
         positions.Count == 0 ? Task.FromResult(0) : database.WriteAsync("expire", context =>
         {
             var delete = context.Command("DELETE FROM events WHERE position = $position", "$position");
@@ -117,6 +117,12 @@ public sealed class SqliteEventStore : IEventStore
             {
                 delete.Parameters[0].Value = position;
                 deleted += delete.ExecuteNonQuery();
+            }
+            var forget = context.Command("DELETE FROM grain_snapshots WHERE stream_id = $stream", "$stream");
+            foreach (var key in foldedBy)
+            {
+                forget.Parameters[0].Value = key.Name;
+                forget.ExecuteNonQuery();
             }
             return deleted;
         });
