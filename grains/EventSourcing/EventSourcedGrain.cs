@@ -87,6 +87,7 @@ public abstract class EventSourcedGrain<TState>(IEventStore store, IGrainSnapsho
             State.Apply(StoredEventFormat.Decode(stored.Event));
         }
         var fresh = new TState();
+        State.CarryHorizonTo(fresh);
         foreach (var stored in all.Events)
         {
             fresh.Apply(StoredEventFormat.Decode(stored.Event));

@@ -16,4 +16,12 @@ public interface IFold<TSelf> where TSelf : IFold<TSelf>
     IEnumerable<(string Name, string Value)> Summarize();
 
     static abstract TSelf FromSnapshot(byte[] data);
+
+    /// <summary>
+    /// Makes <paramref name="fresh"/> forget what this state has forgotten (a fold may drop what no read can need any
+    /// more), so that a rebuild compares like with like. Nothing for a fold that forgets nothing.
+    /// </summary>
+    void CarryHorizonTo(TSelf fresh)
+    {
+    }
 }

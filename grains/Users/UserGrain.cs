@@ -83,6 +83,7 @@ public sealed class UserGrain(
         // The events as stored, read here rather than kept: the state folds them into counts and instants only.
         var stored = (await Store.ReadAsync(Key, FeedCursor.Start)).Events.Select(row => StoredEventFormat.Decode(row.Event)).ToList();
         var id = this.GetPrimaryKeyString();
+        State.ForgetBefore((now - UserState.TimelineKept).UtcTicks);
         return new UserExport(id, State.Profile,
             [.. stored.OfType<ProfileUpdated>().OrderBy(change => change.UpdatedAt)],
             [.. stored.OfType<Interaction>().OrderBy(e => e.OccurredAt).ThenBy(e => e.EventId, StringComparer.Ordinal)],
@@ -97,6 +98,7 @@ public sealed class UserGrain(
     public async Task<UserView?> GetAsync(ReadWindow window, DateTimeOffset now)
     {
         await CatchUpAsync();
+        State.ForgetBefore((now - UserState.TimelineKept).UtcTicks);
         return State.IsKnown ? State.ToView(this.GetPrimaryKeyString(), window, now) : null;
     }
 

@@ -9,9 +9,9 @@ namespace Collaboration.Users;
 /// <summary>
 /// The fold of a user's stream: profile, per-type totals, first and last activity, a timeline for windowed counts, and
 /// follows. The timeline holds only what a windowed read can need: the activities no older than
-/// <see cref="TimelineKept"/> before the latest one, so its memory follows the user's recent activity, not their
-/// history (issue 18). It stays a function of the set of events: a late event older than that changes the totals and
-/// the first activity only, and an activity that a newer one pushes out was never needed.
+/// <see cref="TimelineKept"/> before the latest one and before the latest read (<see cref="ForgetBefore"/>), so its
+/// memory follows the user's recent activity, not their history (issue 18). It stays a function of the set of events
+/// and that horizon: a late event older than either changes the totals and the first activity only.
 /// </summary>
 public sealed class UserState : IFold<UserState>
 {
@@ -26,6 +26,9 @@ public sealed class UserState : IFold<UserState>
     // Sorted by time so a window's counts are two binary searches away; 16 bytes per interaction kept.
     private readonly List<Activity> timeline = [];
     private long? firstTicks, lastTicks;
+
+    // Activities before this were forgotten: no read ends before the latest one's end (see ForgetBefore).
+    private long forgottenBefore = long.MinValue;
 
     public UserProfile? Profile { get; private set; }
 
@@ -74,7 +77,29 @@ public sealed class UserState : IFold<UserState>
             index--;
         }
         timeline.Insert(index, activity);
-        var cut = FirstAfter(lastTicks!.Value - TimelineKept.Ticks - 1);
+        Trim();
+    }
+
+    /// <summary>
+    /// Forgets the activities before <paramref name="ticks"/>: a read ending at t calls it with t -
+    /// <see cref="TimelineKept"/>, since reads end at the api's clock, which only moves on (the day beyond the longest
+    /// window covers clocks of several api instances that differ by seconds).
+    /// </summary>
+    public void ForgetBefore(long ticks)
+    {
+        if (ticks > forgottenBefore)
+        {
+            forgottenBefore = ticks;
+            Trim();
+        }
+    }
+
+    public void CarryHorizonTo(UserState fresh) => fresh.ForgetBefore(forgottenBefore);
+
+    private void Trim()
+    {
+        var keepFrom = Math.Max(lastTicks is { } last ? last - TimelineKept.Ticks : long.MinValue, forgottenBefore);
+        var cut = keepFrom == long.MinValue ? 0 : FirstAfter(keepFrom - 1);
         if (cut > 0)
         {
             timeline.RemoveRange(0, cut);
@@ -146,7 +171,7 @@ public sealed class UserState : IFold<UserState>
 
     public byte[] ToSnapshot() => JsonSerializer.SerializeToUtf8Bytes(
         new UserSnapshot(Profile, totals, timeline.Select(a => a.Ticks).ToArray(), timeline.Select(a => a.Type).ToArray(), Following.ToSnapshot(),
-            firstTicks, lastTicks),
+            firstTicks, lastTicks, forgottenBefore == long.MinValue ? null : forgottenBefore),
         CollaborationJson.Default.UserSnapshot);
 
     public static UserState FromSnapshot(byte[] data)
@@ -158,14 +183,12 @@ public sealed class UserState : IFold<UserState>
         // Snapshots written before the timeline was bounded have no first and last: their timeline held everything.
         state.firstTicks = snapshot.First ?? (snapshot.Ticks.Length > 0 ? snapshot.Ticks[0] : null);
         state.lastTicks = snapshot.Last ?? (snapshot.Ticks.Length > 0 ? snapshot.Ticks[^1] : null);
-        var cut = state.lastTicks is { } last ? last - TimelineKept.Ticks : long.MinValue;
         for (var i = 0; i < snapshot.Ticks.Length; i++)
         {
-            if (snapshot.Ticks[i] >= cut)
-            {
-                state.timeline.Add(new Activity(snapshot.Ticks[i], snapshot.Types[i]));
-            }
+            state.timeline.Add(new Activity(snapshot.Ticks[i], snapshot.Types[i]));
         }
+        state.forgottenBefore = snapshot.ForgottenBefore ?? long.MinValue;
+        state.Trim();
         return state;
     }
 
@@ -174,4 +197,5 @@ public sealed class UserState : IFold<UserState>
 
 /// <summary>Snapshot form of <see cref="UserState"/>; the timeline is stored as two parallel arrays.</summary>
 public sealed record UserSnapshot(
-    UserProfile? Profile, long[] Totals, long[] Ticks, InteractionType[] Types, FollowEntry[] Follows, long? First = null, long? Last = null);
+    UserProfile? Profile, long[] Totals, long[] Ticks, InteractionType[] Types, FollowEntry[] Follows, long? First = null, long? Last = null,
+    long? ForgottenBefore = null);

@@ -154,6 +154,39 @@ public class UserStateTests
         Assert.Equal(other.ToView("u", ReadWindow.Days90, Now).Counts, state.ToView("u", ReadWindow.Days90, Now).Counts);
     }
 
+    [Fact]
+    public void History_before_the_latest_read_window_is_forgotten_in_any_order_and_survives_a_snapshot()
+    {
+        var random = new Random(5);
+        // All of it dated 200-700 days ago: outside every window a read at Now can have.
+        var events = Enumerable.Range(0, 500).Select(i =>
+            Make.Event((InteractionType)random.Next(InteractionTypes.Count), "u", $"i{random.Next(5)}", Now.AddDays(-200 - i).AddHours(-random.Next(24)))).ToArray();
+        var read = Fold([.. events.Take(250)]);
+        read.ForgetBefore((Now - UserState.TimelineKept).UtcTicks);
+        foreach (var late in events.Skip(250))
+        {
+            read.Apply(late);
+        }
+        var unread = Fold([.. events.OrderBy(_ => random.Next())]);
+
+        Assert.Equal("0", read.Summarize().Single(s => s.Name == "timeline").Value);
+        Assert.NotEqual("0", unread.Summarize().Single(s => s.Name == "timeline").Value);
+        // A rebuild's fresh fold is given the same horizon, and then it is the same state.
+        var fresh = new UserState();
+        read.CarryHorizonTo(fresh);
+        foreach (var e in events.OrderBy(_ => random.Next()))
+        {
+            fresh.Apply(e);
+        }
+        Assert.Equal(read.ToSnapshot(), fresh.ToSnapshot());
+        Assert.Equal(read.ToSnapshot(), UserState.FromSnapshot(read.ToSnapshot()).ToSnapshot());
+        Assert.True(read.ToSnapshot().Length < unread.ToSnapshot().Length / 2);
+        foreach (var window in new[] { ReadWindow.Days7, ReadWindow.Days90, ReadWindow.All })
+        {
+            Assert.Equal(unread.ToView("u", window, Now), read.ToView("u", window, Now));
+        }
+    }
+
     private static long[] PerType(TypeCounts c) => [c.Create, c.Comment, c.Like, c.Edit, c.Share, c.View, c.Follow, c.Unfollow];
 
     [Fact]
