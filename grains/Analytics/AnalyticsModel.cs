@@ -139,21 +139,21 @@ internal sealed partial class AnalyticsModel
         var isContribution = interaction.Type is InteractionType.Comment or InteractionType.Like or InteractionType.Edit or InteractionType.Share
             || (interaction.Type == InteractionType.Create && interaction.ThreadId is not null);
         var contributions = isContribution ? idea.ContributionsOf(user) : null;
-        var isNew = contributions is not null && !Coverage.Contains(contributions, at);
+        var isNew = contributions is not null && !Coverage.Covers(contributions, at);
         for (var level = PresenceLevels.First; level <= top; level++)
         {
-            isNew |= user.Levels[level] is not { } instants || !Coverage.Contains(instants, at);
+            isNew |= user.Levels[level] is not { } instants || !Coverage.Covers(instants, at);
         }
         if (!isNew)
         {
-            return; // another event at the same instant and level changes no presence
+            return; // an event between two of its day at every level it reaches changes no presence
         }
         var tieOwner = isContribution && idea.Owner is { } owner && owner != user ? owner : null;
         Change([user], new ChangeScope(at, top, tieOwner), () =>
         {
             for (var level = PresenceLevels.First; level <= top; level++)
             {
-                Coverage.InsertDistinct(user.Levels[level] ??= [], at);
+                Coverage.InsertKeepingDayEnds(user.Levels[level] ??= [], at);
             }
             if (contributions is not null)
             {
@@ -161,7 +161,7 @@ internal sealed partial class AnalyticsModel
                 {
                     (user.Ideas ??= []).Add(idea);
                 }
-                Coverage.InsertDistinct(contributions, at);
+                Coverage.InsertKeepingDayEnds(contributions, at);
             }
             if (tieOwner is not null)
             {

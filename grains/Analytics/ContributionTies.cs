@@ -28,7 +28,7 @@ internal sealed class ContributionTies(Population population)
     private readonly int[] slots = new int[Dimensions.Count];
 
     /// <summary>Adds a contribution instant to the pair (user, owner), created on the user's first one.</summary>
-    public void Add(UserData user, UserData owner, long at) => Coverage.InsertDistinct(Tie(user, owner).Instants, at);
+    public void Add(UserData user, UserData owner, long at) => Coverage.InsertKeepingDayEnds(Tie(user, owner).Instants, at);
 
     /// <summary>Recomputes the pair (user, owner) from the user's contributions to the ideas the owner has now.</summary>
     /// <param name="forgetBefore">The model's horizon: a tie keeps what a tie built event by event would (see <see cref="Coverage.ForgetBefore"/>).</param>
@@ -47,6 +47,7 @@ internal sealed class ContributionTies(Population population)
             }
         }
         Coverage.SortDistinct(instants);
+        Coverage.KeepDayEnds(instants);
         Coverage.ForgetBefore(instants, forgetBefore);
         if (instants.Count > 0)
         {

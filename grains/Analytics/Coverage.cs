@@ -131,8 +131,38 @@ internal static class Coverage
         return true;
     }
 
-    public static bool Contains(List<long> instants, long at) =>
-        LowerBound(instants, at) is var i && i < instants.Count && instants[i] == at;
+    /// <summary>
+    /// Inserts keeping only the first and the last instant of each UTC day: an instant between two of the same day
+    /// changes no window of a day or longer (its span lies within the union of theirs, which overlap), nor the day's
+    /// first instant. So a busy user costs at most two instants a day, whatever they do.
+    /// </summary>
+    public static void InsertKeepingDayEnds(List<long> instants, long at)
+    {
+        if (Covers(instants, at))
+        {
+            return;
+        }
+        InsertDistinct(instants, at);
+        var dayStart = at - at % TimeSpan.TicksPerDay;
+        var first = LowerBound(instants, dayStart);
+        var inner = LowerBound(instants, dayStart + TimeSpan.TicksPerDay) - first - 2;
+        if (inner > 0)
+        {
+            instants.RemoveRange(first + 1, inner);
+        }
+    }
+
+    /// <summary>Whether <paramref name="at"/> lies between two instants of its own UTC day, or on one: it would change nothing.</summary>
+    public static bool Covers(List<long> instants, long at)
+    {
+        var i = LowerBound(instants, at);
+        if (i < instants.Count && instants[i] == at)
+        {
+            return true;
+        }
+        var dayStart = at - at % TimeSpan.TicksPerDay;
+        return i > 0 && i < instants.Count && instants[i - 1] >= dayStart && instants[i] < dayStart + TimeSpan.TicksPerDay;
+    }
 
     /// <summary>
     /// Drops the instants before <paramref name="before"/> except the earliest, which is all the all-time window needs
@@ -148,6 +178,22 @@ internal static class Coverage
         }
         instants.RemoveRange(1, dropped);
         return dropped;
+    }
+
+    /// <summary>Keeps the first and last of each UTC day's instants (see <see cref="InsertKeepingDayEnds"/>), in place, sorted.</summary>
+    public static void KeepDayEnds(List<long> instants)
+    {
+        var kept = 0;
+        for (var i = 0; i < instants.Count; i++)
+        {
+            var day = instants[i] / TimeSpan.TicksPerDay;
+            var inner = i > 0 && i < instants.Count - 1 && instants[i - 1] / TimeSpan.TicksPerDay == day && instants[i + 1] / TimeSpan.TicksPerDay == day;
+            if (!inner)
+            {
+                instants[kept++] = instants[i];
+            }
+        }
+        instants.RemoveRange(kept, instants.Count - kept);
     }
 
     /// <summary>Sorts and drops repeats, in place.</summary>
