@@ -5,21 +5,22 @@ namespace Collaboration.Bench;
 
 /// <summary>
 /// Benchmark 10, "history does not cost memory": 10,000 users post events dated 200 to 700 days ago (outside every
-/// window and the funnel's previous one) into the embedded service on its defaults. After each million the benchmark
-/// reads every user (so their grains are active), a dashboard (so the read model has folded everything), forces a full
-/// collection and reads the managed heap from the service's own metrics and its resident set. The claim is that the
-/// second million grows the heap by less than 5%.
+/// window and the funnel's previous one) into the embedded service on its defaults, a million at a time. The second
+/// million repeats the first one's relationships (who did what on which idea) with new events and dates; the third
+/// brings new relationships. After each: every user read (their grains active), a dashboard (the model has folded
+/// everything), a forced full collection, then the live managed heap and the resident set. Events older than the
+/// horizon should cost nothing; a relationship (a user's contribution to an idea, a tie to its owner) costs what
+/// all-time answers need of it.
 /// </summary>
 public sealed class HistoryBenchmark(Settings settings)
 {
     public const int Users = 10_000;
     private const int Ideas = 2_000;
     private const int EventsPerStep = 1_000_000;
-    private const int Steps = 2;
     private const int BatchSize = 1_000;
     private const double MiB = 1024 * 1024;
 
-    private readonly List<(long Events, double HeapMiB, double LiveMiB, double ResidentMiB, double PostSeconds)> samples = [];
+    private readonly List<(string Step, long Events, double HeapMiB, double LiveMiB, double ResidentMiB, double PostSeconds)> samples = [];
 
     public async Task RunAsync()
     {
@@ -32,12 +33,14 @@ public sealed class HistoryBenchmark(Settings settings)
         using var client = new HttpClient { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
         var now = DateTimeOffset.UtcNow;
         long posted = 0;
-        for (var step = 0; step < Steps; step++)
+        // (relationships, dates): the first million, the same relationships again, then new ones.
+        (int Relations, int Dates, string Name)[] steps = [(0, 0, "first million"), (0, 1, "same relationships, new events"), (2, 2, "new relationships")];
+        foreach (var (relations, dates, name) in steps)
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await Parallel.ForAsync(0, EventsPerStep / BatchSize, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (batch, ct) =>
             {
-                var body = Batch(new Random(step * 100_000 + batch), now, $"h{step}-{batch}");
+                var body = Batch(new Random(relations * 100_000 + batch), new Random(dates * 100_000 + batch), now, $"h{dates}-{batch}");
                 using var response = await client.PostAsync("/v1/events/batch", new StringContent(body, Encoding.UTF8, "application/json"), ct);
                 response.EnsureSuccessStatusCode();
             });
@@ -47,41 +50,43 @@ public sealed class HistoryBenchmark(Settings settings)
             (await client.GetAsync("/v1/stats/participation?window=all")).EnsureSuccessStatusCode();
             await service.CollectGarbageAsync();
             var (heap, live) = await ManagedHeapAsync(client);
-            samples.Add((posted, heap / MiB, live / MiB, service.ResidentBytes / MiB, postSeconds));
-            Console.WriteLine($"history: {posted:N0} events, live heap {samples[^1].LiveMiB:F1} MiB, heap {samples[^1].HeapMiB:F1} MiB, resident {samples[^1].ResidentMiB:F1} MiB");
+            samples.Add((name, posted, heap / MiB, live / MiB, service.ResidentBytes / MiB, postSeconds));
+            Console.WriteLine($"history: {name}, {posted:N0} events, live heap {samples[^1].LiveMiB:F1} MiB, heap {samples[^1].HeapMiB:F1} MiB, resident {samples[^1].ResidentMiB:F1} MiB");
         }
     }
 
     public void Report(Report report)
     {
         report.Section("10. History does not cost memory");
-        report.Line($"{Users:N0} users and {Ideas:N0} ideas; {EventsPerStep:N0} events per step dated 200-700 days ago (90% views, 9% " +
+        report.Line($"{Users:N0} users and {Ideas:N0} ideas; {EventsPerStep:N0} events per step dated 200-700 days ago, uniformly at random (90% views, 9% " +
             "comments, likes and shares, 1% creates), posted in batches of 1,000 by 4 clients to the embedded service on its defaults " +
             "(read model horizon 211 days). After each step: every user read once (their grains active), one dashboard read (the model " +
             "has folded everything), a forced full collection, then the live managed heap (the runtime's gauges on /metrics: heap size less fragmentation) and the resident set.");
-        report.Table(["events posted", "live managed heap (MiB)", "heap with fragmentation (MiB)", "resident (MiB)", "posting took (s)"],
-            samples.Select(s => new[] { s.Events.ToString("N0", CultureInfo.InvariantCulture), s.LiveMiB.ToString("F1", CultureInfo.InvariantCulture),
-                s.HeapMiB.ToString("F1", CultureInfo.InvariantCulture),
-                s.ResidentMiB.ToString("F1", CultureInfo.InvariantCulture), s.PostSeconds.ToString("F1", CultureInfo.InvariantCulture) }));
-        if (samples.Count >= 2)
+        report.Table(["step", "events posted", "live managed heap (MiB)", "heap with fragmentation (MiB)", "resident (MiB)", "posting took (s)"],
+            samples.Select(s => new[] { s.Step, s.Events.ToString("N0", CultureInfo.InvariantCulture), s.LiveMiB.ToString("F1", CultureInfo.InvariantCulture),
+                s.HeapMiB.ToString("F1", CultureInfo.InvariantCulture), s.ResidentMiB.ToString("F1", CultureInfo.InvariantCulture),
+                s.PostSeconds.ToString("F1", CultureInfo.InvariantCulture) }));
+        for (var i = 1; i < samples.Count; i++)
         {
-            var growth = (samples[^1].LiveMiB - samples[^2].LiveMiB) / samples[^2].LiveMiB;
-            report.Line($"Live heap growth over the last step: {growth:P1} (target below 5%), " +
-                $"{(samples[^1].LiveMiB - samples[^2].LiveMiB) * MiB / EventsPerStep:F1} bytes per event.");
+            var growth = (samples[i].LiveMiB - samples[i - 1].LiveMiB) / samples[i - 1].LiveMiB;
+            report.Line($"{samples[i].Step}: live heap {growth:+0.0%;-0.0%} ({(samples[i].LiveMiB - samples[i - 1].LiveMiB) * MiB / EventsPerStep:F1} bytes per event; " +
+                "target below 5% for events older than every window).");
         }
     }
 
-    private static string Batch(Random random, DateTimeOffset now, string prefix)
+    /// <summary>A batch whose users, ideas and types come from <paramref name="relations"/> and whose dates from <paramref name="dates"/>.</summary>
+    private static string Batch(Random relations, Random dates, DateTimeOffset now, string prefix)
     {
         var events = new StringBuilder("{\"events\":[");
         for (var i = 0; i < BatchSize; i++)
         {
-            var roll = random.Next(100);
+            var roll = relations.Next(100);
             var type = roll < 90 ? "view" : roll < 93 ? "comment" : roll < 96 ? "like" : roll < 99 ? "share" : "create";
-            var at = now.AddDays(-700).AddSeconds(random.NextDouble() * 500 * 86_400);
+            var (user, idea) = (relations.Next(Users), relations.Next(Ideas));
+            var at = now.AddDays(-700).AddSeconds(dates.NextDouble() * 500 * 86_400);
             events.Append(i == 0 ? "" : ",")
-                .Append(CultureInfo.InvariantCulture, $"{{\"eventId\":\"{prefix}-{i}\",\"type\":\"{type}\",\"userId\":\"u-{random.Next(Users):D5}\",")
-                .Append(CultureInfo.InvariantCulture, $"\"ideaId\":\"i-{random.Next(Ideas):D5}\",\"occurredAt\":\"{at.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}\"}}");
+                .Append(CultureInfo.InvariantCulture, $"{{\"eventId\":\"{prefix}-{i}\",\"type\":\"{type}\",\"userId\":\"u-{user:D5}\",")
+                .Append(CultureInfo.InvariantCulture, $"\"ideaId\":\"i-{idea:D5}\",\"occurredAt\":\"{at.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}\"}}");
         }
         return events.Append("]}").ToString();
     }
@@ -95,7 +100,7 @@ public sealed class HistoryBenchmark(Settings settings)
     /// generations less their fragmentation (free space between objects, which the large object heap keeps unless it
     /// is compacted).
     /// </summary>
-    private static async Task<(double Heap, double Live)> ManagedHeapAsync(HttpClient client)
+    public static async Task<(double Heap, double Live)> ManagedHeapAsync(HttpClient client)
     {
         var lines = (await client.GetStringAsync("/metrics")).Split('\n');
         double Sum(string metric)

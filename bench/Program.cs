@@ -21,17 +21,18 @@ var outOption = new Option<string?>("--out") { Description = "Report file (defau
 var employeesOption = Positive(new Option<int?>("--employees") { Description = "Employees of the generated company (default 120000; smoke 2000)" });
 var daysOption = Positive(new Option<int?>("--days") { Description = "Days of generated events (default 30; smoke 3)" });
 var roundsOption = Positive(new Option<int?>("--rounds") { Description = "Alternating rounds per measurement (default 2; smoke 1)" });
-var onlyOption = new Option<string?>("--only") { Description = "Comma-separated benchmarks to run, from 1 to 10 (default all); 9 is the read-model failover, 10 the history memory check" };
+var soakOption = Positive(new Option<int?>("--soak-minutes") { Description = "How long the soak (benchmark 11) posts (default 30; smoke 2)" });
+var onlyOption = new Option<string?>("--only") { Description = "Comma-separated benchmarks to run, from 1 to 11 (default all); 9 is the read-model failover, 10 the history memory check, 11 the soak" };
 onlyOption.Validators.Add(result =>
 {
-    if (result.GetValueOrDefault<string?>() is { } value && value.Split(',').Any(b => !int.TryParse(b, out var n) || n is < 1 or > 10))
+    if (result.GetValueOrDefault<string?>() is { } value && value.Split(',').Any(b => !int.TryParse(b, out var n) || n is < 1 or > 11))
     {
-        result.AddError($"--only must list benchmarks from 1 to 10, such as 1,3, got '{value}'");
+        result.AddError($"--only must list benchmarks from 1 to 11, such as 1,3, got '{value}'");
     }
 });
 var command = new RootCommand("Benchmarks against the real service")
 {
-    smokeOption, noBuildOption, workOption, outOption, employeesOption, daysOption, roundsOption, onlyOption,
+    smokeOption, noBuildOption, workOption, outOption, employeesOption, daysOption, roundsOption, soakOption, onlyOption,
 };
 var parsed = command.Parse(args);
 if (parsed.Errors.Count > 0 || parsed.Action is not null)
@@ -52,6 +53,7 @@ var settings = new Settings
     Days = parsed.GetValue(daysOption) ?? (smoke ? 3 : 30),
     Rounds = parsed.GetValue(roundsOption) ?? (smoke ? 1 : 2),
     IdleReads = smoke ? 20 : 300,
+    SoakMinutes = parsed.GetValue(soakOption) ?? (smoke ? 2 : 30),
     WorkDirectory = work,
     ReportPath = parsed.GetValue(outOption) is { Length: > 0 } o ? o
         : smoke ? Path.Combine(work, "smoke.md") : Path.Combine(root, "bench", "results", $"benchmarks-{DateTime.UtcNow:yyyy-MM-dd}.md"),
@@ -129,6 +131,13 @@ if (Runs(10))
     var history = new HistoryBenchmark(settings);
     await history.RunAsync();
     history.Report(report);
+}
+if (Runs(11))
+{
+    Console.WriteLine($"soak: steady ingestion for {settings.SoakMinutes} minutes, memory every minute");
+    var soak = new SoakBenchmark(settings);
+    await soak.RunAsync();
+    soak.Report(report);
 }
 
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.ReportPath))!);

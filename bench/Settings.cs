@@ -11,6 +11,9 @@ public sealed class Settings
 
     public int IdleReads { get; init; } = 300;
 
+    /// <summary>How long benchmark 11 (the soak) posts.</summary>
+    public int SoakMinutes { get; init; } = 30;
+
     public required string WorkDirectory { get; init; }
 
     public required string ReportPath { get; init; }

@@ -153,7 +153,7 @@ internal sealed partial class AnalyticsModel
         {
             for (var level = PresenceLevels.First; level <= top; level++)
             {
-                Coverage.InsertKeepingDayEnds(user.Levels[level] ??= [], at);
+                Coverage.InsertKeepingDayEnds(user.Levels[level] ??= new List<long>(1), at);
             }
             if (contributions is not null)
             {

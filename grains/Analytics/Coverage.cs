@@ -177,6 +177,10 @@ internal static class Coverage
             return 0;
         }
         instants.RemoveRange(1, dropped);
+        if (instants.Count <= instants.Capacity / 2)
+        {
+            instants.TrimExcess(); // what is left of an old list is usually its one earliest instant
+        }
         return dropped;
     }
 

@@ -29,7 +29,7 @@ internal sealed class IdeaData(string id)
     {
         if (!Contributions.TryGetValue(user, out var instants))
         {
-            Contributions[user] = instants = [];
+            Contributions[user] = instants = new List<long>(1); // most pairs hold one instant or a few
         }
         return instants;
     }

@@ -35,6 +35,10 @@ internal sealed class IdeaReachIndex(Population population)
             var views = Coverage.LowerBound(idea.Views, before);
             idea.Views.RemoveRange(0, views);
             idea.ViewsBefore += views;
+            if (views > 0 && idea.Views.Count <= idea.Views.Capacity / 2)
+            {
+                idea.Views.TrimExcess();
+            }
         }
     }
 

@@ -10,5 +10,5 @@ internal sealed class TieData(int tag, UserData user, UserData owner)
 
     public UserData Owner { get; } = owner;
 
-    public List<long> Instants { get; } = [];
+    public List<long> Instants { get; } = new(1);
 }
