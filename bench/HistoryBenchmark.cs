@@ -16,7 +16,6 @@ public sealed class HistoryBenchmark(Settings settings)
 {
     public const int Users = 10_000;
     private const int Ideas = 2_000;
-    private const int EventsPerStep = 1_000_000;
     private const int BatchSize = 1_000;
     private const double MiB = 1024 * 1024;
 
@@ -38,14 +37,14 @@ public sealed class HistoryBenchmark(Settings settings)
         foreach (var (relations, dates, name) in steps)
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            await Parallel.ForAsync(0, EventsPerStep / BatchSize, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (batch, ct) =>
+            await Parallel.ForAsync(0, settings.HistoryEvents / BatchSize, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (batch, ct) =>
             {
                 var body = Batch(new Random(relations * 100_000 + batch), new Random(dates * 100_000 + batch), now, $"h{dates}-{batch}");
                 using var response = await client.PostAsync("/v1/events/batch", new StringContent(body, Encoding.UTF8, "application/json"), ct);
                 response.EnsureSuccessStatusCode();
             });
             var postSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
-            posted += EventsPerStep;
+            posted += settings.HistoryEvents;
             await ReadEveryUserAsync(client);
             (await client.GetAsync("/v1/stats/participation?window=all")).EnsureSuccessStatusCode();
             await service.CollectGarbageAsync();
@@ -58,7 +57,7 @@ public sealed class HistoryBenchmark(Settings settings)
     public void Report(Report report)
     {
         report.Section("10. History does not cost memory");
-        report.Line($"{Users:N0} users and {Ideas:N0} ideas; {EventsPerStep:N0} events per step dated 200-700 days ago, uniformly at random (90% views, 9% " +
+        report.Line($"{Users:N0} users and {Ideas:N0} ideas; {settings.HistoryEvents:N0} events per step dated 200-700 days ago, uniformly at random (90% views, 9% " +
             "comments, likes and shares, 1% creates), posted in batches of 1,000 by 4 clients to the embedded service on its defaults " +
             "(read model horizon 211 days). After each step: every user read once (their grains active), one dashboard read (the model " +
             "has folded everything), a forced full collection, then the live managed heap (the runtime's gauges on /metrics: heap size less fragmentation) and the resident set.");
@@ -69,7 +68,7 @@ public sealed class HistoryBenchmark(Settings settings)
         for (var i = 1; i < samples.Count; i++)
         {
             var growth = (samples[i].LiveMiB - samples[i - 1].LiveMiB) / samples[i - 1].LiveMiB;
-            report.Line($"{samples[i].Step}: live heap {growth:+0.0%;-0.0%} ({(samples[i].LiveMiB - samples[i - 1].LiveMiB) * MiB / EventsPerStep:F1} bytes per event; " +
+            report.Line($"{samples[i].Step}: live heap {growth:+0.0%;-0.0%} ({(samples[i].LiveMiB - samples[i - 1].LiveMiB) * MiB / settings.HistoryEvents:F1} bytes per event; " +
                 "target below 5% for events older than every window).");
         }
     }

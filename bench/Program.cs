@@ -21,7 +21,7 @@ var outOption = new Option<string?>("--out") { Description = "Report file (defau
 var employeesOption = Positive(new Option<int?>("--employees") { Description = "Employees of the generated company (default 120000; smoke 2000)" });
 var daysOption = Positive(new Option<int?>("--days") { Description = "Days of generated events (default 30; smoke 3)" });
 var roundsOption = Positive(new Option<int?>("--rounds") { Description = "Alternating rounds per measurement (default 2; smoke 1)" });
-var soakOption = Positive(new Option<int?>("--soak-minutes") { Description = "How long the soak (benchmark 11) posts (default 30; smoke 2)" });
+var soakOption = Positive(new Option<int?>("--soak-minutes") { Description = "How long the soak (benchmark 11) posts (default 30; smoke 1)" });
 var onlyOption = new Option<string?>("--only") { Description = "Comma-separated benchmarks to run, from 1 to 11 (default all); 9 is the read-model failover, 10 the history memory check, 11 the soak" };
 onlyOption.Validators.Add(result =>
 {
@@ -53,7 +53,9 @@ var settings = new Settings
     Days = parsed.GetValue(daysOption) ?? (smoke ? 3 : 30),
     Rounds = parsed.GetValue(roundsOption) ?? (smoke ? 1 : 2),
     IdleReads = smoke ? 20 : 300,
-    SoakMinutes = parsed.GetValue(soakOption) ?? (smoke ? 2 : 30),
+    SoakMinutes = parsed.GetValue(soakOption) ?? (smoke ? 1 : 30),
+    HistoryEvents = smoke ? 20_000 : 1_000_000,
+    SoakRate = smoke ? 500 : 3_000,
     WorkDirectory = work,
     ReportPath = parsed.GetValue(outOption) is { Length: > 0 } o ? o
         : smoke ? Path.Combine(work, "smoke.md") : Path.Combine(root, "bench", "results", $"benchmarks-{DateTime.UtcNow:yyyy-MM-dd}.md"),

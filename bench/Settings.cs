@@ -14,6 +14,11 @@ public sealed class Settings
     /// <summary>How long benchmark 11 (the soak) posts.</summary>
     public int SoakMinutes { get; init; } = 30;
 
+    /// <summary>Events per step of benchmark 10 (history), and per second of benchmark 11 (the soak).</summary>
+    public int HistoryEvents { get; init; } = 1_000_000;
+
+    public int SoakRate { get; init; } = 3_000;
+
     public required string WorkDirectory { get; init; }
 
     public required string ReportPath { get; init; }

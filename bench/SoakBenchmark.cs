@@ -25,8 +25,6 @@ public sealed class SoakBenchmark(Settings settings)
 
     private sealed record Sample(double Minute, long Events, double LiveMiB, double HeapMiB, double ResidentMiB, long Activations);
 
-    public int EventsPerSecond { get; init; } = 3_000;
-
     public async Task RunAsync()
     {
         var data = Path.Combine(settings.WorkDirectory, "soak-data");
@@ -62,7 +60,7 @@ public sealed class SoakBenchmark(Settings settings)
         // Batches go out on a schedule (a steady rate, not as fast as the service takes them); a late one is sent at once.
         async Task PostAsync(int worker, int workers)
         {
-            var interval = TimeSpan.FromSeconds((double)BatchSize / EventsPerSecond);
+            var interval = TimeSpan.FromSeconds((double)BatchSize / settings.SoakRate);
             for (long batch = worker; !stop.IsCancellationRequested; batch += workers)
             {
                 var wait = interval * batch - Stopwatch.GetElapsedTime(started);
@@ -109,7 +107,7 @@ public sealed class SoakBenchmark(Settings settings)
     public void Report(Report report)
     {
         report.Section("11. Soak: memory under steady ingestion");
-        report.Line($"{EventsPerSecond:N0} events/s for {settings.SoakMinutes} minutes into the embedded service on its defaults, dated as posted, " +
+        report.Line($"{settings.SoakRate:N0} events/s for {settings.SoakMinutes} minutes into the embedded service on its defaults, dated as posted, " +
             $"from {Users:N0} users on {Ideas:N0} ideas (90% views, 9% comments, likes and shares, 1% creates, each idea's first create " +
             $"owning it), in batches of {BatchSize}; meanwhile {UserReadsPerSecond} user reads a second over an active set of {ActiveUsers:N0} " +
             "users that moves on by one user every 10 reads, and a dashboard every 5 s. Each minute: a forced full collection, then the " +

@@ -31,12 +31,14 @@ public sealed partial class BenchSmokeTests
         Assert.Matches(ColdUserRead(), text);
         Assert.Matches(SnapshotRead(), text);
         Assert.Matches(FailoverToExact(), text);
+        Assert.Matches(HistoryGrowth(), text);
+        Assert.Matches(SoakMinute(), text);
     }
 
     [Theory]
     [InlineData("--employes", "10")]
     [InlineData("--rounds", "0")]
-    [InlineData("--only", "1,10")]
+    [InlineData("--only", "1,12")]
     public async Task A_mistyped_option_or_bad_value_exits_1_before_anything_runs(string option, string value)
     {
         using var work = new TempDirectory();
@@ -66,6 +68,12 @@ public sealed partial class BenchSmokeTests
 
     [GeneratedRegex(@"\| durable / memory \| \d+\.\d\d / \d+\.\d\d / \d+\.\d\d")]
     private static partial Regex DurableMemoryRatio();
+
+    [GeneratedRegex(@"new relationships: live heap [+-]\d+\.\d%")]
+    private static partial Regex HistoryGrowth();
+
+    [GeneratedRegex(@"\| 1 \| [\d,]+ \| \d+\.\d \| \d+\.\d \| \d+\.\d \| [\d,]+ \|")]
+    private static partial Regex SoakMinute();
 
     [GeneratedRegex(@"\| on / off \| \d+\.\d\d / \d+\.\d\d / \d+\.\d\d")]
     private static partial Regex OnOffRatio();
