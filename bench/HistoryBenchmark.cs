@@ -39,7 +39,9 @@ public sealed class HistoryBenchmark(Settings settings)
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await Parallel.ForAsync(0, settings.HistoryEvents / BatchSize, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (batch, ct) =>
             {
-                var body = Batch(new Random(relations * 100_000 + batch), new Random(dates * 100_000 + batch), now, $"h{dates}-{batch}");
+                var dateRandom = new Random(dates * 100_000 + batch);
+                var body = GeneratedEvents.Batch(BatchSize, Users, Ideas, new Random(relations * 100_000 + batch),
+                    () => now.AddDays(-700).AddSeconds(dateRandom.NextDouble() * 500 * 86_400), $"h{dates}-{batch}");
                 using var response = await client.PostAsync("/v1/events/batch", new StringContent(body, Encoding.UTF8, "application/json"), ct);
                 response.EnsureSuccessStatusCode();
             });
@@ -71,23 +73,6 @@ public sealed class HistoryBenchmark(Settings settings)
             report.Line($"{samples[i].Step}: live heap {growth:+0.0%;-0.0%} ({(samples[i].LiveMiB - samples[i - 1].LiveMiB) * MiB / settings.HistoryEvents:F1} bytes per event; " +
                 "target below 5% for events older than every window).");
         }
-    }
-
-    /// <summary>A batch whose users, ideas and types come from <paramref name="relations"/> and whose dates from <paramref name="dates"/>.</summary>
-    private static string Batch(Random relations, Random dates, DateTimeOffset now, string prefix)
-    {
-        var events = new StringBuilder("{\"events\":[");
-        for (var i = 0; i < BatchSize; i++)
-        {
-            var roll = relations.Next(100);
-            var type = roll < 90 ? "view" : roll < 93 ? "comment" : roll < 96 ? "like" : roll < 99 ? "share" : "create";
-            var (user, idea) = (relations.Next(Users), relations.Next(Ideas));
-            var at = now.AddDays(-700).AddSeconds(dates.NextDouble() * 500 * 86_400);
-            events.Append(i == 0 ? "" : ",")
-                .Append(CultureInfo.InvariantCulture, $"{{\"eventId\":\"{prefix}-{i}\",\"type\":\"{type}\",\"userId\":\"u-{user:D5}\",")
-                .Append(CultureInfo.InvariantCulture, $"\"ideaId\":\"i-{idea:D5}\",\"occurredAt\":\"{at.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}\"}}");
-        }
-        return events.Append("]}").ToString();
     }
 
     private static async Task ReadEveryUserAsync(HttpClient client) =>

@@ -75,7 +75,9 @@ public sealed class SoakBenchmark(Settings settings)
                         return;
                     }
                 }
-                var body = Batch(new Random((int)batch), $"s{batch}");
+                var random = new Random((int)batch);
+                var now = DateTimeOffset.UtcNow;
+                var body = GeneratedEvents.Batch(BatchSize, Users, Ideas, random, () => now.AddMilliseconds(-random.Next(60_000)), $"s{batch}");
                 using var response = await client.PostAsync("/v1/events/batch", new StringContent(body, Encoding.UTF8, "application/json"));
                 response.EnsureSuccessStatusCode();
                 Interlocked.Add(ref posted, BatchSize);
@@ -127,22 +129,6 @@ public sealed class SoakBenchmark(Settings settings)
                 $"{late.ResidentMiB - early.ResidentMiB:+0.0;-0.0} MiB over {late.Events - early.Events:N0} events " +
                 $"({(late.LiveMiB - early.LiveMiB) * MiB / Math.Max(1, late.Events - early.Events):F1} bytes of live heap per event).");
         }
-    }
-
-    private string Batch(Random random, string prefix)
-    {
-        var events = new StringBuilder("{\"events\":[");
-        var now = DateTimeOffset.UtcNow;
-        for (var i = 0; i < BatchSize; i++)
-        {
-            var roll = random.Next(100);
-            var type = roll < 90 ? "view" : roll < 93 ? "comment" : roll < 96 ? "like" : roll < 99 ? "share" : "create";
-            var at = now.AddMilliseconds(-random.Next(60_000));
-            events.Append(i == 0 ? "" : ",")
-                .Append(CultureInfo.InvariantCulture, $"{{\"eventId\":\"{prefix}-{i}\",\"type\":\"{type}\",\"userId\":\"u-{random.Next(Users):D5}\",")
-                .Append(CultureInfo.InvariantCulture, $"\"ideaId\":\"i-{random.Next(Ideas):D5}\",\"occurredAt\":\"{at.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}\"}}");
-        }
-        return events.Append("]}").ToString();
     }
 
     /// <summary>Activations on the silo, from Orleans' gauge on /metrics (every grain type, system grains included).</summary>

@@ -51,25 +51,7 @@ public class AnalyticsModelHorizonTests
             var dimension = (Dimension)random.Next(Dimensions.Count);
             foreach (var answering in new[] { model, reloaded })
             {
-                var participation = answering.Participation(window, end, dimension);
-                Assert.Equal(reference.Tiers(window, end, _ => "all").Single().Value, participation.Total);
-                Assert.Equal(reference.Tiers(window, end, u => reference.Group(u, dimension)),
-                    participation.Groups!.ToDictionary(g => g.Key, g => g.Counts));
-                var ties = answering.Ties(window, end, dimension);
-                var expected = reference.Ties(window, end, dimension);
-                Assert.Equal(expected.Ties, ties.Ties);
-                Assert.Equal(expected.Groups, ties.Groups.Where(g => g.External + g.Internal > 0).ToDictionary(g => g.Key, g => (g.External, g.Internal)));
-                Assert.Equal((expected.BreadthSum, expected.TiedUsers), (ties.BreadthSum, ties.TiedUsers));
-                if (window.Length is not null)
-                {
-                    Assert.Equal(reference.Funnel(window, end), answering.Funnel(window, end));
-                }
-                foreach (var idea in reference.Ideas)
-                {
-                    Assert.Equal(reference.Reach(idea, window, end), answering.Reach(idea, window, end));
-                }
-                var ranking = (IdeaRanking)random.Next(3);
-                Assert.Equal(reference.Top(window, end, ranking, 4), answering.TopIdeas(window, end, ranking, 4));
+                AssertWindowedAnswers(answering, reference, random, window, end, dimension);
                 var dailyEnd = Max(DailyEnd(random, instants), HorizonStart);
                 var days = random.Next(1, DayOf(dailyEnd) - FirstDay + 2);
                 Assert.Equal(reference.Daily(days, dailyEnd), answering.Daily(days, dailyEnd));

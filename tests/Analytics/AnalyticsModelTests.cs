@@ -50,32 +50,7 @@ public class AnalyticsModelTests
             var end = QueryEnd(random, instants, window);
             var dimension = (Dimension)random.Next(Dimensions.Count);
 
-            var participation = model.Participation(window, end, dimension);
-            Assert.Equal(reference.Tiers(window, end, _ => "all").Single().Value, participation.Total);
-            Assert.Equal(reference.Tiers(window, end, u => reference.Group(u, dimension)),
-                participation.Groups!.ToDictionary(g => g.Key, g => g.Counts));
-
-            var ties = model.Ties(window, end, dimension);
-            var expected = reference.Ties(window, end, dimension);
-            Assert.Equal(expected.Ties, ties.Ties);
-            Assert.Equal(expected.Groups, ties.Groups.Where(g => g.External + g.Internal > 0).ToDictionary(g => g.Key, g => (g.External, g.Internal)));
-            Assert.Equal((expected.BreadthSum, expected.TiedUsers), (ties.BreadthSum, ties.TiedUsers));
-
-            if (window.Length is not null)
-            {
-                Assert.Equal(reference.Funnel(window, end), model.Funnel(window, end));
-            }
-            foreach (var user in reference.Users.Take(5))
-            {
-                Assert.Equal(reference.Breadth(user, window, end), model.Breadth(user, window, end));
-            }
-            foreach (var idea in reference.Ideas)
-            {
-                Assert.Equal(reference.Reach(idea, window, end), model.Reach(idea, window, end));
-            }
-            var ranking = (IdeaRanking)random.Next(3);
-            var limit = random.Next(1, 5);
-            Assert.Equal(reference.Top(window, end, ranking, limit), model.TopIdeas(window, end, ranking, limit));
+            AssertWindowedAnswers(model, reference, random, window, end, dimension);
 
             var days = random.Next(1, 40);
             var dailyEnd = DailyEnd(random, instants);
@@ -83,6 +58,37 @@ public class AnalyticsModelTests
         }
         var lastDay = instants.Max();
         Assert.Equal(reference.Daily(200, lastDay), model.Daily(200, lastDay));
+    }
+
+    /// <summary>Every windowed answer of <paramref name="model"/> at one end against the reference's reading.</summary>
+    internal static void AssertWindowedAnswers(AnalyticsModel model, Reference reference, Random random, ReadWindow window, DateTimeOffset end, Dimension dimension)
+    {
+        var participation = model.Participation(window, end, dimension);
+        Assert.Equal(reference.Tiers(window, end, _ => "all").Single().Value, participation.Total);
+        Assert.Equal(reference.Tiers(window, end, u => reference.Group(u, dimension)),
+            participation.Groups!.ToDictionary(g => g.Key, g => g.Counts));
+
+        var ties = model.Ties(window, end, dimension);
+        var expected = reference.Ties(window, end, dimension);
+        Assert.Equal(expected.Ties, ties.Ties);
+        Assert.Equal(expected.Groups, ties.Groups.Where(g => g.External + g.Internal > 0).ToDictionary(g => g.Key, g => (g.External, g.Internal)));
+        Assert.Equal((expected.BreadthSum, expected.TiedUsers), (ties.BreadthSum, ties.TiedUsers));
+
+        if (window.Length is not null)
+        {
+            Assert.Equal(reference.Funnel(window, end), model.Funnel(window, end));
+        }
+        foreach (var user in reference.Users.Take(5))
+        {
+            Assert.Equal(reference.Breadth(user, window, end), model.Breadth(user, window, end));
+        }
+        foreach (var idea in reference.Ideas)
+        {
+            Assert.Equal(reference.Reach(idea, window, end), model.Reach(idea, window, end));
+        }
+        var ranking = (IdeaRanking)random.Next(3);
+        var limit = random.Next(1, 5);
+        Assert.Equal(reference.Top(window, end, ranking, limit), model.TopIdeas(window, end, ranking, limit));
     }
 
     /// <summary>Ends on, just before and just after the window boundaries of real event times, plus random ones.</summary>
