@@ -42,6 +42,8 @@ public static class CollaborationHostingExtensions
             .Configure(options => ApplyDataDirectory(options, configuration))
             .Validate(options => options.RetentionDays == 0 || options.RetentionDays >= JournalOptions.MinRetentionDays,
                 $"Journal:RetentionDays must be 0 (keep every event) or at least {JournalOptions.MinRetentionDays}")
+            .Validate(options => options.SqliteMapMiB >= 0 && options.SqliteCacheMiB >= 1,
+                "Journal:SqliteMapMiB must be 0 (no mapping) or more, Journal:SqliteCacheMiB at least 1")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RetentionSweep>();
@@ -79,7 +81,7 @@ public static class CollaborationHostingExtensions
             {
                 var options = provider.GetRequiredService<IOptions<JournalOptions>>().Value;
                 return new SqliteDatabase(Path.Combine(options.DataDirectory, "collaboration.db"), options.BusyTimeout,
-                    provider.GetRequiredService<CollaborationMetrics>());
+                    provider.GetRequiredService<CollaborationMetrics>(), new SqliteMemory(options.SqliteMapMiB, options.SqliteCacheMiB));
             });
             services.AddSingleton<IEventStore, SqliteEventStore>();
             services.AddSingleton<IGrainSnapshotStore, SqliteGrainSnapshotStore>();

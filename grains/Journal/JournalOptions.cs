@@ -42,4 +42,10 @@ public sealed class JournalOptions
 
     /// <summary>The longest window (90 days) plus the funnel's previous window (90 days) plus a day.</summary>
     public const int MinRetentionDays = 181;
+
+    /// <summary>Embedded mode: how much of the database file the writer maps into memory (see <see cref="Sqlite.SqliteMemory"/>).</summary>
+    public int SqliteMapMiB { get; set; } = 1024;
+
+    /// <summary>Embedded mode: the writer's page cache.</summary>
+    public int SqliteCacheMiB { get; set; } = 16;
 }

@@ -16,6 +16,17 @@ public sealed class SqliteEventStoreTests : EventStoreContract
         return Task.FromResult<IEventStore>(new SqliteEventStore(database, TimeProvider.System));
     }
 
+    [Fact]
+    public async Task The_writer_maps_and_caches_what_it_is_given()
+    {
+        using var database = new SqliteDatabase(Path.Combine(directory.Path, "memory.db"), TimeSpan.FromSeconds(10), null, new SqliteMemory(MapMiB: 64, WriterCacheMiB: 4));
+
+        var (map, cache) = await database.WriteAsync("pragmas", context =>
+            ((long)context.Command("PRAGMA mmap_size").ExecuteScalar()!, (long)context.Command("PRAGMA cache_size").ExecuteScalar()!));
+
+        Assert.Equal((64L * 1024 * 1024, -4L * 1024), (map, cache));
+    }
+
     protected override IGrainSnapshotStore Snapshots() => new SqliteGrainSnapshotStore(databases[^1]);
 
     public override Task DisposeAsync()

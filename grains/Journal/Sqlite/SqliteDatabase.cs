@@ -26,10 +26,12 @@ public sealed class SqliteDatabase : IDisposable
     private readonly Channel<WriteOperation> queue = Channel.CreateUnbounded<WriteOperation>(new() { SingleReader = true });
     private readonly Thread writerThread;
     private readonly CollaborationMetrics? metrics;
+    private readonly SqliteMemory memory;
 
-    public SqliteDatabase(string path, TimeSpan busyTimeout, CollaborationMetrics? metrics = null)
+    public SqliteDatabase(string path, TimeSpan busyTimeout, CollaborationMetrics? metrics = null, SqliteMemory? memory = null)
     {
         this.metrics = metrics;
+        this.memory = memory ?? new SqliteMemory();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         connectionString = new SqliteConnectionStringBuilder
         {
@@ -114,7 +116,7 @@ public sealed class SqliteDatabase : IDisposable
         connection.Open();
         // secure_delete on the writer: what a write removes or replaces (an erased person's rows) is zeroed in the file.
         Execute(connection, writer
-            ? "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384; PRAGMA secure_delete = ON;"
+            ? FormattableString.Invariant($"PRAGMA mmap_size = {memory.MapMiB * 1024L * 1024}; PRAGMA cache_size = -{memory.WriterCacheMiB * 1024}; PRAGMA secure_delete = ON;")
             : "PRAGMA cache_size = -2048;");
         return connection;
     }
@@ -474,3 +476,10 @@ public sealed class SqliteDatabase : IDisposable
         public override void Fail(Exception error) => completion.TrySetException(error);
     }
 }
+
+/// <summary>
+/// What the embedded database may hold in the process's memory: the writer maps up to <see cref="MapMiB"/> of the file
+/// (resident memory counts the pages it touches; the kernel can drop them, as they are the file's) and caches
+/// <see cref="WriterCacheMiB"/> of pages; each reader caches 2 MiB.
+/// </summary>
+public sealed record SqliteMemory(int MapMiB = 1024, int WriterCacheMiB = 16);
