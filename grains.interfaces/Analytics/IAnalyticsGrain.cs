@@ -41,6 +41,14 @@ public interface IAnalyticsGrain : IGrainWithIntegerKey
     Task<RebuildReport> RebuildAsync();
 
     /// <summary>
+    /// Retention deleted events: the model folds the journal again (as a rebuild does, reads going on meanwhile), so its
+    /// all-time answers and its snapshots forget them; at most once a day, a later call being served when the day is
+    /// over. Completes when the fold it starts is done, or at once when none is due.
+    /// </summary>
+    [ResponseTimeout("00:10:00")]
+    Task ForgetExpiredAsync();
+
+    /// <summary>
     /// The model's lag behind the journal, from what it already knows: no storage call, and answered even while a
     /// catch-up is running, so readiness probes never wait for the fold.
     /// </summary>

@@ -18,6 +18,38 @@ public sealed partial class AnalyticsGrain
     /// <summary>Catch-up rounds tried to bring both models to one feed position when writes keep moving the head.</summary>
     private const int AlignRounds = 10;
 
+    /// <summary>How often retention may make the model fold the journal again (<see cref="ForgetExpiredAsync"/>).</summary>
+    private static readonly TimeSpan RetentionRefoldEvery = TimeSpan.FromDays(1);
+
+    private DateTimeOffset? refoldedForRetention;
+    private bool retentionRefoldDue;
+
+    public Task ForgetExpiredAsync()
+    {
+        retentionRefoldDue = true;
+        return RefoldForRetentionIfDueAsync();
+    }
+
+    /// <summary>A fold for retention when one is asked for and a day has passed since the last; the timer calls it too.</summary>
+    private async Task RefoldForRetentionIfDueAsync()
+    {
+        var now = clock.GetUtcNow();
+        if (!retentionRefoldDue || rebuilding || (refoldedForRetention is { } last && now - last < RetentionRefoldEvery))
+        {
+            return;
+        }
+        (retentionRefoldDue, refoldedForRetention, rebuilding) = (false, now, true);
+        try
+        {
+            // Its changes are the expected all-time ones (and would name nobody, but they are not news): logged as information.
+            await RebuildLiveModelAsync(Stopwatch.GetTimestamp(), expected: "retention deleted events");
+        }
+        finally
+        {
+            rebuilding = false;
+        }
+    }
+
     public async Task<RebuildReport> RebuildAsync()
     {
         var started = Stopwatch.GetTimestamp();
@@ -32,7 +64,8 @@ public sealed partial class AnalyticsGrain
         }
     }
 
-    private async Task<RebuildReport> RebuildLiveModelAsync(long started)
+    /// <param name="expected">Why its changes are expected (logged as information then), or null for a rebuild that should change nothing.</param>
+    private async Task<RebuildReport> RebuildLiveModelAsync(long started, string? expected = null)
     {
         // The live model first takes in everything committed before the rebuild began, so the comparison covers it.
         await CaughtUpAsync();
@@ -71,11 +104,12 @@ public sealed partial class AnalyticsGrain
             StoreLiveModel().Ignore();
         }
         var elapsed = Stopwatch.GetElapsedTime(started);
-        if (changes.Length > 0)
+        if (changes.Length > 0 && expected is null)
         {
             logger.LogWarning("Read model rebuild changed its answers: {Changes}", string.Join("; ", changes.Select(c => $"{c.Name} {c.Before} -> {c.After}")));
         }
-        logger.LogInformation("Read model rebuilt from {Events} events in {Elapsed}", fresh.EventsApplied, elapsed);
+        logger.LogInformation("Read model rebuilt from {Events} events in {Elapsed} ({Reason}, {Changes} answers changed)", fresh.EventsApplied, elapsed,
+            expected ?? "asked for", changes.Length);
         return new RebuildReport("read-model", fresh.EventsApplied, elapsed.TotalMilliseconds, changes.Length > 0, changes);
     }
 

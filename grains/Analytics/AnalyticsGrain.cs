@@ -233,6 +233,10 @@ public sealed partial class AnalyticsGrain(
         MoveHorizon();
         await Fold();
         TakeSnapshotIfDue();
+        if (retentionRefoldDue)
+        {
+            RefoldForRetentionIfDueAsync().Ignore();
+        }
     }
 
     /// <summary>Forgets what no answer can read any more (<see cref="AnalyticsOptions.HorizonDays"/>): a walk of the model once a day.</summary>

@@ -1,3 +1,4 @@
+using Collaboration.Analytics;
 using Collaboration.EventSourcing;
 using Collaboration.Events;
 using Collaboration.Folds;
@@ -20,7 +21,13 @@ namespace Collaboration.Retention;
 /// <item>erasure records.</item>
 /// </list>
 /// </summary>
-public sealed class RetentionSweep(IEventStore store, TimeProvider clock, IOptions<JournalOptions> options, ILogger<RetentionSweep> logger)
+/// <remarks>
+/// After a sweep that deleted events, each replica of the read model folds the journal again (at most once a day,
+/// <see cref="IAnalyticsGrain.ForgetExpiredAsync"/>); grain snapshots of the keys that lost rows go with the rows.
+/// </remarks>
+public sealed class RetentionSweep(
+    IEventStore store, TimeProvider clock, IOptions<JournalOptions> options, ILogger<RetentionSweep> logger,
+    IGrainFactory? grains = null, IOptions<AnalyticsOptions>? analytics = null)
 {
     private const int Chunk = 500;
 
@@ -50,6 +57,10 @@ public sealed class RetentionSweep(IEventStore store, TimeProvider clock, IOptio
             {
                 break;
             }
+        }
+        if (deleted > 0 && grains is not null && analytics?.Value is { Enabled: true } model)
+        {
+            await Task.WhenAll(Enumerable.Range(0, model.ReplicaCount).Select(replica => grains.GetGrain<IAnalyticsGrain>(replica).ForgetExpiredAsync()));
         }
         var elapsed = clock.GetElapsedTime(started);
         if (deleted > 0)
