@@ -55,6 +55,7 @@ var settings = new Settings
     IdleReads = smoke ? 20 : 300,
     SoakMinutes = parsed.GetValue(soakOption) ?? (smoke ? 1 : 30),
     HistoryEvents = smoke ? 20_000 : 1_000_000,
+    HistoryUsers = smoke ? 1_000 : 10_000,
     SoakRate = smoke ? 500 : 3_000,
     WorkDirectory = work,
     ReportPath = parsed.GetValue(outOption) is { Length: > 0 } o ? o

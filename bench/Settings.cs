@@ -17,6 +17,9 @@ public sealed class Settings
     /// <summary>Events per step of benchmark 10 (history), and per second of benchmark 11 (the soak).</summary>
     public int HistoryEvents { get; init; } = 1_000_000;
 
+    /// <summary>Users of benchmark 10 (history).</summary>
+    public int HistoryUsers { get; init; } = 10_000;
+
     public int SoakRate { get; init; } = 3_000;
 
     public required string WorkDirectory { get; init; }
