@@ -35,7 +35,8 @@ public interface IAnalyticsGrain : IGrainWithIntegerKey
 
     /// <summary>
     /// Folds a fresh model from the start of the journal's feed up to the live model's position, compares a summary of
-    /// their answers, and puts the fresh one in its place. Reads wait while it runs (it does not interleave).
+    /// their answers, and puts the fresh one in its place. Reads go on meanwhile (the grain is reentrant) and are
+    /// answered by the live model until the swap.
     /// </summary>
     [ResponseTimeout("00:10:00")]
     Task<RebuildReport> RebuildAsync();
