@@ -30,6 +30,9 @@ namespace Collaboration.Analytics;
 // Registered in a directory that survives the loss of a silo: in the default one, a replica whose registration lived
 // on the dead silo is deactivated with it, and the warm standby would go cold together with the replica it backs up.
 [GrainDirectory(ReadModelReplicaPlacement.Directory)]
+// Exempt from collection: Orleans' shedding under memory pressure (on by default here) ignores timers that keep an
+// activation alive and would take the largest activation for an idle one, and reloading it costs a minute at scale.
+[CollectionAgeLimit(AlwaysActive = true)]
 [Reentrant]
 public sealed partial class AnalyticsGrain(
     IEventStore store, IReadModelSnapshotStore snapshotStore, IOptions<AnalyticsOptions> options, ReadModelProgress progress,
