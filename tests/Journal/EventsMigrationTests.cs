@@ -52,7 +52,7 @@ public sealed class EventsMigrationTests
     {
         using var data = new TempDirectory();
         var file = Path.Combine(data.Path, "collaboration.db");
-        File.Copy(Path.Combine(StoredEventFixtures.Folder, $"sqlite-{schema}.db"), file);
+        StoredEventFixtures.RestoreSqlite(schema, file);
         List<StreamRow> streams;
         Dictionary<string, LedgerRow> ledger;
         List<string> readModelSnapshots;
@@ -145,7 +145,7 @@ public sealed class EventsMigrationTests
     {
         using var data = new TempDirectory();
         var file = Path.Combine(data.Path, "collaboration.db");
-        File.Copy(Path.Combine(StoredEventFixtures.Folder, "sqlite-5.db"), file);
+        StoredEventFixtures.RestoreSqlite(5, file);
         long first;
         using (var connection = Connect(file))
         {

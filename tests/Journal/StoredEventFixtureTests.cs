@@ -30,7 +30,7 @@ public sealed class StoredEventFixtureTests(StoredEventFixtureTests.FreshIngesti
     {
         using var data = new TempDirectory();
         var file = Path.Combine(data.Path, "collaboration.db");
-        File.Copy(Path.Combine(Folder, $"sqlite-{schema}.db"), file);
+        StoredEventFixtures.RestoreSqlite(schema, file);
         Assert.Equal(schema, UserVersion(file));
         if (!withSnapshots)
         {

@@ -1,16 +1,30 @@
 using Collaboration.Journal.Postgres;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace Collaboration.Tests.Support;
 
 /// <summary>
 /// What earlier releases stored (tests/Fixtures/StoredEvents, written by tools/fixtures/stored-events.sh): a SQLite
-/// file per schema, and the PostgreSQL rows of the release that last wrote each layout (postgres-6: the per-stream
+/// file per schema, kept as its SQL dump (text, so that no database file is tracked), and the PostgreSQL rows of the release that last wrote each layout (postgres-6: the per-stream
 /// journal; postgres-7: one row per event).
 /// </summary>
 public static class StoredEventFixtures
 {
     public static string Folder { get; } = Path.Combine(Repository.Root, "tests", "Fixtures", "StoredEvents");
+
+    /// <summary>
+    /// The SQLite file that a release of schema <paramref name="schema"/> left, made at <paramref name="file"/> from its
+    /// dump (sqlite-N.sql: its <c>user_version</c>, then its tables and rows as SQLite's own dump writes them).
+    /// </summary>
+    public static void RestoreSqlite(int schema, string file)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString());
+        connection.Open();
+        using var restore = connection.CreateCommand();
+        restore.CommandText = File.ReadAllText(Path.Combine(Folder, $"sqlite-{schema}.sql"));
+        restore.ExecuteNonQuery();
+    }
 
     /// <summary>The tables of each PostgreSQL fixture and their columns, in loading order.</summary>
     private static readonly Dictionary<string, (string Table, string Columns)[]> PostgresTables = new()
