@@ -123,7 +123,7 @@ internal sealed partial class AnalyticsModel
         }
         else if (interaction.Type == InteractionType.View)
         {
-            idea.Views.Insert(Coverage.LowerBound(idea.Views, at + 1), at);
+            idea.Views.Add(DayTotals.DayOf(at));
         }
         if (interaction.Type == InteractionType.Create && interaction.ThreadId is null)
         {

@@ -14,14 +14,24 @@ internal sealed class IdeaData(string id)
     /// <summary>Per contributor, the distinct instants of their contributions, sorted; never an empty list.</summary>
     public Dictionary<UserData, List<long>> Contributions { get; } = [];
 
-    /// <summary>The instants of every view event since the model's horizon, sorted.</summary>
-    public List<long> Views { get; } = [];
+    /// <summary>View events per UTC day since the model's horizon: a window counts its views by whole days.</summary>
+    public DayCounts Views { get; } = new();
 
     /// <summary>View events before the model's horizon: only the all-time window counts them.</summary>
     public long ViewsBefore { get; set; }
 
-    /// <summary>Views in the window of <paramref name="length"/> ending at <paramref name="at"/>, an end after the horizon.</summary>
-    public long ViewsWithin(long length, long at) => Coverage.CountWithin(Views, length, at) + (length == Coverage.Forever ? ViewsBefore : 0);
+    /// <summary>
+    /// Views on the UTC days of the window of <paramref name="length"/> ending at <paramref name="at"/> (an end after the
+    /// horizon): its last day whole, whether or not its views are dated after <paramref name="at"/>, and the days before it
+    /// up to the window's length in days; the all-time window counts every view up to that day.
+    /// </summary>
+    public long ViewsWithin(long length, long at)
+    {
+        var lastDay = DayTotals.DayOf(at);
+        return length == Coverage.Forever
+            ? ViewsBefore + Views.Between(int.MinValue, lastDay)
+            : Views.Between(lastDay - (int)(length / TimeSpan.TicksPerDay) + 1, lastDay);
+    }
 
     public IReadOnlyCollection<UserData> Contributors => Contributions.Keys;
 

@@ -32,13 +32,7 @@ internal sealed class IdeaReachIndex(Population population)
             {
                 Coverage.ForgetBefore(instants, before);
             }
-            var views = Coverage.LowerBound(idea.Views, before);
-            idea.Views.RemoveRange(0, views);
-            idea.ViewsBefore += views;
-            if (views > 0 && idea.Views.Count <= idea.Views.Capacity / 2)
-            {
-                idea.Views.TrimExcess();
-            }
+            idea.ViewsBefore += idea.Views.ForgetBefore(DayTotals.DayOf(before));
         }
     }
 
@@ -147,7 +141,9 @@ internal sealed class IdeaReachIndex(Population population)
         writer.WriteItems<int>([.. list.Select(i => i.Contributions.Count)]);
         writer.WriteItems<int>([.. list.SelectMany(i => i.Contributions.Keys).Select(u => u.Index)]);
         writer.WriteLists(list.SelectMany(i => i.Contributions.Values));
-        writer.WriteLists(list.Select(i => i.Views));
+        writer.WriteItems<int>([.. list.Select(i => i.Views.Days)]);
+        writer.WriteItems<int>([.. list.SelectMany(i => i.Views.Entries).Select(v => v.Day)]);
+        writer.WriteItems<int>([.. list.SelectMany(i => i.Views.Entries).Select(v => v.Count)]);
         writer.WriteItems<long>([.. list.Select(i => i.ViewsBefore)]);
         writer.WriteLists(population.Users.Select(u => u.Ideas?.ConvertAll(i => numbers[i])));
         writer.WriteLists(population.Users.Select(u => u.Owned?.ConvertAll(i => numbers[i])));
@@ -177,10 +173,17 @@ internal sealed class IdeaReachIndex(Population population)
                     contributions[pair] is { Count: > 0 } instants ? instants : throw ModelReader.Damaged("a contributor without instants"));
             }
         }
-        var views = reader.ReadLists<long>(list.Length);
-        for (var i = 0; i < list.Length; i++)
+        var viewDays = reader.ReadItems<int>(list.Length);
+        var entries = viewDays.Any(n => n < 0) ? throw ModelReader.Damaged("a negative count") : checked(viewDays.Sum());
+        var days = reader.ReadItems<int>(entries);
+        var counts = reader.ReadItems<int>(entries);
+        var entry = 0;
+        foreach (var (idea, count) in list.Zip(viewDays))
         {
-            list[i].Views.AddRange(views[i] ?? throw ModelReader.Damaged("an idea without views"));
+            for (var end = entry + count; entry < end; entry++)
+            {
+                idea.Views.Add(days[entry], counts[entry] > 0 ? counts[entry] : throw ModelReader.Damaged("a day without views"));
+            }
         }
         foreach (var (idea, before) in list.Zip(reader.ReadItems<long>(list.Length)))
         {

@@ -186,6 +186,14 @@ public class AnalyticsModelTests
             return value ?? Dimensions.Unknown;
         }
 
+        // Views count by whole UTC days: the window's last day (the end's) whole and the days before it, as many as it is long.
+        private static bool OnWindowDays(DateTimeOffset at, ReadWindow window, DateTimeOffset end)
+        {
+            var day = DateOnly.FromDateTime(at.UtcDateTime);
+            var last = DateOnly.FromDateTime(end.UtcDateTime);
+            return day <= last && (window.Length is not { } length || day > last.AddDays(-(int)length.TotalDays));
+        }
+
         private static bool Within(DateTimeOffset at, ReadWindow window, DateTimeOffset end) =>
             at <= end && (window.Length is not { } length || at > end - length);
 
@@ -259,7 +267,7 @@ public class AnalyticsModelTests
         {
             var all = Ideas.Select(idea => new RankedIdea(idea, Owner(idea),
                 interactions.FirstOrDefault(i => i.IdeaId == idea && i.Type == InteractionType.Create && i.ThreadId is null && i.UserId == Owner(idea))?.Title,
-                interactions.Count(i => i.IdeaId == idea && i.Type == InteractionType.View && Within(i.OccurredAt, window, end)),
+                interactions.Count(i => i.IdeaId == idea && i.Type == InteractionType.View && OnWindowDays(i.OccurredAt, window, end)),
                 Reach(idea, window, end)!));
             var ordered = ranking switch
             {

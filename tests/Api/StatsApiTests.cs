@@ -395,6 +395,30 @@ public sealed class StatsApiTests
         Assert.Equal(30L, N(byReach["ideas"]![1]!["views"]));
     }
 
+    [Fact]
+    public async Task Views_count_by_whole_UTC_days_of_the_window()
+    {
+        await using var service = new Service();
+        var asOf = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
+        await service.PostAsync(
+            Make.Event(Create, "owner", "V", asOf.AddDays(-20)),
+            // Inside (asOf - 7d, asOf] but on the day before the window's 7 days: not counted.
+            Make.Event(View, "a", "V", asOf.AddDays(-7).AddHours(6)),
+            Make.Event(View, "b", "V", asOf.AddDays(-7).AddHours(6.5)),
+            // After asOf, on its day: counted, as the window's last day counts whole.
+            Make.Event(View, "c", "V", asOf.AddHours(6)),
+            // The next day: not counted.
+            Make.Event(View, "d", "V", asOf.AddHours(12.5)));
+
+        async Task<long> ViewsAsync(string query) =>
+            N((await service.GetAsync($"/v1/stats/ideas/top?sort=views&{query}"))["ideas"]![0]!["views"]);
+        Assert.Equal(1L, await ViewsAsync("window=7d&asOf=2026-11-20T12:00:00Z"));
+        Assert.Equal(3L, await ViewsAsync("window=28d&asOf=2026-11-20T12:00:00Z"));
+        Assert.Equal(3L, await ViewsAsync("window=all&asOf=2026-11-20T00:00:00Z"));
+        Assert.Equal(2L, await ViewsAsync("window=7d"));
+        Assert.Equal(4L, await ViewsAsync("window=28d"));
+    }
+
     /// <summary>Previous 7-day window (Now-14d, Now-7d], current (Now-7d, Now].</summary>
     private static async Task<Service> MovesAsync(string? dataDirectory = null)
     {
