@@ -23,8 +23,8 @@ public sealed class UserState : IFold<UserState>
 
     private readonly long[] totals = new long[InteractionTypes.Count];
 
-    // Sorted by time so a window's counts are two binary searches away; 16 bytes per interaction kept.
-    private readonly List<Activity> timeline = [];
+    // Sorted by time, then type (the same activities in any order of arrival make the same timeline and snapshot).
+    private readonly Timeline timeline = new();
     private long? firstTicks, lastTicks;
 
     // Activities before this were forgotten: no read ends before the latest one's end (see ForgetBefore).
@@ -60,24 +60,13 @@ public sealed class UserState : IFold<UserState>
         var ticks = interaction.OccurredAt.UtcTicks;
         firstTicks = Math.Min(firstTicks ?? ticks, ticks);
         lastTicks = Math.Max(lastTicks ?? ticks, ticks);
-        AddToTimeline(new Activity(ticks, interaction.Type));
+        timeline.Add(ticks, interaction.Type);
+        Trim();
         if (interaction.CountsAsFollowMark)
         {
             Following.Apply(interaction.IdeaId,
                 new FollowMark(interaction.OccurredAt.UtcTicks, interaction.EventId, interaction.MarksFollowing));
         }
-    }
-
-    private void AddToTimeline(Activity activity)
-    {
-        // Ordered by time, then type: the same activities in any order of arrival make the same timeline (and snapshot).
-        var index = timeline.Count;
-        while (index > 0 && (timeline[index - 1].Ticks, timeline[index - 1].Type).CompareTo((activity.Ticks, activity.Type)) > 0)
-        {
-            index--;
-        }
-        timeline.Insert(index, activity);
-        Trim();
     }
 
     /// <summary>
@@ -98,12 +87,7 @@ public sealed class UserState : IFold<UserState>
 
     private void Trim()
     {
-        var keepFrom = Math.Max(lastTicks is { } last ? last - TimelineKept.Ticks : long.MinValue, forgottenBefore);
-        var cut = keepFrom == long.MinValue ? 0 : FirstAfter(keepFrom - 1);
-        if (cut > 0)
-        {
-            timeline.RemoveRange(0, cut);
-        }
+        timeline.ForgetBefore(Math.Max(lastTicks is { } last ? last - TimelineKept.Ticks : long.MinValue, forgottenBefore));
     }
 
     public UserView ToView(string userId, ReadWindow window, DateTimeOffset now)
@@ -112,12 +96,7 @@ public sealed class UserState : IFold<UserState>
         if (window.Length is { } length)
         {
             // A bounded window ends now, so an event dated ahead counts once its time comes.
-            var end = now.UtcTicks;
-            // Events in (end - length, end]: everything after the last event at or before the start, up to the end.
-            for (var i = FirstAfter(end - length.Ticks); i < timeline.Count && timeline[i].Ticks <= end; i++)
-            {
-                counts[(int)timeline[i].Type]++;
-            }
+            timeline.CountWithin(now.UtcTicks - length.Ticks, now.UtcTicks, counts);
         }
         else
         {
@@ -140,24 +119,6 @@ public sealed class UserState : IFold<UserState>
             Following.Count);
     }
 
-    private int FirstAfter(long ticks)
-    {
-        int low = 0, high = timeline.Count;
-        while (low < high)
-        {
-            var middle = (low + high) / 2;
-            if (timeline[middle].Ticks <= ticks)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-        return low;
-    }
-
     public IEnumerable<(string Name, string Value)> Summarize() =>
     [
         ("profile", Profile is null ? "none" : "set"),
@@ -170,7 +131,7 @@ public sealed class UserState : IFold<UserState>
     ];
 
     public byte[] ToSnapshot() => JsonSerializer.SerializeToUtf8Bytes(
-        new UserSnapshot(Profile, totals, timeline.Select(a => a.Ticks).ToArray(), timeline.Select(a => a.Type).ToArray(), Following.ToSnapshot(),
+        new UserSnapshot(Profile, totals, [.. timeline.Select(a => a.Ticks)], [.. timeline.Select(a => a.Type)], Following.ToSnapshot(),
             firstTicks, lastTicks, forgottenBefore == long.MinValue ? null : forgottenBefore),
         CollaborationJson.Default.UserSnapshot);
 
@@ -185,14 +146,12 @@ public sealed class UserState : IFold<UserState>
         state.lastTicks = snapshot.Last ?? (snapshot.Ticks.Length > 0 ? snapshot.Ticks[^1] : null);
         for (var i = 0; i < snapshot.Ticks.Length; i++)
         {
-            state.timeline.Add(new Activity(snapshot.Ticks[i], snapshot.Types[i]));
+            state.timeline.Add(snapshot.Ticks[i], snapshot.Types[i]);
         }
         state.forgottenBefore = snapshot.ForgottenBefore ?? long.MinValue;
         state.Trim();
         return state;
     }
-
-    private readonly record struct Activity(long Ticks, InteractionType Type);
 }
 
 /// <summary>Snapshot form of <see cref="UserState"/>; the timeline is stored as two parallel arrays.</summary>
