@@ -4,50 +4,54 @@ namespace Collaboration.Folds;
 
 /// <summary>
 /// Follow state keyed by the other side of the pair (user ids of an idea's followers, or idea ids a user follows).
-/// Order-independent: each key keeps its latest <see cref="FollowMark"/>. The current followers are also kept sorted
-/// so pages are read in stable ordinal order without sorting.
+/// Order-independent: each key keeps its latest <see cref="FollowMark"/>. Pages are read in ordinal order of key from
+/// a sorted copy of the current keys, made at the first page read after a change: a grain that is folded but never
+/// paged holds no second structure, and most users decide on no follow at all, so nothing is allocated until one.
 /// </summary>
 public sealed class FollowSet
 {
-    private readonly Dictionary<string, FollowMark> marks = new(StringComparer.Ordinal);
-    private readonly SortedSet<string> following = new(StringComparer.Ordinal);
+    private Dictionary<string, FollowMark>? marks;
+    private string[]? sorted;
 
-    public int Count => following.Count;
+    public int Count { get; private set; }
 
     /// <summary>Keys with a follow decision, following or not.</summary>
-    public int Marks => marks.Count;
+    public int Marks => marks?.Count ?? 0;
 
     public void Apply(string key, FollowMark mark)
     {
-        if (marks.TryGetValue(key, out var current) && !mark.IsLaterThan(current))
+        marks ??= new Dictionary<string, FollowMark>(1, StringComparer.Ordinal);
+        var known = marks.TryGetValue(key, out var current);
+        if (known && !mark.IsLaterThan(current))
         {
             return;
         }
         marks[key] = mark;
-        if (mark.Following)
+        var change = (mark.Following ? 1 : 0) - (known && current.Following ? 1 : 0);
+        if (change != 0)
         {
-            following.Add(key);
-        }
-        else
-        {
-            following.Remove(key);
+            Count += change;
+            sorted = null;
         }
     }
 
     public IdPage Page(int limit, string? after)
     {
-        IEnumerable<string> rest = following;
-        if (after is not null && following.Max is { } max)
+        sorted ??= [.. (marks ?? []).Where(pair => pair.Value.Following).Select(pair => pair.Key).Order(StringComparer.Ordinal)];
+        var first = 0;
+        if (after is not null)
         {
-            rest = string.CompareOrdinal(after, max) >= 0 ? [] : following.GetViewBetween(after, max).SkipWhile(key => key == after);
+            // The first key after `after`: BinarySearch gives its index, or the complement of where it would go.
+            var found = Array.BinarySearch(sorted, after, StringComparer.Ordinal);
+            first = found >= 0 ? found + 1 : ~found;
         }
-        var items = rest.Take(limit + 1).ToArray();
+        var items = sorted.AsSpan(first, Math.Min(limit + 1, sorted.Length - first)).ToArray();
         return items.Length > limit ? new IdPage(items[..limit], true) : new IdPage(items, false);
     }
 
     /// <summary>In ordinal order of key, so the same marks folded in any order store the same bytes.</summary>
     public FollowEntry[] ToSnapshot() =>
-        marks.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => new FollowEntry(pair.Key, pair.Value.Ticks, pair.Value.EventId, pair.Value.Following)).ToArray();
+        [.. (marks ?? []).OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => new FollowEntry(pair.Key, pair.Value.Ticks, pair.Value.EventId, pair.Value.Following))];
 
     public static FollowSet FromSnapshot(FollowEntry[] entries)
     {
