@@ -33,6 +33,7 @@ public static class UsersApi
         var reads = users.MapGroup("").RequireScope(ApiKeyScopes.StatsRead).ProducesProblems(StatusCodes.Status404NotFound);
         reads.MapGet("/{userId}", GetUserAsync);
         reads.MapGet("/{userId}/following", GetFollowingAsync);
+        reads.MapGet("/{userId}/updates", GetUpdatesAsync);
         var privacy = users.MapGroup("").RequireScope(ApiKeyScopes.Privacy).ProducesProblems(StatusCodes.Status404NotFound);
         privacy.MapDelete("/{userId}", EraseAsync);
         privacy.MapGet("/{userId}/export", ExportAsync);
@@ -180,6 +181,14 @@ public static class UsersApi
     {
         var page = await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(userId).GetFollowingAsync(query.PageSize, query.After), ct);
         return page is null ? Problems.NotFound("user", userId) : TypedResults.Ok(Paging.ToResponse(page));
+    }
+
+    /// <summary>The ideas the user follows with activity since they last saw them, newest activity first (README, Listen).</summary>
+    public static async Task<Results<Ok<UpdatesResponse>, ProblemHttpResult>> GetUpdatesAsync(
+        string userId, [AsParameters] UpdatesQuery query, IGrainFactory grains, CancellationToken ct)
+    {
+        var page = await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(userId).GetUpdatesAsync(query.PageSize, query.After), ct);
+        return page is null ? Problems.NotFound("user", userId) : TypedResults.Ok(UpdatesResponse.Of(page));
     }
 }
 

@@ -1,6 +1,8 @@
 using System.Buffers.Text;
+using System.Globalization;
 using System.Text;
 using Collaboration.Api.Validation;
+using Collaboration.Ideas;
 using Collaboration.Reads;
 using Microsoft.AspNetCore.Mvc;
 
@@ -26,14 +28,11 @@ public sealed record PageQuery([FromQuery(Name = "limit")] string? Limit, [FromQ
 
     public FieldError? Validate()
     {
-        if (Limit is not null)
+        if (ParseLimit(Limit, out var pageSize) is { } error)
         {
-            if (!int.TryParse(Limit, out var pageSize) || pageSize is < 1 or > MaxLimit)
-            {
-                return new FieldError("limit", $"must be an integer from 1 to {MaxLimit}");
-            }
-            PageSize = pageSize;
+            return error;
         }
+        PageSize = pageSize;
         if (string.IsNullOrEmpty(Cursor))
         {
             return null;
@@ -51,6 +50,62 @@ public sealed record PageQuery([FromQuery(Name = "limit")] string? Limit, [FromQ
         After = after;
         return null;
     }
+
+    /// <summary>The page size a <c>limit</c> asks for: 1-1000, 100 when absent.</summary>
+    public static FieldError? ParseLimit(string? limit, out int pageSize)
+    {
+        pageSize = DefaultLimit;
+        return limit is null || (int.TryParse(limit, out pageSize) && pageSize is >= 1 and <= MaxLimit)
+            ? null
+            : new FieldError("limit", $"must be an integer from 1 to {MaxLimit}");
+    }
 }
 
 public sealed record PageResponse(string[] Items, string? NextCursor);
+
+/// <summary>
+/// <c>limit</c> and <c>cursor</c> of a page of updates, checked in that order. The cursor is the last update of the
+/// previous page (its latest activity in ticks and its idea id), base64url encoded.
+/// </summary>
+public sealed record UpdatesQuery([FromQuery(Name = "limit")] string? Limit, [FromQuery(Name = "cursor")] string? Cursor) : IValidatedArguments
+{
+    public int PageSize { get; private set; } = PageQuery.DefaultLimit;
+
+    public UpdatesCursor? After { get; private set; }
+
+    public FieldError? Validate()
+    {
+        if (PageQuery.ParseLimit(Limit, out var pageSize) is { } error)
+        {
+            return error;
+        }
+        PageSize = pageSize;
+        if (string.IsNullOrEmpty(Cursor))
+        {
+            return null;
+        }
+        var invalid = new FieldError("cursor", "is not a cursor returned by this API");
+        if (!Base64Url.IsValid(Cursor) || Cursor.Length > 2 * Ids.MaxLength + 40)
+        {
+            return invalid;
+        }
+        var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(Cursor));
+        var bar = text.IndexOf('|');
+        if (bar < 0 || !long.TryParse(text.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+            || ticks > DateTimeOffset.MaxValue.UtcTicks || Ids.CheckEntityId("cursor", text[(bar + 1)..]) is not null)
+        {
+            return invalid;
+        }
+        After = new UpdatesCursor(new DateTimeOffset(ticks, TimeSpan.Zero), text[(bar + 1)..]);
+        return null;
+    }
+
+    public static string Encode(IdeaUpdate last) =>
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{last.LastActivityAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}|{last.IdeaId}"));
+}
+
+/// <summary>A page of updates; pass <see cref="NextCursor"/> back as <c>cursor</c>, null on the last page.</summary>
+public sealed record UpdatesResponse(IdeaUpdate[] Items, string? NextCursor)
+{
+    public static UpdatesResponse Of(UpdatesPage page) => new(page.Items, page.HasMore ? UpdatesQuery.Encode(page.Items[^1]) : null);
+}

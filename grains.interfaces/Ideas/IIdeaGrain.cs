@@ -12,4 +12,7 @@ public interface IIdeaGrain : IGrainWithStringKey, IRebuildableGrain
 
     /// <summary>Followers in ordinal order after <paramref name="after"/>; null when the idea is unknown.</summary>
     Task<IdPage?> GetFollowersAsync(int limit, string? after);
+
+    /// <summary>What is new here for <paramref name="userId"/>; null when nothing is, or the idea is unknown.</summary>
+    Task<IdeaUpdate?> GetUpdateForAsync(string userId);
 }

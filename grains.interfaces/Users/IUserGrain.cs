@@ -1,4 +1,5 @@
 using Collaboration.Events;
+using Collaboration.Ideas;
 using Collaboration.Reads;
 using Collaboration.Rebuild;
 
@@ -34,4 +35,10 @@ public interface IUserGrain : IGrainWithStringKey, IRebuildableGrain
 
     /// <summary>Ideas the user follows, in ordinal order, after <paramref name="after"/>; null when the user is unknown.</summary>
     Task<IdPage?> GetFollowingAsync(int limit, string? after);
+
+    /// <summary>
+    /// The ideas the user follows with activity since they last saw them, newest activity first, after
+    /// <paramref name="after"/>; null when the user is unknown.
+    /// </summary>
+    Task<UpdatesPage?> GetUpdatesAsync(int limit, UpdatesCursor? after);
 }

@@ -28,4 +28,10 @@ public sealed class IdeaGrain(IEventStore store, IGrainSnapshotStore snapshots, 
         await CatchUpAsync();
         return State.IsKnown ? State.Followers.Page(limit, after) : null;
     }
+
+    public async Task<IdeaUpdate?> GetUpdateForAsync(string userId)
+    {
+        await CatchUpAsync();
+        return State.UpdateFor(this.GetPrimaryKeyString(), userId);
+    }
 }

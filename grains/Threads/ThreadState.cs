@@ -26,7 +26,7 @@ public sealed class ThreadState : IFold<ThreadState>
         }
         IdeaId ??= interaction.IdeaId;
         counts[(int)interaction.Type]++;
-        Participants.Raise(interaction.UserId, interaction.Type.Level());
+        Participants.Raise(interaction.UserId, interaction.Type.Level(), interaction.OccurredAt.UtcTicks);
         if (interaction.Type == InteractionType.Create)
         {
             Creation = FirstCreate.Earliest(Creation, interaction);
@@ -44,8 +44,11 @@ public sealed class ThreadState : IFold<ThreadState>
         .. Summaries.Of("participants", Participants.ToView()),
     ];
 
-    public byte[] ToSnapshot() => JsonSerializer.SerializeToUtf8Bytes(
-        new ThreadSnapshot(IdeaId, counts, Creation, Participants.ToSnapshot()), CollaborationJson.Default.ThreadSnapshot);
+    public byte[] ToSnapshot()
+    {
+        var (levels, lastSeen) = Participants.ToSnapshot();
+        return JsonSerializer.SerializeToUtf8Bytes(new ThreadSnapshot(IdeaId, counts, Creation, levels, lastSeen), CollaborationJson.Default.ThreadSnapshot);
+    }
 
     public static ThreadState FromSnapshot(byte[] data)
     {
@@ -55,7 +58,7 @@ public sealed class ThreadState : IFold<ThreadState>
         {
             IdeaId = snapshot.IdeaId,
             Creation = snapshot.Creation,
-            Participants = ParticipantSet.FromSnapshot(snapshot.Participants),
+            Participants = ParticipantSet.FromSnapshot(snapshot.Participants, snapshot.LastSeen),
         };
         snapshot.Counts.CopyTo(state.counts, 0);
         return state;
@@ -63,5 +66,6 @@ public sealed class ThreadState : IFold<ThreadState>
 }
 
 /// <summary>Snapshot form of <see cref="ThreadState"/>.</summary>
+/// <param name="LastSeen">Each participant's latest instant, in the ordinal order of <paramref name="Participants"/>; absent from snapshots written before they were kept.</param>
 public sealed record ThreadSnapshot(
-    string? IdeaId, long[] Counts, FirstCreate? Creation, Dictionary<string, ParticipationLevel> Participants);
+    string? IdeaId, long[] Counts, FirstCreate? Creation, Dictionary<string, ParticipationLevel> Participants, long[]? LastSeen = null);

@@ -107,4 +107,29 @@ public sealed class UserGrain(
         await CatchUpAsync();
         return State.IsKnown ? State.Following.Page(limit, after) : null;
     }
+
+    /// <summary>How many followed ideas are asked at once: a user may follow thousands.</summary>
+    private const int UpdatesFanOut = 256;
+
+    public async Task<UpdatesPage?> GetUpdatesAsync(int limit, UpdatesCursor? after)
+    {
+        await CatchUpAsync();
+        if (!State.IsKnown)
+        {
+            return null;
+        }
+        // Each idea knows its activity and when this user last saw it (their latest event there), so it is asked.
+        var userId = this.GetPrimaryKeyString();
+        var updates = new List<IdeaUpdate>();
+        foreach (var ideas in State.Following.Page(int.MaxValue - 1, null).Items.Chunk(UpdatesFanOut))
+        {
+            updates.AddRange((await Task.WhenAll(ideas.Select(idea => GrainFactory.GetGrain<IIdeaGrain>(idea).GetUpdateForAsync(userId)))).OfType<IdeaUpdate>());
+        }
+        var page = updates
+            .Where(update => after is null || update.LastActivityAt < after.LastActivityAt
+                || (update.LastActivityAt == after.LastActivityAt && string.CompareOrdinal(update.IdeaId, after.IdeaId) > 0))
+            .OrderByDescending(update => update.LastActivityAt).ThenBy(update => update.IdeaId, StringComparer.Ordinal)
+            .Take(limit + 1).ToArray();
+        return page.Length > limit ? new UpdatesPage(page[..limit], true) : new UpdatesPage(page, false);
+    }
 }

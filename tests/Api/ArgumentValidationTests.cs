@@ -30,6 +30,8 @@ public sealed class ArgumentValidationTests(ArgumentValidationTests.RecordingApi
         new("GET /v1/users/{userId}", "/v1/users/{id}?window=1y", "/v1/users/{id}?window=7d", "window", "GetAsync"),
         new("GET /v1/users/{userId}/following", "/v1/users/{id}/following?limit=0", "/v1/users/{id}/following?limit=1", "limit", "GetFollowingAsync"),
         new("GET /v1/users/{userId}/following", "/v1/users/{id}%23/following", "/v1/users/{id}/following", "userId", "GetFollowingAsync"),
+        new("GET /v1/users/{userId}/updates", "/v1/users/{id}/updates?cursor=***", "/v1/users/{id}/updates?limit=1", "cursor", "GetUpdatesAsync"),
+        new("GET /v1/users/{userId}/updates", "/v1/users/{id}%23/updates", "/v1/users/{id}/updates", "userId", "GetUpdatesAsync"),
         new("DELETE /v1/users/{userId}", "/v1/users/{id}%23", "/v1/users/{id}", "userId", "EraseAsync"),
         new("GET /v1/users/{userId}/export", "/v1/users/{id}%23/export", "/v1/users/{id}/export", "userId", "ExportAsync"),
         new("GET /v1/ideas/{ideaId}", "/v1/ideas/{id}%23", "/v1/ideas/{id}?window=all", "ideaId", "GetAsync"),

@@ -130,13 +130,33 @@ public class IdeaStateTests
         var state = Fold([
             Make.Event(Create, "o", "i", Now, title: "T", tags: ["x", "y"]),
             Make.Event(Follow, "f", "i", Now),
-            Make.Event(Comment, "c", "i", Now, threadId: "t"),
+            Make.Event(Comment, "c", "i", Now.AddMinutes(1), threadId: "t"),
         ]);
 
         var restored = IdeaState.FromSnapshot(state.ToSnapshot());
 
         Assert.Equal(JsonSerializer.Serialize(state.ToView("i")), JsonSerializer.Serialize(restored.ToView("i")));
         Assert.Equal(["f", "o"], restored.Followers.Page(10, null).Items);
+        Assert.Equal(state.ToSnapshot(), restored.ToSnapshot());
+        Assert.Equal(state.UpdateFor("i", "f"), restored.UpdateFor("i", "f"));
+        Assert.NotNull(restored.UpdateFor("i", "f"));
+    }
+
+    [Fact]
+    public void A_snapshot_from_before_activity_was_kept_is_refused_so_the_grain_folds_its_events()
+    {
+        // The snapshot form of earlier releases: today's without the latest instants per participant and the activity.
+        static byte[] Older(byte[] snapshot)
+        {
+            var json = System.Text.Json.Nodes.JsonNode.Parse(snapshot)!.AsObject();
+            Assert.True(json.Remove("lastSeen"));
+            json.Remove("activity");
+            json.Remove("lastActivity");
+            return JsonSerializer.SerializeToUtf8Bytes(json);
+        }
+        var comment = Make.Event(Comment, "c", "i", Now, threadId: "t");
+        Assert.Throws<InvalidDataException>(() => IdeaState.FromSnapshot(Older(Fold([comment]).ToSnapshot())));
+        Assert.Throws<InvalidDataException>(() => ThreadState.FromSnapshot(Older(FoldThread([comment]).ToSnapshot())));
     }
 
     private static ThreadState FoldThread(IEnumerable<Interaction> events)

@@ -1,5 +1,5 @@
 using Collaboration.Events;
-using Collaboration.Users;
+using Collaboration.Folds;
 using CsCheck;
 
 namespace Collaboration.Tests.Folds;
@@ -26,22 +26,28 @@ public sealed class TimelineTests
     {
         // Each step adds an activity or forgets before an instant.
         var steps = Gen.Frequency((8, Activities.Select(a => (Forget: (long?)null, Activity: a))), (1, Instants.Select(t => (Forget: (long?)t, Activity: default((long Ticks, InteractionType Type))))));
-        Gen.Select(steps.List[0, 200], Instants, Gen.Long[1, 120L * TimeSpan.TicksPerDay]).Sample((plan, end, length) =>
+        Gen.Select(steps.List[0, 400], Instants, Gen.Long[1, 120L * TimeSpan.TicksPerDay]).Sample((plan, end, length) =>
         {
             var timeline = new Timeline();
             var expected = new List<(long Ticks, InteractionType Type)>();
+            // What is forgotten stays forgotten: a later activity before the point is not kept either.
+            var floor = long.MinValue;
             foreach (var (forget, activity) in plan)
             {
                 if (forget is { } before)
                 {
                     timeline.ForgetBefore(before);
-                    expected.RemoveAll(a => a.Ticks < before);
+                    floor = Math.Max(floor, before);
+                    expected.RemoveAll(a => a.Ticks < floor);
                 }
                 else
                 {
                     timeline.Add(activity.Ticks, activity.Type);
-                    expected.Add(activity);
-                    expected.Sort();
+                    if (activity.Ticks >= floor)
+                    {
+                        expected.Add(activity);
+                        expected.Sort();
+                    }
                 }
             }
             Assert.Equal(expected, [.. timeline]);

@@ -28,6 +28,7 @@ internal sealed record GuardedEndpoint(string Method, string Pattern, string Sco
         }, 200),
         Get("/v1/users/{userId}", "/v1/users/" + User),
         Get("/v1/users/{userId}/following", $"/v1/users/{User}/following"),
+        Get("/v1/users/{userId}/updates", $"/v1/users/{User}/updates"),
         Get("/v1/ideas/{ideaId}", "/v1/ideas/" + Idea),
         Get("/v1/ideas/{ideaId}/followers", $"/v1/ideas/{Idea}/followers"),
         Get("/v1/threads/{threadId}", "/v1/threads/" + Thread),

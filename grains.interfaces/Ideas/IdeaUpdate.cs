@@ -1,0 +1,23 @@
+using Collaboration.Reads;
+
+namespace Collaboration.Ideas;
+
+/// <summary>
+/// What is new on an idea for one user: the activity after the user last saw it (their latest own event on the idea
+/// or its threads), counted by type among the idea's activity of the 90 days up to its latest.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record IdeaUpdate(
+    [property: Id(0)] string IdeaId,
+    [property: Id(1)] string? Title,
+    [property: Id(2)] DateTimeOffset LastActivityAt,
+    [property: Id(3)] DateTimeOffset? LastSeenAt,
+    [property: Id(4)] TypeCounts Counts);
+
+/// <summary>A page of updates, newest activity first; <see cref="HasMore"/> when more follow the last item.</summary>
+[GenerateSerializer, Immutable]
+public sealed record UpdatesPage([property: Id(0)] IdeaUpdate[] Items, [property: Id(1)] bool HasMore);
+
+/// <summary>Where a page of updates starts: after the update with this latest activity and idea id, in the updates' order.</summary>
+[GenerateSerializer, Immutable]
+public sealed record UpdatesCursor([property: Id(0)] DateTimeOffset LastActivityAt, [property: Id(1)] string IdeaId);

@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using Collaboration.Events;
+using Collaboration.Tests.Support;
+using static Collaboration.Events.InteractionType;
+
+namespace Collaboration.Tests.Api;
+
+/// <summary>
+/// "What's new on what I follow" (README, Listen) through HTTP, against an oracle written here from the README's rules
+/// alone: which ideas a user follows, when they last saw each, and what happened there since.
+/// </summary>
+public sealed class UpdatesApiTests
+{
+    private static readonly DateTimeOffset Now = Make.Noon;
+
+    [Fact]
+    public async Task Updates_match_the_oracle_whatever_the_order_and_duplicates_of_delivery()
+    {
+        var events = RandomCompany(new Random(11), users: 8, ideas: 7, count: 400);
+        var oracle = new Oracle(events);
+        Assert.True(oracle.Users.Count(user => oracle.Updates(user).Count > 0) >= 4, "the scenario should give several users updates");
+
+        // Twice: in order of time, and shuffled with a third of the events posted again.
+        var shuffled = events.OrderBy(_ => Guid.NewGuid()).Concat(events.Where((_, i) => i % 3 == 0)).ToList();
+        foreach (var delivery in new[] { events.OrderBy(e => e.OccurredAt).ToList(), shuffled })
+        {
+            await using var factory = ApiFactory.With(null);
+            using var client = factory.CreateClient();
+            await PostAsync(client, delivery);
+            foreach (var user in oracle.Users)
+            {
+                // Pages of 2, so that the cursor is exercised on every user with more than two.
+                Assert.Equal(oracle.Updates(user).Select(Describe), await ReadAllAsync(client, user, pageSize: 2));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_comment_by_another_after_my_visit_is_new_until_I_see_the_idea_again()
+    {
+        await using var factory = ApiFactory.With(null);
+        using var client = factory.CreateClient();
+        await PostAsync(client, [
+            Make.Event(Create, "fi-engineer", "solar", Now.AddDays(-3), title: "Solar roofs"),
+            Make.Event(Follow, "in-engineer", "solar", Now.AddDays(-2)),
+            Make.Event(Comment, "de-engineer", "solar", Now.AddDays(-1)),
+            Make.Event(Like, "de-engineer", "solar", Now.AddHours(-20), threadId: "solar-t1"),
+            Make.Event(View, "audience", "solar", Now.AddHours(-2)),
+        ]);
+
+        var updates = await client.GetNodeAsync("/v1/users/in-engineer/updates");
+        var item = updates["items"]!.AsArray().Single()!;
+        Assert.Equal("solar", (string)item["ideaId"]!);
+        Assert.Equal("Solar roofs", (string)item["title"]!);
+        Assert.Equal(Now.AddHours(-2), DateTimeOffset.Parse((string)item["lastActivityAt"]!, CultureInfo.InvariantCulture));
+        Assert.Equal(Now.AddDays(-2), DateTimeOffset.Parse((string)item["lastSeenAt"]!, CultureInfo.InvariantCulture));
+        Assert.Equal((1L, 1L, 1L), ((long)item["counts"]!["comment"]!, (long)item["counts"]!["like"]!, (long)item["counts"]!["view"]!));
+        Assert.Null(updates["nextCursor"]);
+        // The owner follows by creating; everything the others did after the create (a follow too) is new to them.
+        Assert.Equal(4L, (long)(await client.GetNodeAsync("/v1/users/fi-engineer/updates"))["items"]![0]!["counts"]!.AsObject().Sum(c => (long)c.Value!));
+
+        // A view of the idea (or any own event there) makes it seen.
+        await PostAsync(client, [Make.Event(View, "in-engineer", "solar", Now.AddMinutes(-1))]);
+        Assert.Empty((await client.GetNodeAsync("/v1/users/in-engineer/updates"))["items"]!.AsArray());
+        // Not following: no updates, whatever happens.
+        Assert.Empty((await client.GetNodeAsync("/v1/users/audience/updates"))["items"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Bad_queries_and_unknown_users_get_problems()
+    {
+        await using var factory = ApiFactory.With(null);
+        using var client = factory.CreateClient();
+        await PostAsync(client, [Make.Event(Follow, "u", "i", Now.AddDays(-1))]);
+        foreach (var (query, field) in new[] { ("limit=0", "limit"), ("limit=1001", "limit"), ("cursor=%%%", "cursor"), ("cursor=bm90LWEtY3Vyc29y", "cursor") })
+        {
+            using var response = await client.GetAsync($"/v1/users/u/updates?{query}");
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains(field, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using var unknown = await client.GetAsync("/v1/users/nobody/updates");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    private static string Describe(Oracle.Update update) =>
+        $"{update.IdeaId} {update.LastActivity.UtcTicks} {update.LastSeen?.UtcTicks} {string.Join(',', update.Counts)}";
+
+    private static async Task<List<string>> ReadAllAsync(HttpClient client, string user, int pageSize)
+    {
+        var all = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await client.GetNodeAsync($"/v1/users/{user}/updates?limit={pageSize}" + (cursor is null ? "" : $"&cursor={cursor}"));
+            foreach (var item in page["items"]!.AsArray())
+            {
+                var counts = item!["counts"]!.AsObject();
+                var seen = (string?)item["lastSeenAt"];
+                all.Add($"{item["ideaId"]} {DateTimeOffset.Parse((string)item["lastActivityAt"]!, CultureInfo.InvariantCulture).UtcTicks} " +
+                    $"{(seen is null ? null : DateTimeOffset.Parse(seen, CultureInfo.InvariantCulture).UtcTicks)} " +
+                    string.Join(',', Enum.GetValues<InteractionType>().Select(type => (long)counts[type.ToWireName()]!)));
+            }
+            cursor = (string?)page["nextCursor"];
+        }
+        while (cursor is not null);
+        return all;
+    }
+
+    private static async Task PostAsync(HttpClient client, IReadOnlyList<Interaction> events)
+    {
+        foreach (var batch in events.Chunk(100))
+        {
+            var body = new JsonObject { ["events"] = new JsonArray([.. batch.Select(e => JsonNode.Parse(Make.Json(e).ToJson()))]) };
+            using var response = await client.PostRawAsync("/v1/events/batch", body.ToJsonString());
+            var answer = await response.ReadNodeAsync();
+            Assert.True(response.IsSuccessStatusCode && answer["rejected"]!.AsArray().Count == 0, answer.ToJsonString());
+        }
+    }
+
+    /// <summary>Events over a few days and months, on ideas with threads, with follows and unfollows, and instants that tie.</summary>
+    private static List<Interaction> RandomCompany(Random random, int users, int ideas, int count)
+    {
+        InteractionType[] types = [View, View, View, Comment, Like, Edit, Share, Follow, Follow, Unfollow, Create];
+        // Quiet followers: one follow each, days to months ago, and nothing since, so that much is new to them.
+        var quiet = Enumerable.Range(0, users).Select(i => Make.Event(Follow, $"quiet-{i}", $"idea-{random.Next(ideas)}",
+            Now.AddDays(-random.Next(1, 120)).AddMinutes(-random.Next(1440)), eventId: $"q{i:D4}"));
+        return [.. quiet, .. Enumerable.Range(0, count).Select(i =>
+        {
+            var type = types[random.Next(types.Length)];
+            var idea = $"idea-{random.Next(ideas)}";
+            // Mostly the last few days, some older than the 90 days counted, and a few on one shared instant.
+            var at = random.Next(10) switch
+            {
+                0 => Now.AddDays(-100 - random.Next(50)),
+                1 => Now.AddHours(-1),
+                _ => Now.AddMinutes(-random.Next(7 * 24 * 60)),
+            };
+            var thread = type is not (Follow or Unfollow) && random.Next(4) == 0 ? $"{idea}-t{random.Next(2)}" : null;
+            return Make.Event(type, $"user-{random.Next(users)}", idea, at, threadId: thread, eventId: $"e{i:D4}",
+                title: type == Create && thread is null ? $"Idea {idea} by event {i}" : null);
+        })];
+    }
+
+    /// <summary>The README's rules for updates, over the list of events.</summary>
+    private sealed class Oracle(IReadOnlyList<Interaction> events)
+    {
+        public sealed record Update(string IdeaId, DateTimeOffset LastActivity, DateTimeOffset? LastSeen, long[] Counts);
+
+        public IReadOnlyList<string> Users { get; } = [.. events.Select(e => e.UserId).Distinct().Order(StringComparer.Ordinal)];
+
+        public List<Update> Updates(string user)
+        {
+            var updates = new List<Update>();
+            foreach (var idea in events.Select(e => e.IdeaId).Distinct())
+            {
+                var on = events.Where(e => e.IdeaId == idea).ToList();
+                // Following: the latest follow decision (a follow, an unfollow or the idea's own create) by time, then event id.
+                var decision = on.Where(e => e.UserId == user && e.ThreadId is null && e.Type is Follow or Unfollow or Create)
+                    .OrderBy(e => e.OccurredAt).ThenBy(e => e.EventId, StringComparer.Ordinal).LastOrDefault();
+                if (decision is null || decision.Type == Unfollow)
+                {
+                    continue;
+                }
+                var lastSeen = on.Where(e => e.UserId == user).Max(e => e.OccurredAt);
+                var lastActivity = on.Max(e => e.OccurredAt);
+                if (lastActivity <= lastSeen)
+                {
+                    continue;
+                }
+                var counted = on.Where(e => e.OccurredAt > lastSeen && e.OccurredAt >= lastActivity.AddDays(-90)).ToList();
+                updates.Add(new Update(idea, lastActivity, lastSeen,
+                    [.. Enum.GetValues<InteractionType>().Select(type => (long)counted.Count(e => e.Type == type))]));
+            }
+            return [.. updates.OrderByDescending(u => u.LastActivity).ThenBy(u => u.IdeaId, StringComparer.Ordinal)];
+        }
+    }
+}
