@@ -1,3 +1,6 @@
+using Collaboration.Ideas;
+using Collaboration.Events;
+using System.Text.Json;
 using Collaboration.Analytics;
 using Collaboration.Api.OpenApi;
 using Collaboration.Api.Responses;
@@ -30,10 +33,12 @@ public static class UsersApi
             .ProducesProblems(StatusCodes.Status408RequestTimeout, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
         writes.MapPut("/{userId}", PutUserAsync).ProducesProblems(StatusCodes.Status409Conflict);
         writes.MapPost("/import", ImportAsync);
+        writes.MapPost("/{userId}/following/prune", PruneAsync).ProducesProblems(StatusCodes.Status404NotFound);
         var reads = users.MapGroup("").RequireScope(ApiKeyScopes.StatsRead).ProducesProblems(StatusCodes.Status404NotFound);
         reads.MapGet("/{userId}", GetUserAsync);
         reads.MapGet("/{userId}/following", GetFollowingAsync);
         reads.MapGet("/{userId}/updates", GetUpdatesAsync);
+        reads.MapGet("/{userId}/following/stale", GetStaleAsync);
         var privacy = users.MapGroup("").RequireScope(ApiKeyScopes.Privacy).ProducesProblems(StatusCodes.Status404NotFound);
         privacy.MapDelete("/{userId}", EraseAsync);
         privacy.MapGet("/{userId}/export", ExportAsync);
@@ -183,6 +188,54 @@ public static class UsersApi
         return page is null ? Problems.NotFound("user", userId) : TypedResults.Ok(Paging.ToResponse(page));
     }
 
+    /// <summary>The follows the user has not seen for at least <c>days</c> days, longest unseen first (README, Filter).</summary>
+    public static async Task<Results<Ok<StaleFollowsResponse>, ProblemHttpResult>> GetStaleAsync(
+        string userId, [AsParameters] StaleQuery query, IGrainFactory grains, ApiClock clock, CancellationToken ct)
+    {
+        var seenBy = clock.UtcNow.AddDays(-query.Days);
+        var stale = await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(userId).GetStaleFollowsAsync(seenBy), ct);
+        return stale is null ? Problems.NotFound("user", userId) : TypedResults.Ok(new StaleFollowsResponse(query.Days, seenBy, stale));
+    }
+
+    /// <summary>
+    /// Lists the stale follows and, unless it is a dry run, unfollows them through ingestion: one unfollow per follow,
+    /// dated now, with an id derived from the follow it undoes, so a retried or concurrent prune stores each once.
+    /// </summary>
+    public static async Task<Results<Ok<PruneReceipt>, ProblemHttpResult>> PruneAsync(
+        string userId, HttpRequest request, HttpContext context, IGrainFactory grains, ApiClock clock, CancellationToken ct)
+    {
+        var (body, problem) = await RequestBody.ReadAsync(request, 4 * RequestBody.KiB, "application/json");
+        if (problem is not null)
+        {
+            return problem;
+        }
+        using var json = RequestBody.ParseJson(body!, out problem);
+        if (json is null)
+        {
+            return problem!;
+        }
+        if (PruneRequest.Parse(json.RootElement, out var prune) is { } error)
+        {
+            return Problems.Field(StatusCodes.Status400BadRequest, error, "Invalid prune");
+        }
+        var now = clock.UtcNow;
+        var seenBy = now.AddDays(-prune.Days);
+        var stale = await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(userId).GetStaleFollowsAsync(seenBy), ct);
+        if (stale is null)
+        {
+            return Problems.NotFound("user", userId);
+        }
+        if (prune.DryRun || stale.Length == 0)
+        {
+            return TypedResults.Ok(new PruneReceipt(prune.Days, seenBy, prune.DryRun, stale, 0));
+        }
+        Interaction[] unfollows = [.. stale.Select(follow => new Interaction(follow.UnfollowEventId, InteractionType.Unfollow, userId, follow.IdeaId, null, now))];
+        var results = await GrainRetry.CallAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync(unfollows, context.User.Identity?.Name), ct);
+        // A conflict on a derived id means a concurrent prune stored this very unfollow (dated a moment apart): it is done.
+        return TypedResults.Ok(new PruneReceipt(prune.Days, seenBy, false, stale,
+            results.Count(result => result.Status is IngestStatus.Accepted or IngestStatus.Duplicate or IngestStatus.Conflict)));
+    }
+
     /// <summary>The ideas the user follows with activity since they last saw them, newest activity first (README, Listen).</summary>
     public static async Task<Results<Ok<UpdatesResponse>, ProblemHttpResult>> GetUpdatesAsync(
         string userId, [AsParameters] UpdatesQuery query, IGrainFactory grains, CancellationToken ct)
@@ -193,3 +246,41 @@ public static class UsersApi
 }
 
 public sealed record ImportReceipt(int Imported, IReadOnlyList<RejectedLine> Rejected);
+
+/// <summary>The follows unseen since <see cref="SeenBy"/> (<see cref="Days"/> days before now).</summary>
+public sealed record StaleFollowsResponse(int Days, DateTimeOffset SeenBy, StaleFollow[] Items);
+
+/// <summary>What a prune found and, unless a dry run, how many of those follows are now undone.</summary>
+public sealed record PruneReceipt(int Days, DateTimeOffset SeenBy, bool DryRun, StaleFollow[] Items, int Unfollowed);
+
+/// <summary>The body of a prune: <c>days</c> (1-3650, 30 by default) and <c>dryRun</c> (false by default); nothing else.</summary>
+public sealed record PruneRequest(int Days, bool DryRun)
+{
+    public static FieldError? Parse(JsonElement body, out PruneRequest request)
+    {
+        request = new PruneRequest(StaleQuery.DefaultDays, false);
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return new FieldError("body", "must be a JSON object");
+        }
+        foreach (var property in body.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "days" when property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt32(out var days) && days is >= 1 and <= StaleQuery.MaxDays:
+                    request = request with { Days = days };
+                    break;
+                case "days":
+                    return new FieldError("days", $"must be an integer from 1 to {StaleQuery.MaxDays}");
+                case "dryRun" when property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False:
+                    request = request with { DryRun = property.Value.GetBoolean() };
+                    break;
+                case "dryRun":
+                    return new FieldError("dryRun", "must be true or false");
+                default:
+                    return new FieldError(property.Name, "is not a field of a prune (days, dryRun)");
+            }
+        }
+        return null;
+    }
+}

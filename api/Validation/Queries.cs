@@ -203,3 +203,26 @@ public sealed record TopQuery([FromQuery(Name = "sort")] string? Sort, [FromQuer
     }
 }
 
+
+/// <summary><c>days</c> a follow has gone unseen before it counts as stale: 1 to <see cref="MaxDays"/>, 30 by default.</summary>
+public sealed record StaleQuery([FromQuery(Name = "days")] string? DaysText) : IValidatedArguments
+{
+    public const int DefaultDays = 30;
+    public const int MaxDays = 3650;
+
+    public int Days { get; private set; } = DefaultDays;
+
+    public FieldError? Validate()
+    {
+        if (DaysText is null)
+        {
+            return null;
+        }
+        if (!int.TryParse(DaysText, out var days) || days is < 1 or > MaxDays)
+        {
+            return new FieldError("days", $"must be an integer from 1 to {MaxDays}");
+        }
+        Days = days;
+        return null;
+    }
+}

@@ -13,6 +13,6 @@ public interface IIdeaGrain : IGrainWithStringKey, IRebuildableGrain
     /// <summary>Followers in ordinal order after <paramref name="after"/>; null when the idea is unknown.</summary>
     Task<IdPage?> GetFollowersAsync(int limit, string? after);
 
-    /// <summary>What is new here for <paramref name="userId"/>; null when nothing is, or the idea is unknown.</summary>
+    /// <summary>What is new here for <paramref name="userId"/> since they last saw it (counts all zero when nothing is); null when the idea is unknown.</summary>
     Task<IdeaUpdate?> GetUpdateForAsync(string userId);
 }

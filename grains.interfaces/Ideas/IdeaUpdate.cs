@@ -14,6 +14,21 @@ public sealed record IdeaUpdate(
     [property: Id(3)] DateTimeOffset? LastSeenAt,
     [property: Id(4)] TypeCounts Counts);
 
+/// <summary>
+/// A followed idea the user has not seen for a while: when they followed it, when they last saw it
+/// (their latest own event there, the follow itself if nothing since), and what they missed. <see cref="UnfollowEventId"/>
+/// is the id of the unfollow a prune stores for it, derived from the follow it undoes, so a retried prune repeats it.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record StaleFollow(
+    [property: Id(0)] string IdeaId,
+    [property: Id(1)] string? Title,
+    [property: Id(2)] DateTimeOffset FollowedAt,
+    [property: Id(3)] DateTimeOffset? LastSeenAt,
+    [property: Id(4)] DateTimeOffset LastActivityAt,
+    [property: Id(5)] TypeCounts Missed,
+    [property: Id(6)] string UnfollowEventId);
+
 /// <summary>A page of updates, newest activity first; <see cref="HasMore"/> when more follow the last item.</summary>
 [GenerateSerializer, Immutable]
 public sealed record UpdatesPage([property: Id(0)] IdeaUpdate[] Items, [property: Id(1)] bool HasMore);

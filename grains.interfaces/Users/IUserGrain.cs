@@ -41,4 +41,10 @@ public interface IUserGrain : IGrainWithStringKey, IRebuildableGrain
     /// <paramref name="after"/>; null when the user is unknown.
     /// </summary>
     Task<UpdatesPage?> GetUpdatesAsync(int limit, UpdatesCursor? after);
+
+    /// <summary>
+    /// The ideas the user follows and last saw at or before <paramref name="seenBy"/>, longest unseen first; null when
+    /// the user is unknown.
+    /// </summary>
+    Task<StaleFollow[]?> GetStaleFollowsAsync(DateTimeOffset seenBy);
 }

@@ -35,6 +35,10 @@ public sealed class FollowSet
         }
     }
 
+    /// <summary>The keys followed now, each with the decision that follows it, in no particular order.</summary>
+    public IEnumerable<(string Key, FollowMark Mark)> Current =>
+        (marks ?? []).Where(pair => pair.Value.Following).Select(pair => (pair.Key, pair.Value));
+
     public IdPage Page(int limit, string? after)
     {
         sorted ??= [.. (marks ?? []).Where(pair => pair.Value.Following).Select(pair => pair.Key).Order(StringComparer.Ordinal)];

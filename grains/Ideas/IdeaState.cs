@@ -64,7 +64,8 @@ public sealed class IdeaState : IFold<IdeaState>
 
     /// <summary>
     /// What is new for <paramref name="userId"/>: the activity after their latest event here (all of it by others, since
-    /// their own events move that instant), counted among the activity kept; null when there is none.
+    /// their own events move that instant), counted among the activity kept, all zero when nothing is; null for an
+    /// idea without events.
     /// </summary>
     public IdeaUpdate? UpdateFor(string ideaId, string userId)
     {
@@ -73,10 +74,6 @@ public sealed class IdeaState : IFold<IdeaState>
             return null;
         }
         var seen = Participants.LastSeen(userId);
-        if (seen >= last)
-        {
-            return null;
-        }
         Span<long> news = stackalloc long[InteractionTypes.Count];
         activity.CountWithin(seen ?? long.MinValue, long.MaxValue, news);
         return new IdeaUpdate(ideaId, Creation?.Title, new DateTimeOffset(last, TimeSpan.Zero),

@@ -1,6 +1,7 @@
 using Collaboration.Errors;
 using Collaboration.EventSourcing;
 using Collaboration.Events;
+using Collaboration.Folds;
 using Collaboration.Ideas;
 using Collaboration.Ingestion;
 using Collaboration.Journal;
@@ -109,7 +110,7 @@ public sealed class UserGrain(
     }
 
     /// <summary>How many followed ideas are asked at once: a user may follow thousands.</summary>
-    private const int UpdatesFanOut = 256;
+    private const int FollowedFanOut = 256;
 
     public async Task<UpdatesPage?> GetUpdatesAsync(int limit, UpdatesCursor? after)
     {
@@ -118,18 +119,45 @@ public sealed class UserGrain(
         {
             return null;
         }
-        // Each idea knows its activity and when this user last saw it (their latest event there), so it is asked.
-        var userId = this.GetPrimaryKeyString();
-        var updates = new List<IdeaUpdate>();
-        foreach (var ideas in State.Following.Page(int.MaxValue - 1, null).Items.Chunk(UpdatesFanOut))
-        {
-            updates.AddRange((await Task.WhenAll(ideas.Select(idea => GrainFactory.GetGrain<IIdeaGrain>(idea).GetUpdateForAsync(userId)))).OfType<IdeaUpdate>());
-        }
-        var page = updates
+        var page = (await AskFollowedIdeasAsync())
+            .Select(followed => followed.Update)
+            .Where(update => update.LastSeenAt is not { } seen || update.LastActivityAt > seen)
             .Where(update => after is null || update.LastActivityAt < after.LastActivityAt
                 || (update.LastActivityAt == after.LastActivityAt && string.CompareOrdinal(update.IdeaId, after.IdeaId) > 0))
             .OrderByDescending(update => update.LastActivityAt).ThenBy(update => update.IdeaId, StringComparer.Ordinal)
             .Take(limit + 1).ToArray();
         return page.Length > limit ? new UpdatesPage(page[..limit], true) : new UpdatesPage(page, false);
+    }
+
+    public async Task<StaleFollow[]?> GetStaleFollowsAsync(DateTimeOffset seenBy)
+    {
+        await CatchUpAsync();
+        if (!State.IsKnown)
+        {
+            return null;
+        }
+        var userId = this.GetPrimaryKeyString();
+        return [.. (await AskFollowedIdeasAsync())
+            .Where(followed => followed.Update.LastSeenAt is not { } seen || seen <= seenBy)
+            .OrderBy(followed => followed.Update.LastSeenAt ?? DateTimeOffset.MinValue).ThenBy(followed => followed.Update.IdeaId, StringComparer.Ordinal)
+            .Select(followed => new StaleFollow(followed.Update.IdeaId, followed.Update.Title, new DateTimeOffset(followed.Mark.Ticks, TimeSpan.Zero),
+                followed.Update.LastSeenAt, followed.Update.LastActivityAt, followed.Update.Counts, Prune.UnfollowEventId(userId, followed.Update.IdeaId, followed.Mark)))];
+    }
+
+    /// <summary>
+    /// Each followed idea with what is new there for this user: the idea knows its activity and when the user last saw it
+    /// (their latest event there), so it is asked, <see cref="FollowedFanOut"/> at a time.
+    /// </summary>
+    private async Task<List<(FollowMark Mark, IdeaUpdate Update)>> AskFollowedIdeasAsync()
+    {
+        var userId = this.GetPrimaryKeyString();
+        var answers = new List<(FollowMark, IdeaUpdate)>();
+        foreach (var ideas in State.Following.Current.Chunk(FollowedFanOut))
+        {
+            var updates = await Task.WhenAll(ideas.Select(idea => GrainFactory.GetGrain<IIdeaGrain>(idea.Key).GetUpdateForAsync(userId)));
+            // A followed idea is always known (the follow is one of its events); the check keeps the types honest.
+            answers.AddRange(ideas.Zip(updates).Where(pair => pair.Second is not null).Select(pair => (pair.First.Mark, pair.Second!)));
+        }
+        return answers;
     }
 }

@@ -32,6 +32,8 @@ public sealed class ArgumentValidationTests(ArgumentValidationTests.RecordingApi
         new("GET /v1/users/{userId}/following", "/v1/users/{id}%23/following", "/v1/users/{id}/following", "userId", "GetFollowingAsync"),
         new("GET /v1/users/{userId}/updates", "/v1/users/{id}/updates?cursor=***", "/v1/users/{id}/updates?limit=1", "cursor", "GetUpdatesAsync"),
         new("GET /v1/users/{userId}/updates", "/v1/users/{id}%23/updates", "/v1/users/{id}/updates", "userId", "GetUpdatesAsync"),
+        new("POST /v1/users/{userId}/following/prune", "/v1/users/{id}%23/following/prune", "/v1/users/{id}/following/prune", "userId", "GetStaleFollowsAsync"),
+        new("GET /v1/users/{userId}/following/stale", "/v1/users/{id}/following/stale?days=0", "/v1/users/{id}/following/stale?days=1", "days", "GetStaleFollowsAsync"),
         new("DELETE /v1/users/{userId}", "/v1/users/{id}%23", "/v1/users/{id}", "userId", "EraseAsync"),
         new("GET /v1/users/{userId}/export", "/v1/users/{id}%23/export", "/v1/users/{id}/export", "userId", "ExportAsync"),
         new("GET /v1/ideas/{ideaId}", "/v1/ideas/{id}%23", "/v1/ideas/{id}?window=all", "ideaId", "GetAsync"),
@@ -166,6 +168,7 @@ public sealed class ArgumentValidationTests(ArgumentValidationTests.RecordingApi
     private Task<HttpResponseMessage> SendAsync(string operation, string path) => operation.Split(' ')[0] switch
     {
         "PUT" => client.PutAsync(path, new StringContent("""{"displayName":"Aino"}""", Encoding.UTF8, "application/json")),
+        "POST" when path.EndsWith("/following/prune", StringComparison.Ordinal) => client.PostAsync(path, new StringContent("{}", Encoding.UTF8, "application/json")),
         "POST" => client.PostAsync(path, null),
         "DELETE" => client.DeleteAsync(path),
         _ => client.GetAsync(path),

@@ -33,6 +33,10 @@ public sealed class UpdatesApiTests
             {
                 // Pages of 2, so that the cursor is exercised on every user with more than two.
                 Assert.Equal(oracle.Updates(user).Select(Describe), await ReadAllAsync(client, user, pageSize: 2));
+                foreach (var days in new[] { 1, 3, 30 })
+                {
+                    Assert.Equal(oracle.Stale(user, Now.AddDays(-days)), await ReadStaleAsync(client, user, days));
+                }
             }
         }
     }
@@ -69,6 +73,49 @@ public sealed class UpdatesApiTests
     }
 
     [Fact]
+    public async Task A_prune_unfollows_the_stale_follows_once_however_often_it_is_sent_and_a_dry_run_stores_nothing()
+    {
+        await using var factory = ApiFactory.With(null);
+        using var client = factory.CreateClient();
+        await PostAsync(client, [
+            Make.Event(Follow, "reader", "old-a", Now.AddDays(-60)),
+            Make.Event(Follow, "reader", "old-b", Now.AddDays(-45)),
+            Make.Event(Comment, "someone", "old-b", Now.AddDays(-2)),
+            Make.Event(Follow, "reader", "seen", Now.AddDays(-60)),
+            Make.Event(View, "reader", "seen", Now.AddDays(-1)),
+            Make.Event(Follow, "reader", "new", Now.AddDays(-3)),
+        ]);
+        async Task<string[]> FollowingAsync() =>
+            [.. (await client.GetNodeAsync("/v1/users/reader/following"))["items"]!.AsArray().Select(id => (string)id!)];
+        async Task<long> UnfollowsStoredAsync() => (long)(await client.GetNodeAsync("/v1/users/reader?window=all"))["totals"]!["unfollow"]!;
+
+        var dry = await PruneAsync(client, """{"days":30,"dryRun":true}""");
+        Assert.Equal(["old-a", "old-b"], dry["items"]!.AsArray().Select(item => (string)item!["ideaId"]!));
+        Assert.Equal(0, (int)dry["unfollowed"]!);
+        Assert.Equal(["new", "old-a", "old-b", "seen"], await FollowingAsync());
+        Assert.Equal(0L, await UnfollowsStoredAsync());
+
+        // Two at once, then once more: each stale follow is undone by one stored unfollow.
+        var concurrent = await Task.WhenAll(PruneAsync(client, """{"days":30}"""), PruneAsync(client, """{"days":30}"""));
+        Assert.All(concurrent, receipt => Assert.False((bool)receipt["dryRun"]!));
+        Assert.Contains(concurrent, receipt => (int)receipt["unfollowed"]! == 2);
+        Assert.Equal(["new", "seen"], await FollowingAsync());
+        Assert.Equal(0, (int)(await PruneAsync(client, """{"days":30}"""))["unfollowed"]!);
+        Assert.Equal(2L, await UnfollowsStoredAsync());
+        Assert.Empty((await client.GetNodeAsync("/v1/users/reader/following/stale?days=30"))["items"]!.AsArray());
+        // What a shorter period finds next is the follow seen a day ago, not yet the one followed 3 days ago.
+        Assert.Equal(["new"], (await client.GetNodeAsync("/v1/users/reader/following/stale?days=2"))["items"]!.AsArray().Select(item => (string)item!["ideaId"]!));
+    }
+
+    private static async Task<JsonNode> PruneAsync(HttpClient client, string body)
+    {
+        using var response = await client.PostRawAsync("/v1/users/reader/following/prune", body);
+        var answer = await response.ReadNodeAsync();
+        Assert.True(response.IsSuccessStatusCode, answer.ToJsonString());
+        return answer;
+    }
+
+    [Fact]
     public async Task Bad_queries_and_unknown_users_get_problems()
     {
         await using var factory = ApiFactory.With(null);
@@ -83,6 +130,22 @@ public sealed class UpdatesApiTests
         }
         using var unknown = await client.GetAsync("/v1/users/nobody/updates");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        foreach (var (query, field) in new[] { ("days=0", "days"), ("days=x", "days"), ("days=3651", "days") })
+        {
+            using var response = await client.GetAsync($"/v1/users/u/following/stale?{query}");
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains(field, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        foreach (var (body, field) in new[] { ("""{"days":0}""", "days"), ("""{"days":"30"}""", "days"), ("""{"dryRun":1}""", "dryRun"), ("""{"force":true}""", "force"), ("[]", "body") })
+        {
+            using var response = await client.PostRawAsync("/v1/users/u/following/prune", body);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains($"\"{field}\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        Assert.Single((await client.GetNodeAsync("/v1/users/u/following"))["items"]!.AsArray());
+        using var unknownPrune = await client.PostRawAsync("/v1/users/nobody/following/prune", "{}");
+        Assert.Equal(HttpStatusCode.NotFound, unknownPrune.StatusCode);
     }
 
     private static string Describe(Oracle.Update update) =>
@@ -108,6 +171,17 @@ public sealed class UpdatesApiTests
         while (cursor is not null);
         return all;
     }
+
+    private static async Task<List<string>> ReadStaleAsync(HttpClient client, string user, int days)
+    {
+        var answer = await client.GetNodeAsync($"/v1/users/{user}/following/stale?days={days}");
+        Assert.Equal(days, (int)answer["days"]!);
+        return [.. answer["items"]!.AsArray().Select(item =>
+            $"{item!["ideaId"]} {Ticks(item["followedAt"])} {Ticks(item["lastSeenAt"])} " +
+            string.Join(',', Enum.GetValues<InteractionType>().Select(type => (long)item["missed"]![type.ToWireName()]!)))];
+    }
+
+    private static long Ticks(JsonNode? instant) => DateTimeOffset.Parse((string)instant!, CultureInfo.InvariantCulture).UtcTicks;
 
     private static async Task PostAsync(HttpClient client, IReadOnlyList<Interaction> events)
     {
@@ -157,10 +231,7 @@ public sealed class UpdatesApiTests
             foreach (var idea in events.Select(e => e.IdeaId).Distinct())
             {
                 var on = events.Where(e => e.IdeaId == idea).ToList();
-                // Following: the latest follow decision (a follow, an unfollow or the idea's own create) by time, then event id.
-                var decision = on.Where(e => e.UserId == user && e.ThreadId is null && e.Type is Follow or Unfollow or Create)
-                    .OrderBy(e => e.OccurredAt).ThenBy(e => e.EventId, StringComparer.Ordinal).LastOrDefault();
-                if (decision is null || decision.Type == Unfollow)
+                if (Decision(user, idea) is not { Type: not Unfollow })
                 {
                     continue;
                 }
@@ -176,5 +247,30 @@ public sealed class UpdatesApiTests
             }
             return [.. updates.OrderByDescending(u => u.LastActivity).ThenBy(u => u.IdeaId, StringComparer.Ordinal)];
         }
+
+        /// <summary>Followed ideas last seen at or before <paramref name="seenBy"/>: id, followed at, last seen, missed counts; longest unseen first.</summary>
+        public List<string> Stale(string user, DateTimeOffset seenBy) =>
+        [
+            .. Followed(user)
+                .Select(idea => (Idea: idea, Seen: events.Where(e => e.IdeaId == idea && e.UserId == user).Max(e => e.OccurredAt)))
+                .Where(pair => pair.Seen <= seenBy)
+                .OrderBy(pair => pair.Seen).ThenBy(pair => pair.Idea, StringComparer.Ordinal)
+                .Select(pair =>
+                {
+                    var on = events.Where(e => e.IdeaId == pair.Idea).ToList();
+                    var last = on.Max(e => e.OccurredAt);
+                    var missed = on.Where(e => e.OccurredAt > pair.Seen && e.OccurredAt >= last.AddDays(-90)).ToList();
+                    return $"{pair.Idea} {Decision(user, pair.Idea)!.OccurredAt.UtcTicks} {pair.Seen.UtcTicks} " +
+                        string.Join(',', Enum.GetValues<InteractionType>().Select(type => missed.Count(e => e.Type == type)));
+                }),
+        ];
+
+        public IEnumerable<string> Followed(string user) =>
+            events.Select(e => e.IdeaId).Distinct().Where(idea => Decision(user, idea) is { Type: not Unfollow });
+
+        /// <summary>The latest follow decision (a follow, an unfollow or the idea's own create) by time, then event id.</summary>
+        private Interaction? Decision(string user, string idea) =>
+            events.Where(e => e.IdeaId == idea && e.UserId == user && e.ThreadId is null && e.Type is Follow or Unfollow or Create)
+                .OrderBy(e => e.OccurredAt).ThenBy(e => e.EventId, StringComparer.Ordinal).LastOrDefault();
     }
 }
