@@ -22,12 +22,12 @@ var employeesOption = Positive(new Option<int?>("--employees") { Description = "
 var daysOption = Positive(new Option<int?>("--days") { Description = "Days of generated events (default 30; smoke 3)" });
 var roundsOption = Positive(new Option<int?>("--rounds") { Description = "Alternating rounds per measurement (default 2; smoke 1)" });
 var soakOption = Positive(new Option<int?>("--soak-minutes") { Description = "How long the soak (benchmark 11) posts (default 30; smoke 1)" });
-var onlyOption = new Option<string?>("--only") { Description = "Comma-separated benchmarks to run, from 1 to 11 (default all); 9 is the read-model failover, 10 the history memory check, 11 the soak" };
+var onlyOption = new Option<string?>("--only") { Description = "Comma-separated benchmarks to run, from 1 to 12 (default all); 9 is the read-model failover, 10 the history memory check, 11 the soak, 12 updates on followed ideas" };
 onlyOption.Validators.Add(result =>
 {
-    if (result.GetValueOrDefault<string?>() is { } value && value.Split(',').Any(b => !int.TryParse(b, out var n) || n is < 1 or > 11))
+    if (result.GetValueOrDefault<string?>() is { } value && value.Split(',').Any(b => !int.TryParse(b, out var n) || n is < 1 or > 12))
     {
-        result.AddError($"--only must list benchmarks from 1 to 11, such as 1,3, got '{value}'");
+        result.AddError($"--only must list benchmarks from 1 to 12, such as 1,3, got '{value}'");
     }
 });
 var command = new RootCommand("Benchmarks against the real service")
@@ -141,6 +141,13 @@ if (Runs(11))
     var soak = new SoakBenchmark(settings);
     await soak.RunAsync();
     soak.Report(report);
+}
+if (Runs(12))
+{
+    Console.WriteLine("updates on followed ideas: readers following the busiest ideas");
+    var updates = new UpdatesBenchmark(settings);
+    await updates.RunAsync();
+    updates.Report(report);
 }
 
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.ReportPath))!);

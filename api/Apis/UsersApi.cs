@@ -181,11 +181,11 @@ public static class UsersApi
         return export is null ? Problems.NotFound("user", userId) : TypedResults.Ok(UserExportResponse.Of(export, now));
     }
 
-    public static async Task<Results<Ok<PageResponse>, ProblemHttpResult>> GetFollowingAsync(
+    public static async Task<Results<Ok<FollowingResponse>, ProblemHttpResult>> GetFollowingAsync(
         string userId, [AsParameters] PageQuery query, IGrainFactory grains, CancellationToken ct)
     {
         var page = await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(userId).GetFollowingAsync(query.PageSize, query.After), ct);
-        return page is null ? Problems.NotFound("user", userId) : TypedResults.Ok(Paging.ToResponse(page));
+        return page is null ? Problems.NotFound("user", userId) : TypedResults.Ok(FollowingResponse.Of(page));
     }
 
     /// <summary>The follows the user has not seen for at least <c>days</c> days, longest unseen first (README, Filter).</summary>

@@ -63,6 +63,13 @@ public sealed record PageQuery([FromQuery(Name = "limit")] string? Limit, [FromQ
 
 public sealed record PageResponse(string[] Items, string? NextCursor);
 
+/// <summary>A page of followed ideas; the cursor is the last idea id, as for id pages.</summary>
+public sealed record FollowingResponse(FollowedIdea[] Items, string? NextCursor)
+{
+    public static FollowingResponse Of(FollowingPage page) =>
+        new(page.Items, page.HasMore ? Base64Url.EncodeToString(Encoding.UTF8.GetBytes(page.Items[^1].IdeaId)) : null);
+}
+
 /// <summary>
 /// <c>limit</c> and <c>cursor</c> of a page of updates, checked in that order. The cursor is the last update of the
 /// previous page (its latest activity in ticks and its idea id), base64url encoded.

@@ -36,3 +36,18 @@ public sealed record UpdatesPage([property: Id(0)] IdeaUpdate[] Items, [property
 /// <summary>Where a page of updates starts: after the update with this latest activity and idea id, in the updates' order.</summary>
 [GenerateSerializer, Immutable]
 public sealed record UpdatesCursor([property: Id(0)] DateTimeOffset LastActivityAt, [property: Id(1)] string IdeaId);
+
+/// <summary>
+/// One idea a user follows: when the follow decision in force was made, the idea's latest event and when the user last
+/// saw it (their latest own event there); the last two are null when the idea's grain could not say.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record FollowedIdea(
+    [property: Id(0)] string IdeaId,
+    [property: Id(1)] DateTimeOffset FollowedAt,
+    [property: Id(2)] DateTimeOffset? LastActivityAt,
+    [property: Id(3)] DateTimeOffset? LastSeenAt);
+
+/// <summary>A page of followed ideas in ordinal order of id; <see cref="HasMore"/> when more follow the last.</summary>
+[GenerateSerializer, Immutable]
+public sealed record FollowingPage([property: Id(0)] FollowedIdea[] Items, [property: Id(1)] bool HasMore);

@@ -33,8 +33,11 @@ public interface IUserGrain : IGrainWithStringKey, IRebuildableGrain
     /// <summary>Everything held about the user, with their views over <paramref name="windows"/> ending at <paramref name="now"/>; null when unknown.</summary>
     Task<UserExport?> ExportAsync(ReadWindow[] windows, DateTimeOffset now);
 
-    /// <summary>Ideas the user follows, in ordinal order, after <paramref name="after"/>; null when the user is unknown.</summary>
-    Task<IdPage?> GetFollowingAsync(int limit, string? after);
+    /// <summary>
+    /// Ideas the user follows, in ordinal order, after <paramref name="after"/>, each with when it was followed, its latest
+    /// activity and when the user last saw it; null when the user is unknown.
+    /// </summary>
+    Task<FollowingPage?> GetFollowingAsync(int limit, string? after);
 
     /// <summary>
     /// The ideas the user follows with activity since they last saw them, newest activity first, after

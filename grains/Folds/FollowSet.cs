@@ -35,6 +35,9 @@ public sealed class FollowSet
         }
     }
 
+    /// <summary>The decision in force for <paramref name="key"/>; null when there is none.</summary>
+    public FollowMark? MarkOf(string key) => marks is not null && marks.TryGetValue(key, out var mark) ? mark : null;
+
     /// <summary>The keys followed now, each with the decision that follows it, in no particular order.</summary>
     public IEnumerable<(string Key, FollowMark Mark)> Current =>
         (marks ?? []).Where(pair => pair.Value.Following).Select(pair => (pair.Key, pair.Value));

@@ -103,10 +103,23 @@ public sealed class UserGrain(
         return State.IsKnown ? State.ToView(this.GetPrimaryKeyString(), window, now) : null;
     }
 
-    public async Task<IdPage?> GetFollowingAsync(int limit, string? after)
+    public async Task<FollowingPage?> GetFollowingAsync(int limit, string? after)
     {
         await CatchUpAsync();
-        return State.IsKnown ? State.Following.Page(limit, after) : null;
+        if (!State.IsKnown)
+        {
+            return null;
+        }
+        var page = State.Following.Page(limit, after);
+        var userId = this.GetPrimaryKeyString();
+        var items = new List<FollowedIdea>(page.Items.Length);
+        foreach (var ideas in page.Items.Chunk(FollowedFanOut))
+        {
+            var updates = await Task.WhenAll(ideas.Select(idea => GrainFactory.GetGrain<IIdeaGrain>(idea).GetUpdateForAsync(userId)));
+            items.AddRange(ideas.Zip(updates).Select(pair => new FollowedIdea(pair.First,
+                new DateTimeOffset(State.Following.MarkOf(pair.First)!.Value.Ticks, TimeSpan.Zero), pair.Second?.LastActivityAt, pair.Second?.LastSeenAt)));
+        }
+        return new FollowingPage([.. items], page.HasMore);
     }
 
     /// <summary>How many followed ideas are asked at once: a user may follow thousands.</summary>

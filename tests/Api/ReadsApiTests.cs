@@ -97,9 +97,13 @@ public abstract class ReadsApiTests(ApiFactory factory)
         var first = await client.GetNodeAsync($"/v1/users/{user}/following?limit=1");
         var second = await client.GetNodeAsync($"/v1/users/{user}/following?limit=1&cursor={first["nextCursor"]}");
 
-        Assert.Equal([ideas[1]], first["items"]!.AsArray().Select(n => n!.GetValue<string>()));
-        Assert.Equal([ideas[0]], second["items"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal([ideas[1]], first["items"]!.AsArray().Select(n => n!["ideaId"]!.GetValue<string>()));
+        Assert.Equal([ideas[0]], second["items"]!.AsArray().Select(n => n!["ideaId"]!.GetValue<string>()));
         Assert.Null(second["nextCursor"]);
+        // Each with when it was followed, the idea's latest event and when the user last saw it (here the follow).
+        var item = second["items"]![0]!;
+        Assert.Equal((Make.Noon, Make.Noon, Make.Noon), (item["followedAt"]!.GetValue<DateTimeOffset>(), item["lastActivityAt"]!.GetValue<DateTimeOffset>(),
+            item["lastSeenAt"]!.GetValue<DateTimeOffset>()));
     }
 
     [Theory]

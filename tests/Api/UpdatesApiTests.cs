@@ -86,7 +86,7 @@ public sealed class UpdatesApiTests
             Make.Event(Follow, "reader", "new", Now.AddDays(-3)),
         ]);
         async Task<string[]> FollowingAsync() =>
-            [.. (await client.GetNodeAsync("/v1/users/reader/following"))["items"]!.AsArray().Select(id => (string)id!)];
+            [.. (await client.GetNodeAsync("/v1/users/reader/following"))["items"]!.AsArray().Select(item => (string)item!["ideaId"]!)];
         async Task<long> UnfollowsStoredAsync() => (long)(await client.GetNodeAsync("/v1/users/reader?window=all"))["totals"]!["unfollow"]!;
 
         var dry = await PruneAsync(client, """{"days":30,"dryRun":true}""");

@@ -33,12 +33,13 @@ public sealed partial class BenchSmokeTests
         Assert.Matches(FailoverToExact(), text);
         Assert.Matches(HistoryGrowth(), text);
         Assert.Matches(SoakMinute(), text);
+        Assert.Matches(WarmUpdates(), text);
     }
 
     [Theory]
     [InlineData("--employes", "10")]
     [InlineData("--rounds", "0")]
-    [InlineData("--only", "1,12")]
+    [InlineData("--only", "1,13")]
     public async Task A_mistyped_option_or_bad_value_exits_1_before_anything_runs(string option, string value)
     {
         using var work = new TempDirectory();
@@ -74,6 +75,9 @@ public sealed partial class BenchSmokeTests
 
     [GeneratedRegex(@"\| 1 \| [\d,]+ \| \d+\.\d \| \d+\.\d \| \d+\.\d \| [\d,]+ \|")]
     private static partial Regex SoakMinute();
+
+    [GeneratedRegex(@"\| read, followed ideas in memory \| \d+\.\d ms \| \d+\.\d ms \| \d+\.\d ms \| p99 < 50 ms \|")]
+    private static partial Regex WarmUpdates();
 
     [GeneratedRegex(@"\| on / off \| \d+\.\d\d / \d+\.\d\d / \d+\.\d\d")]
     private static partial Regex OnOffRatio();
