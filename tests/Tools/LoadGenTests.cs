@@ -249,6 +249,14 @@ public sealed partial class LoadGenTests
         Assert.True(countries.Groups.Sum(g => g.External) > 0 && countries.Groups.Sum(g => g.Internal) > 0);
         Assert.Contains(expected.Ties!, t => t.Groups.Any(g => g.Users < Verifier.DefaultPrivacyFloor));
 
+        // Updates are compared for the users who follow something, and a wrong one is caught and named.
+        Assert.True(report.UpdatesUsers > 10 && expected.Updates!.Sum(u => u.Items.Count) > 10, $"{report.UpdatesUsers} users' updates compared");
+        var news = expected.Updates!.First(u => u.Items.Count > 0);
+        var wrongNews = news with { Items = [news.Items[0] with { LastSeenTicks = news.Items[0].LastSeenTicks - 1 }, .. news.Items.Skip(1)] };
+        var updates = await new Verifier(client, factory.Clock).RunAsync(expected with { Users = [], Ideas = [], Ties = [], Updates = [wrongNews] });
+        Assert.Equal((1, 1L), (updates.UpdatesUsers, updates.DifferenceCount));
+        Assert.StartsWith($"updates of {news.UserId} idea {news.Items[0].IdeaId}: lastSeenAt expected", updates.Differences[0]);
+
         var popular = expected.Ideas.Single(i => i.IdeaId == "i-00001");
         var wrong = expected with { Ideas = [popular with { Followers = popular.Followers + 1 }], Users = [expected.Users[0] with { Following = 99 }] };
         var mismatch = await new Verifier(client, factory.Clock).RunAsync(wrong);

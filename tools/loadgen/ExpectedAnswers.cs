@@ -10,6 +10,7 @@ namespace Collaboration.LoadGen;
 /// <param name="TierTotals">Per window: the number of users that are [inactive, audience, editor, creator].</param>
 /// <param name="Ties">Per window and dimension; null (like each idea's reach) when read from an older expected.json.</param>
 /// <param name="EdgesKnown">Whether users' and ideas' NearEdge are set: true when folded, false when loaded (not stored).</param>
+/// <param name="Updates">The updates of a sample of the users who follow something; null when read from an older expected.json.</param>
 public sealed record ExpectedAnswers(
     DateTimeOffset Now,
     long Lines,
@@ -18,12 +19,15 @@ public sealed record ExpectedAnswers(
     IReadOnlyList<IdeaAnswer> Ideas,
     IReadOnlyDictionary<string, int[]> TierTotals,
     IReadOnlyList<TieAnswer>? Ties = null,
-    bool EdgesKnown = false)
+    bool EdgesKnown = false,
+    IReadOnlyList<UpdatesAnswer>? Updates = null)
 {
     private static readonly string[] UserColumns = ["userId", "tiers", "totals", "following"];
     // "reach" came later: a file without it still loads, and verify folds the answers again.
     private static readonly string[] IdeaColumns = ["ideaId", "ownerId", "threads", "followers", "counts", "participants", "reach"];
     private static readonly string[] TieColumns = ["window", "by", "ties", "tiedUsers", "breadthSum", "groups"];
+    // Each item: [ideaId, lastActivity ticks, lastSeen ticks, [counts by type]].
+    private static readonly string[] UpdatesColumns = ["userId", "items"];
 
     /// <summary>Whether the ties and every idea's reach are known, as they are for files written since they are checked.</summary>
     public bool HasTiesAndReach => Ties is not null && Ideas.All(i => i.Reach is not null);
@@ -95,6 +99,24 @@ public sealed record ExpectedAnswers(
             }
             w.WriteEndArray();
         });
+        if (Updates is not null)
+        {
+            Rows(json, stream, "updates", UpdatesColumns, Updates, (w, u) =>
+            {
+                w.WriteStringValue(u.UserId);
+                w.WriteStartArray();
+                foreach (var item in u.Items)
+                {
+                    w.WriteStartArray();
+                    w.WriteStringValue(item.IdeaId);
+                    w.WriteNumberValue(item.LastActivityTicks);
+                    w.WriteNumberValue(item.LastSeenTicks);
+                    Numbers(w, item.Counts);
+                    w.WriteEndArray();
+                }
+                w.WriteEndArray();
+            });
+        }
         json.WriteEndObject();
     }
 
@@ -114,11 +136,15 @@ public sealed record ExpectedAnswers(
                 row[3].GetInt64(), row[4].GetInt64(),
                 row[5].EnumerateArray().Select(g => new GroupTieAnswer(g[0].GetString()!, g[1].GetInt64(), g[2].GetInt64(), g[3].GetInt64())).ToList()))
             : null;
+        var updates = root.TryGetProperty("updates", out _)
+            ? Rows(root, "updates", UpdatesColumns, row => new UpdatesAnswer(row[0].GetString()!, [.. row[1].EnumerateArray()
+                .Select(item => new UpdateItem(item[0].GetString()!, item[1].GetInt64(), item[2].GetInt64(), Longs(item[3])))]))
+            : null;
         var totals = root.GetProperty("tierTotals").EnumerateObject().ToDictionary(
             w => w.Name,
             w => Tiers.Names.Select(t => w.Value.GetProperty(t).GetInt32()).ToArray());
         return new ExpectedAnswers(root.GetProperty("now").GetDateTimeOffset(), root.GetProperty("lines").GetInt64(),
-            root.GetProperty("events").GetInt64(), users, ideas, totals, ties);
+            root.GetProperty("events").GetInt64(), users, ideas, totals, ties, Updates: updates);
     }
 
     private static void Rows<T>(Utf8JsonWriter json, Stream stream, string name, string[] columns, IEnumerable<T> rows, Action<Utf8JsonWriter, T> write)

@@ -23,7 +23,9 @@ public sealed partial class ExpectedFold
     private readonly List<long> ideaCounts = [];
     private readonly List<(long Ticks, string EventId, string UserId)?> owners = [];
     private readonly List<HashSet<string>> threads = [];
-    private readonly Dictionary<(int Idea, int User), byte> participation = [];
+    private readonly Dictionary<(int Idea, int User), (byte Level, long LastSeen)> participation = [];
+    // Every event of each idea (its threads' too), for what is new to its followers.
+    private readonly List<List<(long Ticks, EventType Type)>> ideaActivity = [];
     private readonly Dictionary<(int User, int Idea), (long Ticks, string EventId, bool Following)> follows = [];
     // Event id hash -> content hash; 64-bit hashes keep 10 million ids in a few hundred MB instead of gigabytes.
     private readonly Dictionary<ulong, ulong> seen = [];
@@ -89,8 +91,9 @@ public sealed partial class ExpectedFold
         {
             threads[idea].Add(e.ThreadId);
         }
-        ref var highest = ref CollectionsMarshal.GetValueRefOrAddDefault(participation, (idea, user), out _);
-        highest = Math.Max(highest, level);
+        ref var participant = ref CollectionsMarshal.GetValueRefOrAddDefault(participation, (idea, user), out var known);
+        participant = (Math.Max(participant.Level, level), known ? Math.Max(participant.LastSeen, ticks) : ticks);
+        ideaActivity[idea].Add((ticks, type));
         if (type.IsContribution(e.ThreadId is not null))
         {
             ideaNearEdge[idea] |= nearEdge;
@@ -125,7 +128,7 @@ public sealed partial class ExpectedFold
             }
         }
         var participants = new int[ideaIds.Count * 3];
-        foreach (var ((idea, _), level) in participation)
+        foreach (var ((idea, _), (level, _)) in participation)
         {
             participants[idea * 3 + (3 - level)]++;
         }
@@ -148,7 +151,7 @@ public sealed partial class ExpectedFold
             .Select(i => new IdeaAnswer(ideaIds[i], owners[i]?.UserId, threads[i].Count, followers[i], Slice(ideaCounts, i),
                 participants[(i * 3)..(i * 3 + 3)], reach[i], ideaNearEdge[i]))
             .ToArray();
-        return new ExpectedAnswers(now, lines, seen.Count, users, ideas, tierTotals, Ties(), EdgesKnown: true);
+        return new ExpectedAnswers(now, lines, seen.Count, users, ideas, tierTotals, Ties(), EdgesKnown: true, Updates: Updates(following));
     }
 
     private int User(string id)
@@ -175,8 +178,41 @@ public sealed partial class ExpectedFold
             ideaNearEdge.Add(0);
             owners.Add(null);
             threads.Add(new HashSet<string>(StringComparer.Ordinal));
+            ideaActivity.Add([]);
         }
         return index;
+    }
+
+    /// <summary>How many users' updates are worked out (spread evenly over the users who follow something).</summary>
+    public const int UpdatesSample = 1_000;
+
+    /// <summary>
+    /// The updates of a sample of the users who follow something: each followed idea whose latest event is after the
+    /// user's latest own event there, with what came after that among the idea's 90 days up to its latest.
+    /// </summary>
+    private List<UpdatesAnswer> Updates(int[] following)
+    {
+        var followers = Enumerable.Range(0, userIds.Count).Where(u => following[u] > 0).ToList();
+        var step = Math.Max(1, followers.Count / UpdatesSample);
+        var sample = followers.Where((_, i) => i % step == 0).Take(UpdatesSample).ToHashSet();
+        var followed = follows.Where(pair => pair.Value.Following && sample.Contains(pair.Key.User)).GroupBy(pair => pair.Key.User, pair => pair.Key.Idea);
+        var kept = TimeSpan.FromDays(90).Ticks;
+        return [.. followed.OrderBy(user => userIds[user.Key], StringComparer.Ordinal).Select(user => new UpdatesAnswer(userIds[user.Key], [.. user
+            .Select(idea => (Idea: idea, Seen: participation[(idea, user.Key)].LastSeen, Last: ideaActivity[idea].Max(a => a.Ticks)))
+            .Where(news => news.Last > news.Seen)
+            .OrderByDescending(news => news.Last).ThenBy(news => ideaIds[news.Idea], StringComparer.Ordinal)
+            .Select(news =>
+            {
+                var counts = new long[EventTypes.Count];
+                foreach (var (ticks, type) in ideaActivity[news.Idea])
+                {
+                    if (ticks > news.Seen && ticks >= news.Last - kept)
+                    {
+                        counts[(int)type]++;
+                    }
+                }
+                return new UpdateItem(ideaIds[news.Idea], news.Last, news.Seen, counts);
+            })]))];
     }
 
     private static bool Earlier(long ticks, string eventId, long otherTicks, string otherEventId) =>

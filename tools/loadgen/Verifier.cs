@@ -39,8 +39,11 @@ public sealed partial class Verifier(HttpClient client, TimeProvider serviceCloc
         await Parallel.ForEachAsync(users, parallel, async (user, ct) => await CheckUserAsync(user, windows, expected.Now, ct));
         await Parallel.ForEachAsync(expected.Ideas, parallel, async (idea, ct) => await CheckIdeaAsync(idea, windows, expected.Now, ct));
         await Parallel.ForEachAsync(expected.Ties!, parallel, async (ties, ct) => await CheckTiesAsync(ties, expected.Now, ct));
+        // Updates never depend on the clock: always compared, for the sample the answers hold.
+        var updates = expected.Updates ?? [];
+        await Parallel.ForEachAsync(updates, parallel, async (answer, ct) => await CheckUpdatesAsync(answer, ct));
         var listed = differences.Order(StringComparer.Ordinal).Take(MaxListed).ToList();
-        return new VerifyReport(users.Count, expected.Ideas.Count, expected.Ties!.Count, windows, windowedSkipped, differences.Count, listed);
+        return new VerifyReport(users.Count, expected.Ideas.Count, expected.Ties!.Count, windows, windowedSkipped, differences.Count, listed, updates.Count);
     }
 
     private async Task CheckUserAsync(UserAnswer user, bool windows, DateTimeOffset now, CancellationToken cancel)
@@ -101,6 +104,35 @@ public sealed partial class Verifier(HttpClient client, TimeProvider serviceCloc
             {
                 Same(subject, "participants." + levels[i], idea.Participants[i], participants.GetProperty(levels[i]).GetInt32());
             }
+        }
+    }
+
+    /// <summary>Every page of the user's updates, compared item by item in order.</summary>
+    private async Task CheckUpdatesAsync(UpdatesAnswer expected, CancellationToken cancel)
+    {
+        var subject = $"updates of {expected.UserId}";
+        var served = new List<JsonElement>();
+        string? cursor = null;
+        do
+        {
+            using var page = await GetAsync($"v1/users/{Uri.EscapeDataString(expected.UserId)}/updates?limit=1000" +
+                (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"), subject, cancel);
+            if (page is null)
+            {
+                return;
+            }
+            served.AddRange(page.RootElement.GetProperty("items").EnumerateArray().Select(item => item.Clone()));
+            cursor = page.RootElement.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+        Same(subject, "items", expected.Items.Count, served.Count);
+        foreach (var (item, actual) in expected.Items.Zip(served))
+        {
+            var at = $"{subject} idea {item.IdeaId}";
+            Same(at, "ideaId", item.IdeaId, actual.GetProperty("ideaId").GetString());
+            Same(at, "lastActivityAt", item.LastActivityTicks, actual.GetProperty("lastActivityAt").GetDateTimeOffset().UtcTicks);
+            Same(at, "lastSeenAt", item.LastSeenTicks, actual.GetProperty("lastSeenAt").GetDateTimeOffset().UtcTicks);
+            Counts(at, "counts", item.Counts, actual.GetProperty("counts"));
         }
     }
 
