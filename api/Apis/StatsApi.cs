@@ -146,7 +146,7 @@ public static class StatsApi
     /// <summary>
     /// With analytics turned off every dashboard is 404, whatever its query: this filter runs before the query is checked.
     /// </summary>
-    private static async ValueTask<object?> AnalyticsOnAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+    internal static async ValueTask<object?> AnalyticsOnAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
         context.HttpContext.RequestServices.GetRequiredService<IOptions<AnalyticsOptions>>().Value.Enabled
             ? await next(context)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Analytics is turned off",

@@ -78,6 +78,7 @@ public static class Extensions
         app.MapIdeasApi();
         app.MapThreadsApi();
         app.MapStatsApi();
+        app.MapSuggestionsApi();
         app.MapOperationsApi();
         app.MapRebuildApi();
         app.MapRetentionApi();

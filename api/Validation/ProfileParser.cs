@@ -11,9 +11,12 @@ public static class ProfileParser
     /// <summary>The field names in the order of <see cref="UserProfile"/>'s members and <see cref="ProfileFields"/>' bits.</summary>
     public static readonly string[] Fields = ["displayName", "country", "site", "department", "function"];
 
+    /// <summary>The opt-out of matchmaking, a boolean beside the text <see cref="Fields"/>.</summary>
+    public const string SuggestionsField = "suggestions";
+
     /// <summary>
-    /// Reads the profile fields of a JSON object: the patch names the fields present (null or "" clears one) and
-    /// leaves out the absent ones; unknown fields are ignored.
+    /// Reads the profile fields of a JSON object: the patch names the fields present (null or "" clears one; a null
+    /// <c>suggestions</c> is its default, true) and leaves out the absent ones; unknown fields are ignored.
     /// </summary>
     public static FieldError? TryParse(JsonElement json, out ProfilePatch? patch)
     {
@@ -44,17 +47,31 @@ public static class ProfileParser
             }
             values[i] = text;
         }
-        return TryCreate(values, out patch);
+        bool? suggestions = null;
+        if (json.TryGetProperty(SuggestionsField, out var flag))
+        {
+            suggestions = flag.ValueKind switch
+            {
+                JsonValueKind.True or JsonValueKind.Null => true,
+                JsonValueKind.False => false,
+                _ => null,
+            };
+            if (suggestions is null)
+            {
+                return new FieldError(SuggestionsField, "must be true or false");
+            }
+        }
+        return TryCreate(values, out patch, suggestions);
     }
 
     /// <summary>
     /// Checks values given in the order of <see cref="Fields"/>: null leaves a field out of the patch, a value is
-    /// trimmed and an empty one clears the field.
+    /// trimmed and an empty one clears the field. A null <paramref name="suggestions"/> leaves the opt-out out too.
     /// </summary>
-    public static FieldError? TryCreate(IReadOnlyList<string?> values, out ProfilePatch? patch)
+    public static FieldError? TryCreate(IReadOnlyList<string?> values, out ProfilePatch? patch, bool? suggestions = null)
     {
         patch = null;
-        var named = ProfileFields.None;
+        var named = suggestions is null ? ProfileFields.None : ProfileFields.Suggestions;
         var clean = new string?[Fields.Length];
         for (var i = 0; i < Fields.Length; i++)
         {
@@ -77,7 +94,7 @@ public static class ProfileParser
             }
             clean[1] = country.ToUpperInvariant();
         }
-        patch = new ProfilePatch(named, new UserProfile(clean[0], clean[1], clean[2], clean[3], clean[4]));
+        patch = new ProfilePatch(named, new UserProfile(clean[0], clean[1], clean[2], clean[3], clean[4], suggestions ?? true));
         return null;
     }
 }

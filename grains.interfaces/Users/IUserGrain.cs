@@ -50,4 +50,7 @@ public interface IUserGrain : IGrainWithStringKey, IRebuildableGrain
     /// the user is unknown.
     /// </summary>
     Task<StaleFollow[]?> GetStaleFollowsAsync(DateTimeOffset seenBy);
+
+    /// <summary>The ids of the ideas the user follows, unordered; null when the user is unknown.</summary>
+    Task<string[]?> GetFollowedIdeaIdsAsync();
 }

@@ -10,5 +10,6 @@ public enum ProfileFields
     Site = 4,
     Department = 8,
     Function = 16,
-    All = DisplayName | Country | Site | Department | Function,
+    Suggestions = 32,
+    All = DisplayName | Country | Site | Department | Function | Suggestions,
 }

@@ -18,7 +18,8 @@ public sealed record ProfilePatch(
         Pick(ProfileFields.Country, Values.Country, current?.Country),
         Pick(ProfileFields.Site, Values.Site, current?.Site),
         Pick(ProfileFields.Department, Values.Department, current?.Department),
-        Pick(ProfileFields.Function, Values.Function, current?.Function));
+        Pick(ProfileFields.Function, Values.Function, current?.Function),
+        Fields.HasFlag(ProfileFields.Suggestions) ? Values.Suggestions : current?.Suggestions ?? true);
 
     /// <summary>This patch followed by <paramref name="later"/>, as one: each field takes the last value given for it.</summary>
     public ProfilePatch Then(ProfilePatch later) => new(Fields | later.Fields, later.ApplyTo(Values));

@@ -18,4 +18,5 @@ public sealed record UserView(
     [property: Id(10)] TypeCounts Totals,
     [property: Id(11)] DateTimeOffset? FirstActiveAt,
     [property: Id(12)] DateTimeOffset? LastActiveAt,
-    [property: Id(13)] int Following);
+    [property: Id(13)] int Following,
+    [property: Id(14)] bool Suggestions);

@@ -203,6 +203,18 @@ public sealed partial class AnalyticsGrain(
         return model.TopIdeas(window, end, ranking, limit, CriticalMass.Of(options.Value));
     }
 
+    public async Task<PeopleSuggestions?> SuggestPeopleAsync(string ideaId, Dimension by, int limit, DateTimeOffset end)
+    {
+        await CaughtUpAsync();
+        return model.SuggestPeople(ideaId, by, limit, end);
+    }
+
+    public async Task<SuggestedIdea[]?> SuggestIdeasAsync(string userId, string[] following, int limit, DateTimeOffset end)
+    {
+        await CaughtUpAsync();
+        return model.SuggestIdeas(userId, following.ToHashSet(StringComparer.Ordinal), limit, end, CriticalMass.Of(options.Value));
+    }
+
     public async Task<UserBreadth?> GetBreadthAsync(string userId, ReadWindow window, DateTimeOffset end)
     {
         await CaughtUpAsync();

@@ -45,6 +45,20 @@ internal sealed partial class AnalyticsModel
         return ideas.TopIdeas(window, end, ranking, limit, criticalMass);
     }
 
+    /// <summary>See <see cref="Matchmaking.People"/>; null for an idea no event names.</summary>
+    public PeopleSuggestions? SuggestPeople(string ideaId, Dimension by, int limit, DateTimeOffset end)
+    {
+        CheckEnd(end);
+        return Matchmaking.People(ideas, population, ideaId, by, limit, end);
+    }
+
+    /// <summary>See <see cref="Matchmaking.Ideas"/>; null for an unknown user.</summary>
+    public SuggestedIdea[]? SuggestIdeas(string userId, IReadOnlySet<string> following, int limit, DateTimeOffset end, CriticalMass criticalMass)
+    {
+        CheckEnd(end);
+        return Matchmaking.Ideas(ideas, population, userId, following, limit, end, criticalMass);
+    }
+
     /// <summary>Per dimension (indexed by <see cref="Dimension"/>), the user's breadth; null for an unknown user.</summary>
     public int[]? Breadth(string userId, ReadWindow window, DateTimeOffset end)
     {

@@ -11,9 +11,9 @@ internal sealed partial class AnalyticsModel
 {
     /// <summary>
     /// The layout of the body; a body with another number is refused, never guessed at (the replica then folds the
-    /// journal). 4: views per idea and day, where 3 kept every view's instant.
+    /// journal). 4: views per idea and day, where 3 kept every view's instant. 5: the users who opted out of suggestions.
     /// </summary>
-    public const int FormatVersion = 4;
+    public const int FormatVersion = 5;
 
     /// <summary>Ends the body, so that a reader that went astray fails at the end rather than returning a wrong model.</summary>
     private const int EndMark = 0x0A4A11D0;

@@ -74,6 +74,7 @@ internal sealed partial class AnalyticsModel
         {
             case ProfileUpdated updated:
                 SetGroups(user, updated.Profile);
+                user.SuggestionsOff = !updated.Profile.Suggestions;
                 break;
             case Interaction interaction:
                 Record(user, interaction);
@@ -102,11 +103,12 @@ internal sealed partial class AnalyticsModel
             return true;
         }
         SetGroups(person, new UserProfile(null, null, null, null, null));
+        person.SuggestionsOff = true; // a pseudonym is nobody to suggest
         foreach (var idea in person.Owned ?? [])
         {
             if (idea.First is { } first && first.UserId == person.Id)
             {
-                idea.First = first with { UserId = pseudonym };
+                ideas.SetFirst(idea, first with { UserId = pseudonym });
             }
         }
         population.Rename(person, pseudonym);
@@ -130,7 +132,7 @@ internal sealed partial class AnalyticsModel
             var first = FirstCreate.Earliest(idea.First, interaction);
             if (first != idea.First)
             {
-                idea.First = first;
+                ideas.SetFirst(idea, first);
                 SetOwner(idea, population.Get(first!.UserId));
             }
         }

@@ -21,6 +21,9 @@ internal sealed class Population
     /// <summary>A user the model already knows (it throws otherwise).</summary>
     public UserData Get(string userId) => index[userId];
 
+    /// <summary>The user's group key for the dimension; null when unknown.</summary>
+    public string? KeyOf(UserData user, Dimension by) => user.Groups[(int)by] is var group and not 0 ? Groups[(int)by].Keys[group] : null;
+
     public bool TryFind(string userId, out UserData user) => index.TryGetValue(userId, out user!);
 
     /// <summary>The user, added in the "unknown" group of every dimension on first sight.</summary>
@@ -82,6 +85,8 @@ internal sealed class Population
             user.Groups.CopyTo(groups, user.Index * Dimensions.Count);
         }
         writer.WriteItems<int>(groups);
+        int[] optedOut = [.. Users.Where(u => u.SuggestionsOff).Select(u => u.Index)];
+        writer.WriteArray(optedOut);
         for (var level = PresenceLevels.First; level <= PresenceLevels.Last; level++)
         {
             writer.WriteLists(Users.Select(u => u.Levels[level]));
@@ -109,6 +114,10 @@ internal sealed class Population
             }
             population.index.Add(user.Id, user);
             population.Users.Add(user);
+        }
+        foreach (var u in reader.ReadInts())
+        {
+            population.Users[(uint)u < (uint)ids.Length ? u : throw ModelReader.Damaged($"an opt-out of user {u} of {ids.Length}")].SuggestionsOff = true;
         }
         for (var level = PresenceLevels.First; level <= PresenceLevels.Last; level++)
         {

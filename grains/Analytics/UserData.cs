@@ -12,6 +12,9 @@ internal sealed class UserData(string id, int index)
     /// <summary>Group index per dimension; 0 is "unknown".</summary>
     public int[] Groups { get; set; } = new int[Dimensions.Count];
 
+    /// <summary>The user opted out of being suggested to others (profile <c>suggestions: false</c>), or was erased.</summary>
+    public bool SuggestionsOff { get; set; }
+
     /// <summary>Distinct instants per presence level (see <see cref="PresenceLevels"/>), sorted; null until the user reaches the level.</summary>
     public List<long>?[] Levels { get; } = new List<long>?[PresenceLevels.Slots];
 

@@ -17,8 +17,11 @@ public static class StoredEventFormat
     /// <summary>Version 1 of an interaction, written by every release so far.</summary>
     public const string InteractionType = "interaction";
 
-    /// <summary>Version 1 of a profile change, written by every release so far.</summary>
+    /// <summary>Version 1 of a profile change, written before the matchmaking opt-out; still read.</summary>
     public const string ProfileUpdatedType = "profile-updated";
+
+    /// <summary>Version 2 of a profile change: version 1 and <c>suggestions</c>, written since the opt-out (an older build refuses such a row).</summary>
+    public const string ProfileUpdatedV2Type = "profile-updated-2";
 
     /// <summary>Version 1 of an erasure's record (since schema 7 / script 008).</summary>
     public const string UserErasedType = "user-erased";
@@ -33,8 +36,8 @@ public static class StoredEventFormat
     {
         Interaction interaction => new(interaction.EventId, InteractionType,
             JsonSerializer.SerializeToUtf8Bytes(ToStored(interaction), StoredRecords.Default.InteractionV1)),
-        ProfileUpdated profile => new(profile.EventId, ProfileUpdatedType,
-            JsonSerializer.SerializeToUtf8Bytes(ToStored(profile), StoredRecords.Default.ProfileUpdatedV1)),
+        ProfileUpdated profile => new(profile.EventId, ProfileUpdatedV2Type,
+            JsonSerializer.SerializeToUtf8Bytes(ToStored(profile), StoredRecords.Default.ProfileUpdatedV2)),
         UserErased erased => new(erased.EventId, UserErasedType,
             JsonSerializer.SerializeToUtf8Bytes(new UserErasedV1(erased.EventId, erased.Pseudonym, erased.ErasedAt, erased.ProfileChangesDeleted), StoredRecords.Default.UserErasedV1)),
         _ => throw new ArgumentException($"No journal type for {streamEvent.GetType().Name}.", nameof(streamEvent)),
@@ -44,6 +47,7 @@ public static class StoredEventFormat
     {
         InteractionType => FromStored(Read(journalEvent, StoredRecords.Default.InteractionV1)),
         ProfileUpdatedType => FromStored(Read(journalEvent, StoredRecords.Default.ProfileUpdatedV1)),
+        ProfileUpdatedV2Type => FromStored(Read(journalEvent, StoredRecords.Default.ProfileUpdatedV2)),
         UserErasedType => FromStored(Read(journalEvent, StoredRecords.Default.UserErasedV1)),
         _ => throw new InvalidDataException($"Unknown journal event type '{journalEvent.Type}' (event '{journalEvent.EventId}')."),
     };
@@ -68,9 +72,15 @@ public static class StoredEventFormat
 
     private static UserErased FromStored(UserErasedV1 stored) => new(stored.EventId, stored.Pseudonym, stored.ErasedAt.ToUniversalTime(), stored.ProfileChangesDeleted);
 
-    private static ProfileUpdatedV1 ToStored(ProfileUpdated updated) => new(updated.EventId,
-        new ProfileV1(updated.Profile.DisplayName, updated.Profile.Country, updated.Profile.Site, updated.Profile.Department, updated.Profile.Function),
+    private static ProfileUpdatedV2 ToStored(ProfileUpdated updated) => new(updated.EventId,
+        new ProfileV2(updated.Profile.DisplayName, updated.Profile.Country, updated.Profile.Site, updated.Profile.Department, updated.Profile.Function,
+            updated.Profile.Suggestions),
         updated.UpdatedAt);
+
+    private static ProfileUpdated FromStored(ProfileUpdatedV2 stored) => new(stored.EventId,
+        new UserProfile(stored.Profile.DisplayName, stored.Profile.Country, stored.Profile.Site, stored.Profile.Department, stored.Profile.Function,
+            stored.Profile.Suggestions),
+        stored.UpdatedAt);
 
     private static ProfileUpdated FromStored(ProfileUpdatedV1 stored) => new(stored.EventId,
         new UserProfile(stored.Profile.DisplayName, stored.Profile.Country, stored.Profile.Site, stored.Profile.Department, stored.Profile.Function),

@@ -31,6 +31,24 @@ internal sealed record ProfileV1(
     [property: JsonPropertyName("department")] string? Department,
     [property: JsonPropertyName("function")] string? Function);
 
+/// <summary>
+/// Version 2 of a stored profile change (type <c>profile-updated-2</c>): version 1 and the matchmaking opt-out. A version
+/// 1 row reads as a profile with suggestions on.
+/// </summary>
+internal sealed record ProfileUpdatedV2(
+    [property: JsonPropertyName("eventId")] string EventId,
+    [property: JsonPropertyName("profile")] ProfileV2 Profile,
+    [property: JsonPropertyName("updatedAt")] DateTimeOffset UpdatedAt);
+
+/// <summary>The profile inside <see cref="ProfileUpdatedV2"/>: <c>suggestions</c> is always written.</summary>
+internal sealed record ProfileV2(
+    [property: JsonPropertyName("displayName")] string? DisplayName,
+    [property: JsonPropertyName("country")] string? Country,
+    [property: JsonPropertyName("site")] string? Site,
+    [property: JsonPropertyName("department")] string? Department,
+    [property: JsonPropertyName("function")] string? Function,
+    [property: JsonPropertyName("suggestions")] bool Suggestions);
+
 /// <summary>Version 1 of an erasure's record (type <c>user-erased</c>): the pseudonym, never the id it replaced.</summary>
 internal sealed record UserErasedV1(
     [property: JsonPropertyName("eventId")] string EventId,
@@ -41,5 +59,6 @@ internal sealed record UserErasedV1(
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(InteractionV1))]
 [JsonSerializable(typeof(ProfileUpdatedV1))]
+[JsonSerializable(typeof(ProfileUpdatedV2))]
 [JsonSerializable(typeof(UserErasedV1))]
 internal sealed partial class StoredRecords : JsonSerializerContext;

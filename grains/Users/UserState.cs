@@ -116,7 +116,7 @@ public sealed class UserState : IFold<UserState>
             Profile is not null, window.Name, tier.ToWireName(), TypeCounts.From(counts), TypeCounts.From(totals),
             firstTicks is { } first ? new DateTimeOffset(first, TimeSpan.Zero) : null,
             lastTicks is { } last ? new DateTimeOffset(last, TimeSpan.Zero) : null,
-            Following.Count);
+            Following.Count, Profile?.Suggestions ?? true);
     }
 
     public IEnumerable<(string Name, string Value)> Summarize() =>

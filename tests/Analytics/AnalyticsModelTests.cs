@@ -137,7 +137,7 @@ public class AnalyticsModelTests
             if (random.Next(8) == 0)
             {
                 var profile = new UserProfile(null, random.Next(5) == 0 ? null : countries[random.Next(countries.Length)], null,
-                    random.Next(4) == 0 ? null : departments[random.Next(departments.Length)], null);
+                    random.Next(4) == 0 ? null : departments[random.Next(departments.Length)], null, Suggestions: random.Next(4) != 0);
                 history.Add((user, new ProfileUpdated($"p{i}", profile, Start)));
                 continue;
             }
@@ -145,7 +145,8 @@ public class AnalyticsModelTests
             var idea = $"i{random.Next(6)}";
             string? thread = random.Next(3) == 0 ? $"{idea}-t{random.Next(2)}" : null;
             var at = instants[random.Next(instants.Length)];
-            history.Add((user, new Interaction($"e{i}", type, user, idea, thread, at)));
+            string[]? tags = type == InteractionType.Create && thread is null ? [$"tag{random.Next(3)}", $"Tag{random.Next(3)}"] : null;
+            history.Add((user, new Interaction($"e{i}", type, user, idea, thread, at, Tags: tags)));
         }
         return history;
     }

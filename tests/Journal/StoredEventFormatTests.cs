@@ -18,6 +18,9 @@ public sealed class StoredEventFormatTests
     private const string ProfileUpdatedV1 =
         """{"eventId":"p-1","profile":{"displayName":"Aino","country":"FI","function":"R\u0026D"},"updatedAt":"2026-11-20T10:00:00+00:00"}""";
 
+    private const string ProfileUpdatedV2 =
+        """{"eventId":"p-1","profile":{"displayName":"Aino","country":"FI","function":"R\u0026D","suggestions":false},"updatedAt":"2026-11-20T10:00:00+00:00"}""";
+
     private static readonly DateTimeOffset At = new(2026, 11, 20, 9, 30, 0, TimeSpan.Zero);
 
     [Fact]
@@ -47,14 +50,22 @@ public sealed class StoredEventFormatTests
     }
 
     [Fact]
-    public void A_profile_change_is_stored_as_version_1()
+    public void A_profile_change_is_stored_as_version_2_with_the_opt_out()
     {
-        var updated = new ProfileUpdated("p-1", new UserProfile("Aino", "FI", null, null, "R&D"), At.AddMinutes(30));
+        var updated = new ProfileUpdated("p-1", new UserProfile("Aino", "FI", null, null, "R&D", Suggestions: false), At.AddMinutes(30));
 
         var row = StoredEventFormat.Encode(updated);
 
-        Assert.Equal(("profile-updated", ProfileUpdatedV1), (row.Type, Encoding.UTF8.GetString(row.Data)));
+        Assert.Equal(("profile-updated-2", ProfileUpdatedV2), (row.Type, Encoding.UTF8.GetString(row.Data)));
         Assert.Equal(updated, StoredEventFormat.Decode(row));
+    }
+
+    [Fact]
+    public void A_version_1_profile_change_reads_with_suggestions_on()
+    {
+        var decoded = StoredEventFormat.Decode(new JournalEvent("p-1", "profile-updated", Encoding.UTF8.GetBytes(ProfileUpdatedV1)));
+
+        Assert.Equal(new ProfileUpdated("p-1", new UserProfile("Aino", "FI", null, null, "R&D", Suggestions: true), At.AddMinutes(30)), decoded);
     }
 
     [Theory]

@@ -1,0 +1,189 @@
+namespace Collaboration.Analytics;
+
+/// <summary>
+/// Interests and weak-tie matchmaking (listen, filter, connect: the connect part), read from what the model already
+/// folds: each idea's tags and owner (its first create) and each contributor's instants on it. Nothing is kept for it
+/// but the tag lists of <see cref="IdeaReachIndex"/>, so it is order independent and rebuilt from the journal like the
+/// rest of the model.
+///
+/// A user's <b>interest</b> in a tag at the UTC day D: over the ideas with that tag (ignoring case), each UTC day d of
+/// the 90 ending with D (D whole) on which the user created the idea (its first create) or contributed to it counts
+/// 4 when D - d &lt; 30, 2 when &lt; 60 and 1 when &lt; 90: it halves every 30 days and is gone after 90. An idea and a
+/// day count once, whatever was done on it that day, so a burst of likes weighs what one comment does.
+/// </summary>
+internal static class Matchmaking
+{
+    public const int Days = 90;
+
+    private static readonly long WindowLength = TimeSpan.FromDays(Days).Ticks;
+
+    public static int Weight(int age) => age < 30 ? 4 : age < 60 ? 2 : age < Days ? 1 : 0;
+
+    /// <summary>
+    /// Colleagues outside the owner's group for <paramref name="by"/> who are likely to help with the idea: not its
+    /// owner, no contribution to it ever, not opted out, their group known and not the owner's, and interest in at least
+    /// one of its tags. Highest score (interest summed over the idea's tags) first, equal ones by user id. Null for an
+    /// idea no event names.
+    /// </summary>
+    public static PeopleSuggestions? People(IdeaReachIndex ideas, Population population, string ideaId, Dimension by, int limit, DateTimeOffset end)
+    {
+        if (!ideas.TryGet(ideaId, out var idea))
+        {
+            return null;
+        }
+        var tags = IdeaReachIndex.TagsOf(idea.First);
+        if (idea.Owner is not { } owner)
+        {
+            return new PeopleSuggestions(null, null, tags, []);
+        }
+        var dimension = (int)by;
+        var ownerGroup = owner.Groups[dimension];
+        var lastDay = DayTotals.DayOf(end.UtcTicks);
+        var interests = new Dictionary<UserData, int[]>();
+        void Consider(IdeaData tagged, UserData user, int tag)
+        {
+            if (user == owner || user.SuggestionsOff || user.Groups[dimension] is 0 || user.Groups[dimension] == ownerGroup
+                || idea.Contributions.ContainsKey(user) || Activity(tagged, user, lastDay) is not { Weight: > 0 } activity)
+            {
+                return;
+            }
+            if (!interests.TryGetValue(user, out var perTag))
+            {
+                interests[user] = perTag = new int[tags.Length];
+            }
+            perTag[tag] += activity.Weight;
+        }
+        for (var tag = 0; tag < tags.Length; tag++)
+        {
+            foreach (var tagged in ideas.Tagged(tags[tag]))
+            {
+                foreach (var contributor in tagged.Contributors)
+                {
+                    Consider(tagged, contributor, tag);
+                }
+                if (tagged.Owner is { } taggedOwner && !tagged.Contributions.ContainsKey(taggedOwner))
+                {
+                    Consider(tagged, taggedOwner, tag);
+                }
+            }
+        }
+        var people = interests
+            .Select(pair => (User: pair.Key, PerTag: pair.Value, Score: pair.Value.Sum()))
+            .OrderByDescending(c => c.Score).ThenBy(c => c.User.Id, StringComparer.Ordinal)
+            .Take(limit)
+            .Select(c => new SuggestedPerson(c.User.Id, c.Score, SharedTags(tags, c.PerTag),
+                population.KeyOf(c.User, Dimension.Country), population.KeyOf(c.User, Dimension.Function), RecentContributions(c.User, lastDay)))
+            .ToArray();
+        return new PeopleSuggestions(owner.Id, ownerGroup == 0 ? null : population.KeyOf(owner, by), tags, people);
+    }
+
+    /// <summary>
+    /// Ideas that match the user's interests, owned by someone whose country or function is known and differs from the
+    /// user's, that the user neither owns, contributed to, nor follows (<paramref name="following"/>), and that lack
+    /// critical mass in the 90-day window ending at <paramref name="end"/>: fewest contributors and countries missing
+    /// first, then the highest score (the user's interest summed over the idea's tags), then by idea id. Null for an
+    /// unknown user.
+    /// </summary>
+    public static SuggestedIdea[]? Ideas(
+        IdeaReachIndex ideas, Population population, string userId, IReadOnlySet<string> following, int limit, DateTimeOffset end, CriticalMass criticalMass)
+    {
+        if (!population.TryFind(userId, out var user))
+        {
+            return null;
+        }
+        var interests = InterestsOf(user, DayTotals.DayOf(end.UtcTicks));
+        var seen = new HashSet<IdeaData>();
+        var found = new List<SuggestedIdea>();
+        foreach (var tag in interests.Keys)
+        {
+            foreach (var idea in ideas.Tagged(tag))
+            {
+                if (!seen.Add(idea) || idea.Owner is not { } owner || owner == user || idea.Contributions.ContainsKey(user)
+                    || following.Contains(idea.Id) || !(Differs(owner, user, Dimension.Country) || Differs(owner, user, Dimension.Function)))
+                {
+                    continue;
+                }
+                var reach = IdeaReachIndex.Reach(idea, WindowLength, end.UtcTicks, criticalMass);
+                if (reach.CriticalMass)
+                {
+                    continue;
+                }
+                var tags = IdeaReachIndex.TagsOf(idea.First);
+                var perTag = tags.Select(t => interests.GetValueOrDefault(t)).ToArray();
+                found.Add(new SuggestedIdea(idea.Id, idea.First?.Title, owner.Id, population.KeyOf(owner, Dimension.Country),
+                    population.KeyOf(owner, Dimension.Function), perTag.Sum(), SharedTags(tags, perTag), reach.Contributors, reach.Countries,
+                    Math.Max(0, criticalMass.Contributors - reach.Contributors), Math.Max(0, criticalMass.Countries - reach.Countries)));
+            }
+        }
+        return [.. found
+            .OrderBy(s => s.LacksContributors + s.LacksCountries).ThenByDescending(s => s.Score).ThenBy(s => s.IdeaId, StringComparer.Ordinal)
+            .Take(limit)];
+    }
+
+    /// <summary>The user's interest per tag (see the class), tags ignoring case; only tags with some interest.</summary>
+    public static Dictionary<string, int> InterestsOf(UserData user, int lastDay)
+    {
+        var interests = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var idea in Touched(user))
+        {
+            var tags = IdeaReachIndex.TagsOf(idea.First);
+            if (tags.Length == 0 || Activity(idea, user, lastDay) is not { Weight: > 0 } activity)
+            {
+                continue;
+            }
+            foreach (var tag in tags)
+            {
+                interests[tag] = interests.GetValueOrDefault(tag) + activity.Weight;
+            }
+        }
+        return interests;
+    }
+
+    /// <summary>The (idea, UTC day) pairs with a create or contribution of the user in the 90 days ending with <paramref name="lastDay"/>.</summary>
+    private static int RecentContributions(UserData user, int lastDay) => Touched(user).Sum(idea => Activity(idea, user, lastDay).Days);
+
+    private static IEnumerable<IdeaData> Touched(UserData user) => (user.Ideas ?? []).Concat(user.Owned ?? []).Distinct();
+
+    /// <summary>
+    /// The UTC days of the 90 ending with <paramref name="lastDay"/> on which the user created the idea (they own it by
+    /// its first create) or contributed to it, and their weight. The model keeps at least one instant of every day a
+    /// contribution list has (<see cref="Coverage.InsertKeepingDayEnds"/>) and every instant since its horizon, which an
+    /// answer's 90 days lie after.
+    /// </summary>
+    private static (int Weight, int Days) Activity(IdeaData idea, UserData user, int lastDay)
+    {
+        var firstDay = lastDay - Days + 1;
+        var createDay = idea.Owner == user && idea.First is { } first ? DayTotals.DayOf(first.Ticks) : int.MinValue;
+        var createCounted = createDay < firstDay || createDay > lastDay;
+        int weight = 0, days = 0;
+        if (idea.Contributions.TryGetValue(user, out var instants))
+        {
+            var previous = int.MinValue;
+            for (var i = Coverage.LowerBound(instants, firstDay * TimeSpan.TicksPerDay); i < instants.Count; i++)
+            {
+                var day = DayTotals.DayOf(instants[i]);
+                if (day > lastDay)
+                {
+                    break;
+                }
+                if (day != previous)
+                {
+                    (previous, weight, days) = (day, weight + Weight(lastDay - day), days + 1);
+                    createCounted |= day == createDay;
+                }
+            }
+        }
+        return createCounted ? (weight, days) : (weight + Weight(lastDay - createDay), days + 1);
+    }
+
+    /// <summary>The tags with some interest, the most first, equal ones in the idea's order.</summary>
+    private static string[] SharedTags(string[] tags, int[] perTag) =>
+        [.. tags.Select((tag, i) => (Tag: tag, Interest: perTag[i])).Where(t => t.Interest > 0).OrderByDescending(t => t.Interest).Select(t => t.Tag)];
+
+    /// <summary>Both groups known, and not the same.</summary>
+    private static bool Differs(UserData a, UserData b, Dimension by)
+    {
+        var (x, y) = (a.Groups[(int)by], b.Groups[(int)by]);
+        return x != 0 && y != 0 && x != y;
+    }
+}
