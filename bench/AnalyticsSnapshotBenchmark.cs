@@ -38,7 +38,7 @@ public sealed class AnalyticsSnapshotBenchmark(Settings settings)
 
     public void Run()
     {
-        var streams = UserStreams();
+        var streams = UserStreams(settings.CompanyDirectory);
         Events = streams.Count;
         for (var round = 1; round <= settings.Rounds; round++)
         {
@@ -97,10 +97,11 @@ public sealed class AnalyticsSnapshotBenchmark(Settings settings)
         });
     }
 
-    private List<(string UserId, IStreamEvent Event)> UserStreams()
+    /// <summary>The company's user streams as the service stores them: each directory row a profile event, then each distinct interaction.</summary>
+    public static List<(string UserId, IStreamEvent Event)> UserStreams(string companyDirectory)
     {
         var streams = new List<(string, IStreamEvent)>();
-        var records = CsvRecords.Read(File.ReadAllBytes(Path.Combine(settings.CompanyDirectory, "directory.csv"))).Skip(1);
+        var records = CsvRecords.Read(File.ReadAllBytes(Path.Combine(companyDirectory, "directory.csv"))).Skip(1);
         foreach (var record in records)
         {
             if (record.Fields is [var userId, .. var values] && ProfileParser.TryCreate(values, out var patch) is null)
@@ -110,7 +111,7 @@ public sealed class AnalyticsSnapshotBenchmark(Settings settings)
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var now = DateTimeOffset.UtcNow.AddYears(1);
-        foreach (var line in File.ReadLines(Path.Combine(settings.CompanyDirectory, "events.ndjson")))
+        foreach (var line in File.ReadLines(Path.Combine(companyDirectory, "events.ndjson")))
         {
             using var json = JsonDocument.Parse(line);
             // A line sent twice is stored once, as the service does with a repeated event id.

@@ -22,12 +22,12 @@ var employeesOption = Positive(new Option<int?>("--employees") { Description = "
 var daysOption = Positive(new Option<int?>("--days") { Description = "Days of generated events (default 30; smoke 3)" });
 var roundsOption = Positive(new Option<int?>("--rounds") { Description = "Alternating rounds per measurement (default 2; smoke 1)" });
 var soakOption = Positive(new Option<int?>("--soak-minutes") { Description = "How long the soak (benchmark 11) posts (default 30; smoke 1)" });
-var onlyOption = new Option<string?>("--only") { Description = "Comma-separated benchmarks to run, from 1 to 12 (default all); 9 is the read-model failover, 10 the history memory check, 11 the soak, 12 updates on followed ideas" };
+var onlyOption = new Option<string?>("--only") { Description = "Comma-separated benchmarks to run, from 1 to 13 (default all); 9 is the read-model failover, 10 the history memory check, 11 the soak, 12 updates on followed ideas, 13 matchmaking" };
 onlyOption.Validators.Add(result =>
 {
-    if (result.GetValueOrDefault<string?>() is { } value && value.Split(',').Any(b => !int.TryParse(b, out var n) || n is < 1 or > 12))
+    if (result.GetValueOrDefault<string?>() is { } value && value.Split(',').Any(b => !int.TryParse(b, out var n) || n is < 1 or > 13))
     {
-        result.AddError($"--only must list benchmarks from 1 to 12, such as 1,3, got '{value}'");
+        result.AddError($"--only must list benchmarks from 1 to 13, such as 1,3, got '{value}'");
     }
 });
 var command = new RootCommand("Benchmarks against the real service")
@@ -148,6 +148,13 @@ if (Runs(12))
     var updates = new UpdatesBenchmark(settings);
     await updates.RunAsync();
     updates.Report(report);
+}
+if (Runs(13))
+{
+    Console.WriteLine("weak-tie matchmaking: people for ideas, ideas for users");
+    var suggestions = new SuggestionsBenchmark(settings);
+    await suggestions.RunAsync();
+    suggestions.Report(report);
 }
 
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.ReportPath))!);

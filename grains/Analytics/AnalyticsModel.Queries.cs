@@ -45,6 +45,9 @@ internal sealed partial class AnalyticsModel
         return ideas.TopIdeas(window, end, ranking, limit, criticalMass);
     }
 
+    /// <summary>The ideas by tag, which matchmaking reads (the benchmark weighs it).</summary>
+    public TagIndex Tags => ideas.Tags;
+
     /// <summary>See <see cref="Matchmaking.People"/>; null for an idea no event names.</summary>
     public PeopleSuggestions? SuggestPeople(string ideaId, Dimension by, int limit, DateTimeOffset end)
     {

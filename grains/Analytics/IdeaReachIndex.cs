@@ -11,49 +11,10 @@ internal sealed class IdeaReachIndex(Population population)
 {
     private readonly Dictionary<string, IdeaData> ideas = new(StringComparer.Ordinal);
 
-    /// <summary>The ideas with each tag, tags compared ignoring case: what interests and matchmaking start from.</summary>
-    private readonly Dictionary<string, List<IdeaData>> byTag = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>The ideas by tag (their first create's).</summary>
+    public TagIndex Tags { get; } = new();
 
     public int Count => ideas.Count;
-
-    public bool TryGet(string ideaId, out IdeaData idea) => ideas.TryGetValue(ideaId, out idea!);
-
-    /// <summary>The ideas whose first create has <paramref name="tag"/> (ignoring case); each once.</summary>
-    public IReadOnlyList<IdeaData> Tagged(string tag) => byTag.TryGetValue(tag, out var tagged) ? tagged : [];
-
-    /// <summary>How many (tag, idea) pairs the tag index holds, for the memory report.</summary>
-    public long TaggedPairs => byTag.Values.Sum(list => (long)list.Count);
-
-    /// <summary>Sets the idea's first create, moving it between the tag lists when its tags change.</summary>
-    public void SetFirst(IdeaData idea, FirstCreate? first)
-    {
-        var (before, after) = (TagsOf(idea.First), TagsOf(first));
-        idea.First = first;
-        if (before.SequenceEqual(after, StringComparer.OrdinalIgnoreCase))
-        {
-            return;
-        }
-        foreach (var tag in before)
-        {
-            byTag[tag].Remove(idea);
-        }
-        AddTags(idea);
-    }
-
-    /// <summary>The distinct tags of a first create, ignoring case, the first spelling kept.</summary>
-    public static string[] TagsOf(FirstCreate? first) => first?.Tags is { Length: > 0 } tags ? [.. tags.Distinct(StringComparer.OrdinalIgnoreCase)] : [];
-
-    private void AddTags(IdeaData idea)
-    {
-        foreach (var tag in TagsOf(idea.First))
-        {
-            if (!byTag.TryGetValue(tag, out var tagged))
-            {
-                byTag[tag] = tagged = [];
-            }
-            tagged.Add(idea);
-        }
-    }
 
     public IdeaData GetOrAdd(string ideaId)
     {
@@ -64,7 +25,16 @@ internal sealed class IdeaReachIndex(Population population)
         return idea;
     }
 
-    /// <param name="criticalMass">Null leaves <see cref="IdeaReach.CriticalMass"/> false.</param>
+    public bool TryGet(string ideaId, out IdeaData idea) => ideas.TryGetValue(ideaId, out idea!);
+
+    /// <summary>Sets the idea's first create, moving it between the tag lists when its tags change.</summary>
+    public void SetFirst(IdeaData idea, FirstCreate? first)
+    {
+        var before = idea.First;
+        idea.First = first;
+        Tags.Move(idea, before);
+    }
+
     /// <summary>Forgets the contributions and views before <paramref name="before"/> (see <see cref="Coverage.ForgetBefore"/>).</summary>
     public void ForgetBefore(long before)
     {
@@ -201,7 +171,7 @@ internal sealed class IdeaReachIndex(Population population)
             idea.Owner = owner == -1 ? null : population[owner];
             idea.First = ReadFirst(reader, idea.Owner);
             index.ideas.Add(idea.Id, idea);
-            index.AddTags(idea);
+            index.Tags.Add(idea);
         }
         var contributorCounts = reader.ReadItems<int>(list.Length);
         var contributors = reader.ReadItems<int>(contributorCounts.Any(n => n < 0)

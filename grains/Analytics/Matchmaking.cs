@@ -3,7 +3,7 @@ namespace Collaboration.Analytics;
 /// <summary>
 /// Interests and weak-tie matchmaking (listen, filter, connect: the connect part), read from what the model already
 /// folds: each idea's tags and owner (its first create) and each contributor's instants on it. Nothing is kept for it
-/// but the tag lists of <see cref="IdeaReachIndex"/>, so it is order independent and rebuilt from the journal like the
+/// but the <see cref="TagIndex"/>, so it is order independent and rebuilt from the journal like the
 /// rest of the model.
 ///
 /// A user's <b>interest</b> in a tag at the UTC day D: over the ideas with that tag (ignoring case), each UTC day d of
@@ -31,7 +31,7 @@ internal static class Matchmaking
         {
             return null;
         }
-        var tags = IdeaReachIndex.TagsOf(idea.First);
+        var tags = TagIndex.TagsOf(idea.First);
         if (idea.Owner is not { } owner)
         {
             return new PeopleSuggestions(null, null, tags, []);
@@ -55,7 +55,7 @@ internal static class Matchmaking
         }
         for (var tag = 0; tag < tags.Length; tag++)
         {
-            foreach (var tagged in ideas.Tagged(tags[tag]))
+            foreach (var tagged in ideas.Tags.Tagged(tags[tag]))
             {
                 foreach (var contributor in tagged.Contributors)
                 {
@@ -96,7 +96,7 @@ internal static class Matchmaking
         var found = new List<SuggestedIdea>();
         foreach (var tag in interests.Keys)
         {
-            foreach (var idea in ideas.Tagged(tag))
+            foreach (var idea in ideas.Tags.Tagged(tag))
             {
                 if (!seen.Add(idea) || idea.Owner is not { } owner || owner == user || idea.Contributions.ContainsKey(user)
                     || following.Contains(idea.Id) || !(Differs(owner, user, Dimension.Country) || Differs(owner, user, Dimension.Function)))
@@ -108,7 +108,7 @@ internal static class Matchmaking
                 {
                     continue;
                 }
-                var tags = IdeaReachIndex.TagsOf(idea.First);
+                var tags = TagIndex.TagsOf(idea.First);
                 var perTag = tags.Select(t => interests.GetValueOrDefault(t)).ToArray();
                 found.Add(new SuggestedIdea(idea.Id, idea.First?.Title, owner.Id, population.KeyOf(owner, Dimension.Country),
                     population.KeyOf(owner, Dimension.Function), perTag.Sum(), SharedTags(tags, perTag), reach.Contributors, reach.Countries,
@@ -126,7 +126,7 @@ internal static class Matchmaking
         var interests = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         foreach (var idea in Touched(user))
         {
-            var tags = IdeaReachIndex.TagsOf(idea.First);
+            var tags = TagIndex.TagsOf(idea.First);
             if (tags.Length == 0 || Activity(idea, user, lastDay) is not { Weight: > 0 } activity)
             {
                 continue;

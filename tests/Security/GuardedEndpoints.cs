@@ -34,6 +34,8 @@ internal sealed record GuardedEndpoint(string Method, string Pattern, string Sco
             _ => new HttpRequestMessage(HttpMethod.Post, $"/v1/users/{User}/following/prune") { Content = Json("""{"dryRun":true}""") }, 200),
         Get("/v1/ideas/{ideaId}", "/v1/ideas/" + Idea),
         Get("/v1/ideas/{ideaId}/followers", $"/v1/ideas/{Idea}/followers"),
+        Get("/v1/ideas/{ideaId}/people", $"/v1/ideas/{Idea}/people"),
+        Get("/v1/users/{userId}/ideas/suggested", $"/v1/users/{User}/ideas/suggested"),
         Get("/v1/threads/{threadId}", "/v1/threads/" + Thread),
         Get("/v1/stats/participation", "/v1/stats/participation?by=country"),
         Get("/v1/stats/participation/daily", "/v1/stats/participation/daily?days=7"),

@@ -34,12 +34,14 @@ public sealed partial class BenchSmokeTests
         Assert.Matches(HistoryGrowth(), text);
         Assert.Matches(SoakMinute(), text);
         Assert.Matches(WarmUpdates(), text);
+        Assert.Equal(2, MatchmakingRow().Matches(text).Count);
+        Assert.Matches(InterestIndex(), text);
     }
 
     [Theory]
     [InlineData("--employes", "10")]
     [InlineData("--rounds", "0")]
-    [InlineData("--only", "1,13")]
+    [InlineData("--only", "1,14")]
     public async Task A_mistyped_option_or_bad_value_exits_1_before_anything_runs(string option, string value)
     {
         using var work = new TempDirectory();
@@ -78,6 +80,12 @@ public sealed partial class BenchSmokeTests
 
     [GeneratedRegex(@"\| read, followed ideas in memory \| \d+\.\d ms \| \d+\.\d ms \| \d+\.\d ms \| p99 < 50 ms \|")]
     private static partial Regex WarmUpdates();
+
+    [GeneratedRegex(@"\| (people for an idea|ideas for a user) \| \d+\.\d ms \| \d+\.\d ms \| \d+\.\d ms \| p99 < 20 ms \|")]
+    private static partial Regex MatchmakingRow();
+
+    [GeneratedRegex(@"the ideas by tag, [\d,]+ \(tag, idea\) pairs here, weighing -?[\d,]+ KiB")]
+    private static partial Regex InterestIndex();
 
     [GeneratedRegex(@"\| on / off \| \d+\.\d\d / \d+\.\d\d / \d+\.\d\d")]
     private static partial Regex OnOffRatio();

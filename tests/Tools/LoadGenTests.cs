@@ -257,6 +257,19 @@ public sealed partial class LoadGenTests
         Assert.Equal((1, 1L), (updates.UpdatesUsers, updates.DifferenceCount));
         Assert.StartsWith($"updates of {news.UserId} idea {news.Items[0].IdeaId}: lastSeenAt expected", updates.Differences[0]);
 
+        // People and ideas to suggest are compared for samples, and a wrong one is caught and named.
+        Assert.True(report.PeopleIdeas > 5 && expected.People!.Sum(p => p.People.Count) > 5, $"{report.PeopleIdeas} ideas' people compared");
+        Assert.True(report.SuggestedUsers > 5 && expected.Suggested!.Sum(s => s.Ideas.Count) > 5, $"{report.SuggestedUsers} users' ideas compared");
+        var helpers = expected.People!.First(p => p.People.Count > 0);
+        var wrongHelpers = helpers with { People = [helpers.People[0] with { Score = helpers.People[0].Score + 1 }, .. helpers.People.Skip(1)] };
+        var suggested = expected.Suggested!.First(s => s.Ideas.Count > 0);
+        var wrongSuggested = suggested with { Ideas = [.. suggested.Ideas.Skip(1)] };
+        var matchmaking = await new Verifier(client, factory.Clock).RunAsync(
+            expected with { Users = [], Ideas = [], Ties = [], Updates = [], People = [wrongHelpers], Suggested = [wrongSuggested] });
+        Assert.Equal((1, 1), (matchmaking.PeopleIdeas, matchmaking.SuggestedUsers));
+        Assert.Contains(matchmaking.Differences, d => d.StartsWith($"people for {helpers.IdeaId}: items[0] expected ", StringComparison.Ordinal));
+        Assert.Contains(matchmaking.Differences, d => d.StartsWith($"ideas suggested to {suggested.UserId}: items expected {suggested.Ideas.Count - 1}", StringComparison.Ordinal));
+
         var popular = expected.Ideas.Single(i => i.IdeaId == "i-00001");
         var wrong = expected with { Ideas = [popular with { Followers = popular.Followers + 1 }], Users = [expected.Users[0] with { Following = 99 }] };
         var mismatch = await new Verifier(client, factory.Clock).RunAsync(wrong);

@@ -87,6 +87,7 @@ public static class Catalog
         "for remote teams", "before year end", "with partners",
     ];
 
+    /// <summary>Idea tags, most used first (<see cref="IdeaBoard"/> picks them by a Zipf law over this order).</summary>
     public static readonly string[] Tags =
     [
         "process", "energy", "tooling", "customers", "quality", "cost", "sustainability", "ai", "wellbeing",

@@ -11,6 +11,8 @@ namespace Collaboration.LoadGen;
 /// <param name="Ties">Per window and dimension; null (like each idea's reach) when read from an older expected.json.</param>
 /// <param name="EdgesKnown">Whether users' and ideas' NearEdge are set: true when folded, false when loaded (not stored).</param>
 /// <param name="Updates">The updates of a sample of the users who follow something; null when read from an older expected.json.</param>
+/// <param name="People">People suggested for a sample of ideas (by country); null when read from an older expected.json.</param>
+/// <param name="Suggested">Ideas suggested to a sample of users; null when read from an older expected.json.</param>
 public sealed record ExpectedAnswers(
     DateTimeOffset Now,
     long Lines,
@@ -20,7 +22,9 @@ public sealed record ExpectedAnswers(
     IReadOnlyDictionary<string, int[]> TierTotals,
     IReadOnlyList<TieAnswer>? Ties = null,
     bool EdgesKnown = false,
-    IReadOnlyList<UpdatesAnswer>? Updates = null)
+    IReadOnlyList<UpdatesAnswer>? Updates = null,
+    IReadOnlyList<PeopleAnswer>? People = null,
+    IReadOnlyList<SuggestedAnswer>? Suggested = null)
 {
     private static readonly string[] UserColumns = ["userId", "tiers", "totals", "following"];
     // "reach" came later: a file without it still loads, and verify folds the answers again.
@@ -28,6 +32,10 @@ public sealed record ExpectedAnswers(
     private static readonly string[] TieColumns = ["window", "by", "ties", "tiedUsers", "breadthSum", "groups"];
     // Each item: [ideaId, lastActivity ticks, lastSeen ticks, [counts by type]].
     private static readonly string[] UpdatesColumns = ["userId", "items"];
+    // Each person: [userId, score, [shared tags], recentContributions].
+    private static readonly string[] PeopleColumns = ["ideaId", "people"];
+    // Each idea: [ideaId, score, contributors, countries, lacksContributors, lacksCountries].
+    private static readonly string[] SuggestedColumns = ["userId", "ideas"];
 
     /// <summary>Whether the ties and every idea's reach are known, as they are for files written since they are checked.</summary>
     public bool HasTiesAndReach => Ties is not null && Ideas.All(i => i.Reach is not null);
@@ -117,6 +125,40 @@ public sealed record ExpectedAnswers(
                 w.WriteEndArray();
             });
         }
+        if (People is not null)
+        {
+            Rows(json, stream, "people", PeopleColumns, People, (w, p) =>
+            {
+                w.WriteStringValue(p.IdeaId);
+                w.WriteStartArray();
+                foreach (var person in p.People)
+                {
+                    w.WriteStartArray();
+                    w.WriteStringValue(person.UserId);
+                    w.WriteNumberValue(person.Score);
+                    Strings(w, person.SharedTags);
+                    w.WriteNumberValue(person.RecentContributions);
+                    w.WriteEndArray();
+                }
+                w.WriteEndArray();
+            });
+        }
+        if (Suggested is not null)
+        {
+            Rows(json, stream, "suggested", SuggestedColumns, Suggested, (w, s) =>
+            {
+                w.WriteStringValue(s.UserId);
+                w.WriteStartArray();
+                foreach (var idea in s.Ideas)
+                {
+                    w.WriteStartArray();
+                    w.WriteStringValue(idea.IdeaId);
+                    Numbers(w, [idea.Score, idea.Contributors, idea.Countries, idea.LacksContributors, idea.LacksCountries]);
+                    w.WriteEndArray();
+                }
+                w.WriteEndArray();
+            });
+        }
         json.WriteEndObject();
     }
 
@@ -140,11 +182,21 @@ public sealed record ExpectedAnswers(
             ? Rows(root, "updates", UpdatesColumns, row => new UpdatesAnswer(row[0].GetString()!, [.. row[1].EnumerateArray()
                 .Select(item => new UpdateItem(item[0].GetString()!, item[1].GetInt64(), item[2].GetInt64(), Longs(item[3])))]))
             : null;
+        var people = root.TryGetProperty("people", out _)
+            ? Rows(root, "people", PeopleColumns, row => new PeopleAnswer(row[0].GetString()!, [.. row[1].EnumerateArray()
+                .Select(p => new PersonAnswer(p[0].GetString()!, p[1].GetInt32(), [.. p[2].EnumerateArray().Select(t => t.GetString()!)], p[3].GetInt32()))]))
+            : null;
+        var suggested = root.TryGetProperty("suggested", out _)
+            ? Rows(root, "suggested", SuggestedColumns, row => new SuggestedAnswer(row[0].GetString()!, [.. row[1].EnumerateArray()
+                .Select(i => Ints(i[1]) is [var score, var contributors, var countries, var lacksContributors, var lacksCountries]
+                    ? new SuggestedIdeaAnswer(i[0].GetString()!, score, contributors, countries, lacksContributors, lacksCountries)
+                    : throw new InvalidDataException("expected.json: a suggested idea needs five numbers"))]))
+            : null;
         var totals = root.GetProperty("tierTotals").EnumerateObject().ToDictionary(
             w => w.Name,
             w => Tiers.Names.Select(t => w.Value.GetProperty(t).GetInt32()).ToArray());
         return new ExpectedAnswers(root.GetProperty("now").GetDateTimeOffset(), root.GetProperty("lines").GetInt64(),
-            root.GetProperty("events").GetInt64(), users, ideas, totals, ties, Updates: updates);
+            root.GetProperty("events").GetInt64(), users, ideas, totals, ties, Updates: updates, People: people, Suggested: suggested);
     }
 
     private static void Rows<T>(Utf8JsonWriter json, Stream stream, string name, string[] columns, IEnumerable<T> rows, Action<Utf8JsonWriter, T> write)
@@ -179,6 +231,16 @@ public sealed record ExpectedAnswers(
     private static void Strings(Utf8JsonWriter json, string name, string[] values)
     {
         json.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            json.WriteStringValue(value);
+        }
+        json.WriteEndArray();
+    }
+
+    private static void Strings(Utf8JsonWriter json, string[] values)
+    {
+        json.WriteStartArray();
         foreach (var value in values)
         {
             json.WriteStringValue(value);

@@ -98,12 +98,14 @@ public sealed partial class ExpectedFold
         {
             ideaNearEdge[idea] |= nearEdge;
             Contributed(idea, user, ticks);
+            ContributedOnDay(idea, user, ticks);
         }
 
         var ideaLevel = e.ThreadId is null;
         if (ideaLevel && type == EventType.Create && (owners[idea] is not { } owner || Earlier(ticks, e.EventId, owner.Ticks, owner.EventId)))
         {
             owners[idea] = (ticks, e.EventId, e.UserId);
+            Owned(idea, e.Tags);
         }
         if (ideaLevel && type is EventType.Create or EventType.Follow or EventType.Unfollow)
         {
@@ -151,7 +153,9 @@ public sealed partial class ExpectedFold
             .Select(i => new IdeaAnswer(ideaIds[i], owners[i]?.UserId, threads[i].Count, followers[i], Slice(ideaCounts, i),
                 participants[(i * 3)..(i * 3 + 3)], reach[i], ideaNearEdge[i]))
             .ToArray();
-        return new ExpectedAnswers(now, lines, seen.Count, users, ideas, tierTotals, Ties(), EdgesKnown: true, Updates: Updates(following));
+        var (people, suggested) = Suggestions(reach);
+        return new ExpectedAnswers(now, lines, seen.Count, users, ideas, tierTotals, Ties(), EdgesKnown: true, Updates: Updates(following),
+            People: people, Suggested: suggested);
     }
 
     private int User(string id)
@@ -179,6 +183,7 @@ public sealed partial class ExpectedFold
             owners.Add(null);
             threads.Add(new HashSet<string>(StringComparer.Ordinal));
             ideaActivity.Add([]);
+            ownerTags.Add([]);
         }
         return index;
     }

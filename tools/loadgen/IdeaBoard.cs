@@ -12,6 +12,7 @@ public sealed class IdeaBoard
     /// <summary>Ideas after the first that are "very popular" too (they follow it in popularity and age).</summary>
     private const int RunnersUp = 4;
     private const double PopularityExponent = 0.9;
+    private const double TagExponent = 1.1;
 
     private readonly Employee[] employees;
     private readonly WeightedPicker everywhere = new();
@@ -30,7 +31,9 @@ public sealed class IdeaBoard
         Owners = ideas.Select(i => i.Owner).ToArray();
         Days = ideas.Select(i => i.Day).ToArray();
         Titles = ideas.Select(_ => Title(random)).ToArray();
-        Tags = ideas.Select(_ => random.GetItems(Catalog.Tags, random.Next(1, 4)).Distinct().ToArray()).ToArray();
+        // Tags as companies use them: a few common ones on most ideas, a long tail (Zipf over Catalog.Tags' order).
+        var tags = WeightedPicker.Zipf(Catalog.Tags.Length, TagExponent);
+        Tags = ideas.Select(_ => Enumerable.Range(0, random.Next(1, 4)).Select(_ => Catalog.Tags[tags.Pick(random)]).Distinct().ToArray()).ToArray();
         byCountry = Catalog.Countries.Select(_ => new WeightedPicker()).ToArray();
         countryIdeas = Catalog.Countries.Select(_ => new List<int>()).ToArray();
         countryVisible = new int[Catalog.Countries.Length];

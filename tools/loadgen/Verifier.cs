@@ -42,8 +42,13 @@ public sealed partial class Verifier(HttpClient client, TimeProvider serviceCloc
         // Updates never depend on the clock: always compared, for the sample the answers hold.
         var updates = expected.Updates ?? [];
         await Parallel.ForEachAsync(updates, parallel, async (answer, ct) => await CheckUpdatesAsync(answer, ct));
+        // Suggestions are read with asOf: always compared, for the samples the answers hold.
+        var (people, suggested) = (expected.People ?? [], expected.Suggested ?? []);
+        await Parallel.ForEachAsync(people, parallel, async (answer, ct) => await CheckPeopleAsync(answer, expected.Now, ct));
+        await Parallel.ForEachAsync(suggested, parallel, async (answer, ct) => await CheckSuggestedAsync(answer, expected.Now, ct));
         var listed = differences.Order(StringComparer.Ordinal).Take(MaxListed).ToList();
-        return new VerifyReport(users.Count, expected.Ideas.Count, expected.Ties!.Count, windows, windowedSkipped, differences.Count, listed, updates.Count);
+        return new VerifyReport(users.Count, expected.Ideas.Count, expected.Ties!.Count, windows, windowedSkipped, differences.Count, listed, updates.Count,
+            people.Count, suggested.Count);
     }
 
     private async Task CheckUserAsync(UserAnswer user, bool windows, DateTimeOffset now, CancellationToken cancel)

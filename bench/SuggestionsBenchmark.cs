@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Globalization;
+using Collaboration.Analytics;
+
+namespace Collaboration.Bench;
+
+/// <summary>
+/// Benchmark 13, weak-tie matchmaking: the generated company posted into the embedded service on its defaults, then
+/// <c>GET /v1/ideas/{id}/people</c> (by country and by function in turn) for the busiest ideas and a random sample of the
+/// others, and <c>GET /v1/users/{id}/ideas/suggested</c> for the busiest users and a random sample, in rounds. In
+/// process, the company folded into a read model, whose tag index (the only structure matchmaking adds) is weighed by
+/// building a copy of it between two forced full collections.
+/// </summary>
+public sealed class SuggestionsBenchmark(Settings settings)
+{
+    private const int Sample = 200;
+    private const int Rounds = 5;
+
+    private long tagPairs;
+    private long indexBytes;
+    private long modelBytes;
+
+    public Series People { get; } = new("ms");
+
+    public Series Ideas { get; } = new("ms");
+
+    public async Task RunAsync()
+    {
+        WeighTagIndex();
+        var company = CompanyStreams.Load(settings.CompanyDirectory);
+        var data = Path.Combine(settings.WorkDirectory, "store-suggestions");
+        if (Directory.Exists(data))
+        {
+            Directory.Delete(data, recursive: true);
+        }
+        await using var service = await Processes.StartApiAsync(data, new Dictionary<string, string>());
+        using var client = new HttpClient { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+        await LoadGen.PostAsync(settings.LoadGenAssembly, settings.CompanyDirectory, service.BaseAddress!);
+
+        var random = new Random(13);
+        var ideas = Pick(company.Ideas, random);
+        var users = Pick(company.Users, random);
+        for (var round = 0; round < Rounds; round++)
+        {
+            for (var i = 0; i < ideas.Count; i++)
+            {
+                People.Add(await ReadAsync(client, $"/v1/ideas/{ideas[i]}/people?by={(i % 2 == 0 ? "country" : "function")}"));
+            }
+            foreach (var user in users)
+            {
+                Ideas.Add(await ReadAsync(client, $"/v1/users/{user}/ideas/suggested"));
+            }
+        }
+        Console.WriteLine($"suggestions: people p50 {People.Percentile(50):F2} ms, p99 {People.Percentile(99):F2} ms; " +
+            $"ideas p50 {Ideas.Percentile(50):F2} ms, p99 {Ideas.Percentile(99):F2} ms");
+    }
+
+    /// <summary>The half of the sample with the most events, then a random half of the rest.</summary>
+    private static List<string> Pick(IReadOnlyList<StreamSize> streams, Random random)
+    {
+        var busiest = streams.OrderByDescending(s => s.Events).ThenBy(s => s.Id, StringComparer.Ordinal).Take(Sample / 2).Select(s => s.Id).ToList();
+        var rest = streams.Select(s => s.Id).Except(busiest).ToArray();
+        return [.. busiest, .. random.GetItems(rest, Math.Min(Sample / 2, rest.Length))];
+    }
+
+    private void WeighTagIndex()
+    {
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var model = new AnalyticsModel();
+        foreach (var (userId, streamEvent) in AnalyticsSnapshotBenchmark.UserStreams(settings.CompanyDirectory))
+        {
+            model.Apply(userId, streamEvent);
+        }
+        var withModel = GC.GetTotalMemory(forceFullCollection: true);
+        var copy = model.Tags.Copy();
+        indexBytes = GC.GetTotalMemory(forceFullCollection: true) - withModel;
+        (modelBytes, tagPairs) = (withModel - before, copy.Pairs);
+        GC.KeepAlive(copy);
+        GC.KeepAlive(model);
+    }
+
+    /// <summary>One read; its latency in milliseconds.</summary>
+    private static async Task<double> ReadAsync(HttpClient client, string path)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var response = await client.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        return response.IsSuccessStatusCode && body.Contains("\"items\"", StringComparison.Ordinal)
+            ? elapsed
+            : throw new InvalidOperationException($"{path} answered {(int)response.StatusCode}: {body[..Math.Min(body.Length, 300)]}");
+    }
+
+    public void Report(Report report)
+    {
+        report.Section("13. Weak-tie matchmaking");
+        report.Line($"The company posted into the embedded service on its defaults; then {Rounds} rounds of: `GET /v1/ideas/{{id}}/people` (limit 10, by country and " +
+            $"by function in turn) for the {Sample / 2} ideas with the most events and {Sample / 2} others at random, and `GET /v1/users/{{id}}/ideas/suggested` " +
+            $"(limit 10) for the {Sample / 2} users with the most events and {Sample / 2} others at random, one request at a time.");
+        report.Table(["measure", "p50", "p99", "max", "target"],
+        [
+            ["people for an idea", Ms(People.Percentile(50)), Ms(People.Percentile(99)), Ms(People.Max), "p99 < 20 ms"],
+            ["ideas for a user", Ms(Ideas.Percentile(50)), Ms(Ideas.Percentile(99)), Ms(Ideas.Max), "p99 < 20 ms"],
+        ]);
+        report.Line($"Interest index: interests are computed when asked, from the contributions the read model keeps anyway; the one structure matchmaking " +
+            $"adds is the ideas by tag, {tagPairs:N0} (tag, idea) pairs here, weighing {indexBytes / 1024.0:N0} KiB (a copy built in process between two " +
+            $"forced full collections), {100.0 * indexBytes / Math.Max(1, modelBytes):F2}% of the whole model's {modelBytes / 1024.0 / 1024.0:N0} MiB.");
+    }
+
+    private static string Ms(double value) => value.ToString("F1", CultureInfo.InvariantCulture) + " ms";
+}
