@@ -19,6 +19,8 @@ public sealed class SuggestionsBenchmark(Settings settings)
     private long tagPairs;
     private long indexBytes;
     private long modelBytes;
+    private (int Seen, int Decided) ledgerPairs;
+    private long ledgerBytes;
 
     public Series People { get; } = new("ms");
 
@@ -75,6 +77,11 @@ public sealed class SuggestionsBenchmark(Settings settings)
         var copy = model.Tags.Copy();
         indexBytes = GC.GetTotalMemory(forceFullCollection: true) - withModel;
         (modelBytes, tagPairs) = (withModel - before, copy.Pairs);
+        var withCopy = GC.GetTotalMemory(forceFullCollection: true);
+        var ledger = model.FollowLedger.Copy();
+        ledgerBytes = GC.GetTotalMemory(forceFullCollection: true) - withCopy;
+        ledgerPairs = ledger.Pairs;
+        GC.KeepAlive(ledger);
         GC.KeepAlive(copy);
         GC.KeepAlive(model);
     }
@@ -105,6 +112,8 @@ public sealed class SuggestionsBenchmark(Settings settings)
         report.Line($"Interest index: interests are computed when asked, from the contributions the read model keeps anyway; the one structure matchmaking " +
             $"adds is the ideas by tag, {tagPairs:N0} (tag, idea) pairs here, weighing {indexBytes / 1024.0:N0} KiB (a copy built in process between two " +
             $"forced full collections), {100.0 * indexBytes / Math.Max(1, modelBytes):F2}% of the whole model's {modelBytes / 1024.0 / 1024.0:N0} MiB.");
+        report.Line($"Follow ledger (for `GET /v1/stats/follows`), weighed the same way: {ledgerPairs.Seen:N0} (user, idea) pairs with a last-seen instant, " +
+            $"{ledgerPairs.Decided:N0} of them with a follow decision: {ledgerBytes / 1024.0 / 1024.0:N1} MiB, {ledgerBytes / (double)Math.Max(1, ledgerPairs.Seen):N0} bytes a pair.");
     }
 
     private static string Ms(double value) => value.ToString("F1", CultureInfo.InvariantCulture) + " ms";

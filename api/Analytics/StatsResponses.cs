@@ -11,6 +11,14 @@ public sealed record ParticipationResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? By = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<GroupTiers>? Groups = null);
 
+public sealed record GroupFollows(string Key, long Users, long Followers, long Follows, long Stale, double? StaleShare);
+
+/// <summary>GET /v1/stats/follows: follows in force now and the stale ones; <see cref="Groups"/> is left out without <c>by</c>.</summary>
+public sealed record FollowsResponse(
+    string Window, DateTimeOffset AsOf, DateTimeOffset SeenBy, long Users, long Followers, long Follows, long Stale, double? StaleShare,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? By = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<GroupFollows>? Groups = null);
+
 public sealed record GroupTies(string Key, long External, long Internal, double? EiIndex);
 
 public sealed record TiesResponse(

@@ -24,6 +24,7 @@ public static class StatsApi
         stats.MapGet("/ties", GetTiesAsync);
         stats.MapGet("/ideas/top", GetTopIdeasAsync);
         stats.MapGet("/funnel", GetFunnelAsync);
+        stats.MapGet("/follows", GetFollowsAsync);
         return app;
     }
 
@@ -85,6 +86,26 @@ public static class StatsApi
             return new CsvAnswer(csv);
         }
         return TypedResults.Ok(new TopIdeasResponse(query.Window.Name, query.End, top.SortName, ideas));
+    }
+
+    public static async Task<Results<Ok<FollowsResponse>, CsvAnswer>> GetFollowsAsync(
+        [AsParameters] StaleWindowQuery query, [AsParameters] ByQuery by, HttpRequest request, ReadModelReads reads, ApiClock clock, CancellationToken ct)
+    {
+        var now = clock.UtcNow;
+        var length = query.Window.Length!.Value;
+        var stats = await reads.ReadAsync(model => model.GetFollowsAsync(length, now, by.Dimension), ct);
+        var t = stats.Total;
+        if (CsvTable.IsWanted(request))
+        {
+            var csv = new CsvTable("key", "users", "followers", "follows", "stale", "staleShare");
+            foreach (var g in stats.Groups?.Prepend(t) ?? [t])
+            {
+                csv.Row(g.Key, g.Users, g.Followers, g.Follows, g.Stale, g.StaleShare);
+            }
+            return new CsvAnswer(csv);
+        }
+        return TypedResults.Ok(new FollowsResponse(query.Window.Name, now, now - length, t.Users, t.Followers, t.Follows, t.Stale, t.StaleShare,
+            by.Dimension?.ToWireName(), stats.Groups?.Select(g => new GroupFollows(g.Key, g.Users, g.Followers, g.Follows, g.Stale, g.StaleShare)).ToList()));
     }
 
     public static async Task<Results<Ok<DailyResponse>, CsvAnswer>> GetDailyAsync(

@@ -144,6 +144,22 @@ public sealed record FunnelQuery([FromQuery(Name = "window")] string? WindowName
         base.Validate() ?? (Window.Length is null ? new FieldError("window", "must be one of 7d, 28d, 90d (all time has no previous window)") : null);
 }
 
+/// <summary><c>window</c> of the follows KPI: 7d, 28d (default) or 90d, how long a follow may go unseen before it is stale.</summary>
+public sealed record StaleWindowQuery([FromQuery(Name = "window")] string? WindowName) : IValidatedArguments
+{
+    public ReadWindow Window { get; private set; } = ReadWindow.Days28;
+
+    public FieldError? Validate()
+    {
+        if (WindowQuery.Parse(WindowName, out var window) is { } error || window.Length is null)
+        {
+            return new FieldError("window", "must be one of 7d, 28d, 90d (a follow is stale when not seen within it)");
+        }
+        Window = window;
+        return null;
+    }
+}
+
 /// <summary><c>by</c>: the dimension a dashboard groups users by, none when absent.</summary>
 public sealed record ByQuery([FromQuery(Name = "by")] string? By) : IValidatedArguments
 {

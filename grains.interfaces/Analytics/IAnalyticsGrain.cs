@@ -30,6 +30,9 @@ public interface IAnalyticsGrain : IGrainWithIntegerKey
 
     Task<RankedIdea[]> GetTopIdeasAsync(ReadWindow window, DateTimeOffset end, IdeaRanking ranking, int limit);
 
+    /// <summary>The follows in force at <paramref name="now"/> and those their follower has not seen within <paramref name="window"/>.</summary>
+    Task<FollowStats> GetFollowsAsync(TimeSpan window, DateTimeOffset now, Dimension? by);
+
     /// <summary>Colleagues likely to help with the idea, outside its owner's group for <paramref name="by"/>; null for an idea no event names.</summary>
     Task<PeopleSuggestions?> SuggestPeopleAsync(string ideaId, Dimension by, int limit, DateTimeOffset end);
 

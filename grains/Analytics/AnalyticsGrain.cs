@@ -203,6 +203,17 @@ public sealed partial class AnalyticsGrain(
         return model.TopIdeas(window, end, ranking, limit, CriticalMass.Of(options.Value));
     }
 
+    public async Task<FollowStats> GetFollowsAsync(TimeSpan window, DateTimeOffset now, Dimension? by)
+    {
+        await CaughtUpAsync();
+        var stats = model.Follows(window, now, by);
+        return stats.Groups is null ? stats : stats with
+        {
+            Groups = PrivacyFloor.Apply(stats.Groups, options.Value.PrivacyFloor, g => g.Key, g => g.Users,
+                hidden => hidden.Aggregate((a, b) => a + b) with { Key = PrivacyFloor.OtherKey }),
+        };
+    }
+
     public async Task<PeopleSuggestions?> SuggestPeopleAsync(string ideaId, Dimension by, int limit, DateTimeOffset end)
     {
         await CaughtUpAsync();

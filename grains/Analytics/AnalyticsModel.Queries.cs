@@ -45,6 +45,26 @@ internal sealed partial class AnalyticsModel
         return ideas.TopIdeas(window, end, ranking, limit, criticalMass);
     }
 
+    /// <summary>
+    /// The follows in force now and the stale ones: last seen by their follower at or before <paramref name="now"/> minus
+    /// the window, grouped by the follower's group for <paramref name="by"/> when given (before the privacy floor).
+    /// </summary>
+    public FollowStats Follows(TimeSpan window, DateTimeOffset now, Dimension? by)
+    {
+        var dimension = by ?? Dimension.Country;
+        var found = follows.Stale(now.UtcTicks - window.Ticks, dimension);
+        var table = population.Groups[(int)dimension];
+        var counts = Enumerable.Range(0, table.Keys.Count).Where(g => table.Users[g] > 0 || found.ContainsKey(g))
+            .Select(g => found.TryGetValue(g, out var f)
+                ? new GroupFollowCounts(table.Keys[g], table.Users[g], f.Followers.Count, f.Follows, f.Stale)
+                : new GroupFollowCounts(table.Keys[g], table.Users[g], 0, 0, 0))
+            .ToList();
+        return new FollowStats(counts.Aggregate(new GroupFollowCounts("(all)", 0, 0, 0, 0), (sum, g) => sum + g), by is null ? null : counts);
+    }
+
+    /// <summary>The follow ledger, which the benchmark weighs.</summary>
+    public FollowLedger FollowLedger => follows;
+
     /// <summary>The ideas by tag, which matchmaking reads (the benchmark weighs it).</summary>
     public TagIndex Tags => ideas.Tags;
 

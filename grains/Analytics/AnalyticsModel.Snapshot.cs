@@ -11,7 +11,7 @@ internal sealed partial class AnalyticsModel
 {
     /// <summary>
     /// The layout of the body; a body with another number is refused, never guessed at (the replica then folds the
-    /// journal). 4: views per idea and day, where 3 kept every view's instant. 5: the users who opted out of suggestions.
+    /// journal). 4: views per idea and day, where 3 kept every view's instant. 5: the users who opted out of suggestions, and the follow ledger.
     /// </summary>
     public const int FormatVersion = 5;
 
@@ -31,6 +31,7 @@ internal sealed partial class AnalyticsModel
         tiers.WriteTo(writer);
         funnel.WriteTo(writer);
         daily.WriteTo(writer);
+        follows.WriteTo(writer);
         writer.Write(EndMark);
         return writer.Length;
     }
@@ -66,7 +67,8 @@ internal sealed partial class AnalyticsModel
         var tiers = ParticipationTiers.ReadFrom(reader, population);
         var funnel = TierFunnel.ReadFrom(reader, population, tiers);
         var daily = DailyTiers.ReadFrom(reader);
+        var follows = FollowLedger.ReadFrom(reader, population, ideas.InOrder);
         reader.Expect(EndMark, "end of the analytics snapshot");
-        return new AnalyticsModel(population, ideas, ties, tiers, funnel, daily) { EventsApplied = eventsApplied, HorizonDay = horizonDay };
+        return new AnalyticsModel(population, ideas, ties, tiers, funnel, daily, follows) { EventsApplied = eventsApplied, HorizonDay = horizonDay };
     }
 }

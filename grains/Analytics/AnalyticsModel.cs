@@ -24,6 +24,7 @@ internal sealed partial class AnalyticsModel
     private readonly ParticipationTiers tiers;
     private readonly TierFunnel funnel;
     private readonly DailyTiers daily;
+    private readonly FollowLedger follows;
     private readonly PendingMarks pending = new();
 
     public AnalyticsModel()
@@ -32,12 +33,14 @@ internal sealed partial class AnalyticsModel
     }
 
     private AnalyticsModel(Population population)
-        : this(population, new IdeaReachIndex(population), new ContributionTies(population), new ParticipationTiers(population), null, new DailyTiers())
+        : this(population, new IdeaReachIndex(population), new ContributionTies(population), new ParticipationTiers(population), null, new DailyTiers(),
+            new FollowLedger())
     {
     }
 
     private AnalyticsModel(
-        Population population, IdeaReachIndex ideas, ContributionTies ties, ParticipationTiers tiers, TierFunnel? funnel, DailyTiers daily)
+        Population population, IdeaReachIndex ideas, ContributionTies ties, ParticipationTiers tiers, TierFunnel? funnel, DailyTiers daily,
+        FollowLedger follows)
     {
         this.population = population;
         this.ideas = ideas;
@@ -45,6 +48,7 @@ internal sealed partial class AnalyticsModel
         this.tiers = tiers;
         this.funnel = funnel ?? new TierFunnel(population, tiers);
         this.daily = daily;
+        this.follows = follows;
     }
 
     public long EventsApplied { get; private set; }
@@ -119,6 +123,7 @@ internal sealed partial class AnalyticsModel
     {
         var at = interaction.OccurredAt.UtcTicks;
         var idea = ideas.GetOrAdd(interaction.IdeaId);
+        follows.Record(user, idea, interaction);
         if (interaction.Type == InteractionType.View && at < HorizonStart)
         {
             idea.ViewsBefore++;

@@ -3,9 +3,12 @@ using Collaboration.Folds;
 namespace Collaboration.Analytics;
 
 /// <summary>One idea as the analytics model knows it: its first create (owner), contributions and views.</summary>
-internal sealed class IdeaData(string id)
+internal sealed class IdeaData(string id, int index)
 {
     public string Id { get; } = id;
+
+    /// <summary>The idea's position in the model (the order ideas appeared), its number in a snapshot.</summary>
+    public int Index { get; } = index;
 
     public FirstCreate? First { get; set; }
 

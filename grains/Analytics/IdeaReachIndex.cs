@@ -10,6 +10,7 @@ namespace Collaboration.Analytics;
 internal sealed class IdeaReachIndex(Population population)
 {
     private readonly Dictionary<string, IdeaData> ideas = new(StringComparer.Ordinal);
+    private readonly List<IdeaData> inOrder = [];
 
     /// <summary>The ideas by tag (their first create's).</summary>
     public TagIndex Tags { get; } = new();
@@ -20,12 +21,16 @@ internal sealed class IdeaReachIndex(Population population)
     {
         if (!ideas.TryGetValue(ideaId, out var idea))
         {
-            ideas[ideaId] = idea = new IdeaData(ideaId);
+            ideas[ideaId] = idea = new IdeaData(ideaId, inOrder.Count);
+            inOrder.Add(idea);
         }
         return idea;
     }
 
     public bool TryGet(string ideaId, out IdeaData idea) => ideas.TryGetValue(ideaId, out idea!);
+
+    /// <summary>The ideas by <see cref="IdeaData.Index"/>.</summary>
+    public IReadOnlyList<IdeaData> InOrder => inOrder;
 
     /// <summary>Sets the idea's first create, moving it between the tag lists when its tags change.</summary>
     public void SetFirst(IdeaData idea, FirstCreate? first)
@@ -138,12 +143,7 @@ internal sealed class IdeaReachIndex(Population population)
     /// </summary>
     public void WriteTo(ModelWriter writer)
     {
-        var list = ideas.Values.ToList();
-        var numbers = new Dictionary<IdeaData, int>(list.Count);
-        foreach (var idea in list)
-        {
-            numbers[idea] = numbers.Count;
-        }
+        var list = inOrder;
         writer.WriteUniqueStrings([.. list.Select(i => i.Id)]);
         writer.WriteItems<int>([.. list.Select(i => i.Owner?.Index ?? -1)]);
         foreach (var idea in list)
@@ -157,20 +157,21 @@ internal sealed class IdeaReachIndex(Population population)
         writer.WriteItems<int>([.. list.SelectMany(i => i.Views.Entries).Select(v => v.Day)]);
         writer.WriteItems<int>([.. list.SelectMany(i => i.Views.Entries).Select(v => v.Count)]);
         writer.WriteItems<long>([.. list.Select(i => i.ViewsBefore)]);
-        writer.WriteLists(population.Users.Select(u => u.Ideas?.ConvertAll(i => numbers[i])));
-        writer.WriteLists(population.Users.Select(u => u.Owned?.ConvertAll(i => numbers[i])));
+        writer.WriteLists(population.Users.Select(u => u.Ideas?.ConvertAll(i => i.Index)));
+        writer.WriteLists(population.Users.Select(u => u.Owned?.ConvertAll(i => i.Index)));
     }
 
     public static IdeaReachIndex ReadFrom(ModelReader reader, Population population)
     {
         var index = new IdeaReachIndex(population);
-        var list = reader.ReadUniqueStrings().Select(id => new IdeaData(id)).ToArray();
+        var list = reader.ReadUniqueStrings().Select((id, i) => new IdeaData(id, i)).ToArray();
         var owners = reader.ReadItems<int>(list.Length);
         foreach (var (idea, owner) in list.Zip(owners))
         {
             idea.Owner = owner == -1 ? null : population[owner];
             idea.First = ReadFirst(reader, idea.Owner);
             index.ideas.Add(idea.Id, idea);
+            index.inOrder.Add(idea);
             index.Tags.Add(idea);
         }
         var contributorCounts = reader.ReadItems<int>(list.Length);

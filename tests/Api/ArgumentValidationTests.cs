@@ -47,6 +47,7 @@ public sealed class ArgumentValidationTests(ArgumentValidationTests.RecordingApi
             "GetDailyAsync", false),
         new("GET /v1/stats/ties", "/v1/stats/ties?by=team", "/v1/stats/ties?asOf=2026-11-01T00:00:00Z", "by", "GetTiesAsync", false),
         new("GET /v1/stats/ideas/top", "/v1/stats/ideas/top?limit=101", "/v1/stats/ideas/top?sort=views", "limit", "GetTopIdeasAsync", false),
+        new("GET /v1/stats/follows", "/v1/stats/follows?window=all", "/v1/stats/follows?window=7d", "window", "GetFollowsAsync", false),
         new("GET /v1/stats/funnel", "/v1/stats/funnel?window=all", "/v1/stats/funnel?window=90d", "window", "GetFunnelAsync", false),
         new("POST /v1/admin/rebuild/users/{userId}", "/v1/admin/rebuild/users/{id}%23", "/v1/admin/rebuild/users/{id}", "userId", "RebuildAsync"),
         new("POST /v1/admin/rebuild/ideas/{ideaId}", "/v1/admin/rebuild/ideas/{id}%23", "/v1/admin/rebuild/ideas/{id}", "ideaId", "RebuildAsync"),

@@ -107,6 +107,58 @@ public sealed class UpdatesApiTests
         Assert.Equal(["new"], (await client.GetNodeAsync("/v1/users/reader/following/stale?days=2"))["items"]!.AsArray().Select(item => (string)item!["ideaId"]!));
     }
 
+    [Fact]
+    public async Task The_follows_kpi_counts_follows_in_force_and_stale_ones_per_group_as_the_oracle_does()
+    {
+        var events = RandomCompany(new Random(5), users: 14, ideas: 6, count: 300);
+        var oracle = new Oracle(events);
+        string[] countries = ["FI", "IN", "DE"];
+        var groups = oracle.Users.Select((user, i) => (User: user, Country: i % 4 == 3 ? "unknown" : countries[i % 3]))
+            .ToDictionary(u => u.User, u => u.Country);
+        // A floor of 1 shows every group, so each can be compared.
+        await using var factory = ApiFactory.With(new Dictionary<string, string> { ["Analytics:PrivacyFloor"] = "1" });
+        using var client = factory.CreateClient();
+        foreach (var (user, country) in groups.Where(g => g.Value != "unknown"))
+        {
+            using var put = await client.PutAsync($"/v1/users/{user}", new StringContent($$"""{"country":"{{country}}"}""", System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+        await PostAsync(client, [.. events.OrderBy(_ => Guid.NewGuid()), .. events.Where((_, i) => i % 4 == 0)]);
+
+        foreach (var (window, days) in new[] { ("7d", 7), ("28d", 28), ("90d", 90) })
+        {
+            var seenBy = Now.AddDays(-days);
+            string Row(string key, IEnumerable<string> users)
+            {
+                var members = users.ToList();
+                var follows = members.Sum(u => oracle.Followed(u).Count());
+                var stale = members.Sum(u => oracle.Stale(u, seenBy).Count);
+                return $"{key} {members.Count} {members.Count(u => oracle.Followed(u).Any())} {follows} {stale}";
+            }
+            var expected = groups.GroupBy(g => g.Value).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => Row(g.Key, g.Select(u => u.Key))).Prepend(Row("(all)", groups.Keys)).ToList();
+
+            var answer = await client.GetNodeAsync($"/v1/stats/follows?window={window}&by=country");
+            Assert.Equal(seenBy, DateTimeOffset.Parse((string)answer["seenBy"]!, CultureInfo.InvariantCulture));
+            Assert.True((long)answer["stale"]! > 0 && (long)answer["stale"]! < (long)answer["follows"]!, answer.ToJsonString());
+            Assert.Equal(expected, answer["groups"]!.AsArray().Select(g => $"{g!["key"]} {g["users"]} {g["followers"]} {g["follows"]} {g["stale"]}")
+                .Prepend($"(all) {answer["users"]} {answer["followers"]} {answer["follows"]} {answer["stale"]}"));
+            Assert.Equal((double)(long)answer["stale"]! / (long)answer["follows"]!, (double)answer["staleShare"]!, 12);
+        }
+        using var csv = new HttpRequestMessage(HttpMethod.Get, "/v1/stats/follows?window=28d&by=country");
+        csv.Headers.Accept.ParseAdd("text/csv");
+        using var csvAnswer = await client.SendAsync(csv);
+        var lines = (await csvAnswer.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("key,users,followers,follows,stale,staleShare", lines[0]);
+        Assert.StartsWith($"(all),{groups.Count},", lines[1], StringComparison.Ordinal);
+        foreach (var (query, field) in new[] { ("window=all", "window"), ("window=1y", "window"), ("by=team", "by") })
+        {
+            using var bad = await client.GetAsync($"/v1/stats/follows?{query}");
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Contains($"\"{field}\"", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
     private static async Task<JsonNode> PruneAsync(HttpClient client, string body)
     {
         using var response = await client.PostRawAsync("/v1/users/reader/following/prune", body);

@@ -36,6 +36,7 @@ public sealed partial class BenchSmokeTests
         Assert.Matches(WarmUpdates(), text);
         Assert.Equal(2, MatchmakingRow().Matches(text).Count);
         Assert.Matches(InterestIndex(), text);
+        Assert.Matches(FollowLedger(), text);
     }
 
     [Theory]
@@ -86,6 +87,9 @@ public sealed partial class BenchSmokeTests
 
     [GeneratedRegex(@"the ideas by tag, [\d,]+ \(tag, idea\) pairs here, weighing -?[\d,]+ KiB")]
     private static partial Regex InterestIndex();
+
+    [GeneratedRegex(@"Follow ledger .*: [\d,]+ \(user, idea\) pairs with a last-seen instant, [\d,]+ of them with a follow decision: -?[\d.,]+ MiB")]
+    private static partial Regex FollowLedger();
 
     [GeneratedRegex(@"\| on / off \| \d+\.\d\d / \d+\.\d\d / \d+\.\d\d")]
     private static partial Regex OnOffRatio();
