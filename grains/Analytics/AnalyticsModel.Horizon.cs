@@ -42,6 +42,7 @@ internal sealed partial class AnalyticsModel
         tiers.Forget(firstDay + LongestDays);
         funnel.Forget(firstDay + 2 * LongestDays);
         daily.Forget(firstDay);
+        interests.Forget(firstDay);
     }
 
     /// <summary>After a change for an event before the horizon: forgets the instant it added, keeping the lists as <see cref="Forget"/> leaves them.</summary>

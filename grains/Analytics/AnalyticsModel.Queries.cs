@@ -68,11 +68,23 @@ internal sealed partial class AnalyticsModel
     /// <summary>The ideas by tag, which matchmaking reads (the benchmark weighs it).</summary>
     public TagIndex Tags => ideas.Tags;
 
+    /// <summary>The activity per tag, user and day built anew from the ideas, as a loaded model does (the benchmark weighs it).</summary>
+    public InterestIndex BuildInterestIndex()
+    {
+        var index = new InterestIndex();
+        index.StartAt(HorizonDay);
+        foreach (var idea in ideas.InOrder)
+        {
+            index.Add(idea);
+        }
+        return index;
+    }
+
     /// <summary>See <see cref="Matchmaking.People"/>; null for an idea no event names.</summary>
     public PeopleSuggestions? SuggestPeople(string ideaId, Dimension by, int limit, DateTimeOffset end)
     {
         CheckEnd(end);
-        return Matchmaking.People(ideas, population, ideaId, by, limit, end);
+        return Matchmaking.People(ideas, interests, population, ideaId, by, limit, end);
     }
 
     /// <summary>See <see cref="Matchmaking.Ideas"/>; null for an unknown user.</summary>

@@ -69,6 +69,8 @@ internal sealed partial class AnalyticsModel
         var daily = DailyTiers.ReadFrom(reader);
         var follows = FollowLedger.ReadFrom(reader, population, ideas.InOrder);
         reader.Expect(EndMark, "end of the analytics snapshot");
-        return new AnalyticsModel(population, ideas, ties, tiers, funnel, daily, follows) { EventsApplied = eventsApplied, HorizonDay = horizonDay };
+        var model = new AnalyticsModel(population, ideas, ties, tiers, funnel, daily, follows) { EventsApplied = eventsApplied, HorizonDay = horizonDay };
+        model.interests = model.BuildInterestIndex();
+        return model;
     }
 }

@@ -25,6 +25,7 @@ internal sealed partial class AnalyticsModel
     private readonly TierFunnel funnel;
     private readonly DailyTiers daily;
     private readonly FollowLedger follows;
+    private InterestIndex interests = new();
     private readonly PendingMarks pending = new();
 
     public AnalyticsModel()
@@ -137,8 +138,11 @@ internal sealed partial class AnalyticsModel
             var first = FirstCreate.Earliest(idea.First, interaction);
             if (first != idea.First)
             {
+                // Its tags or owner may change: the idea's units leave the interest index and come back.
+                interests.Add(idea, -1);
                 ideas.SetFirst(idea, first);
                 SetOwner(idea, population.Get(first!.UserId));
+                interests.Add(idea);
             }
         }
 
@@ -146,6 +150,7 @@ internal sealed partial class AnalyticsModel
         var isContribution = interaction.Type is InteractionType.Comment or InteractionType.Like or InteractionType.Edit or InteractionType.Share
             || (interaction.Type == InteractionType.Create && interaction.ThreadId is not null);
         var contributions = isContribution ? idea.ContributionsOf(user) : null;
+        var newInterestDay = contributions is not null && InterestIndex.IsNewDay(idea, user, contributions, DayTotals.DayOf(at));
         var isNew = contributions is not null && !Coverage.Covers(contributions, at);
         for (var level = PresenceLevels.First; level <= top; level++)
         {
@@ -175,6 +180,10 @@ internal sealed partial class AnalyticsModel
                 ties.Add(user, tieOwner, at);
             }
         });
+        if (newInterestDay)
+        {
+            interests.AddDay(idea, user, DayTotals.DayOf(at));
+        }
         if (at < HorizonStart)
         {
             ForgetLate(user, top, contributions, tieOwner);

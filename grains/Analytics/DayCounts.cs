@@ -18,6 +18,12 @@ internal sealed class DayCounts
         if (i < length && entries[i].Day == day)
         {
             entries[i] = entries[i] with { Count = checked(entries[i].Count + count) };
+            if (entries[i].Count == 0)
+            {
+                // Taken back (an idea's units moving between tags): no day is kept without a count.
+                Array.Copy(entries, i + 1, entries, i, length - i - 1);
+                length--;
+            }
             return;
         }
         if (length == entries.Length)

@@ -25,7 +25,8 @@ internal static class Matchmaking
     /// one of its tags. Highest score (interest summed over the idea's tags) first, equal ones by user id. Null for an
     /// idea no event names.
     /// </summary>
-    public static PeopleSuggestions? People(IdeaReachIndex ideas, Population population, string ideaId, Dimension by, int limit, DateTimeOffset end)
+    public static PeopleSuggestions? People(
+        IdeaReachIndex ideas, InterestIndex interestIndex, Population population, string ideaId, Dimension by, int limit, DateTimeOffset end)
     {
         if (!ideas.TryGet(ideaId, out var idea))
         {
@@ -40,31 +41,24 @@ internal static class Matchmaking
         var ownerGroup = owner.Groups[dimension];
         var lastDay = DayTotals.DayOf(end.UtcTicks);
         var interests = new Dictionary<UserData, int[]>();
-        void Consider(IdeaData tagged, UserData user, int tag)
-        {
-            if (user == owner || user.SuggestionsOff || user.Groups[dimension] is 0 || user.Groups[dimension] == ownerGroup
-                || idea.Contributions.ContainsKey(user) || Activity(tagged, user, lastDay) is not { Weight: > 0 } activity)
-            {
-                return;
-            }
-            if (!interests.TryGetValue(user, out var perTag))
-            {
-                interests[user] = perTag = new int[tags.Length];
-            }
-            perTag[tag] += activity.Weight;
-        }
         for (var tag = 0; tag < tags.Length; tag++)
         {
-            foreach (var tagged in ideas.Tags.Tagged(tags[tag]))
+            foreach (var (user, days) in interestIndex.Active(tags[tag]))
             {
-                foreach (var contributor in tagged.Contributors)
+                if (user == owner || user.SuggestionsOff || user.Groups[dimension] is 0 || user.Groups[dimension] == ownerGroup)
                 {
-                    Consider(tagged, contributor, tag);
+                    continue;
                 }
-                if (tagged.Owner is { } taggedOwner && !tagged.Contributions.ContainsKey(taggedOwner))
+                var interest = Interest(days, lastDay);
+                if (interest == 0 || idea.Contributions.ContainsKey(user))
                 {
-                    Consider(tagged, taggedOwner, tag);
+                    continue;
                 }
+                if (!interests.TryGetValue(user, out var perTag))
+                {
+                    interests[user] = perTag = new int[tags.Length];
+                }
+                perTag[tag] += interest;
             }
         }
         var people = interests
@@ -93,6 +87,7 @@ internal static class Matchmaking
         }
         var interests = InterestsOf(user, DayTotals.DayOf(end.UtcTicks));
         var seen = new HashSet<IdeaData>();
+        var countries = new HashSet<int>();
         var found = new List<SuggestedIdea>();
         foreach (var tag in interests.Keys)
         {
@@ -103,8 +98,7 @@ internal static class Matchmaking
                 {
                     continue;
                 }
-                var reach = IdeaReachIndex.Reach(idea, WindowLength, end.UtcTicks, criticalMass);
-                if (reach.CriticalMass)
+                if (ReachShort(idea, end.UtcTicks, criticalMass, countries) is not { } reach)
                 {
                     continue;
                 }
@@ -118,6 +112,35 @@ internal static class Matchmaking
         return [.. found
             .OrderBy(s => s.LacksContributors + s.LacksCountries).ThenByDescending(s => s.Score).ThenBy(s => s.IdeaId, StringComparer.Ordinal)
             .Take(limit)];
+    }
+
+    /// <summary>An interest from activity per day (<see cref="InterestIndex"/>): 4, 2 or 1 per unit by its age in 30-day steps.</summary>
+    private static int Interest(DayCounts days, int lastDay) =>
+        (int)(4 * days.Between(lastDay - 29, lastDay) + 2 * days.Between(lastDay - 59, lastDay - 30) + days.Between(lastDay - Days + 1, lastDay - 60));
+
+    /// <summary>
+    /// The idea's contributors other than its owner in the 90-day window ending at <paramref name="at"/> and their
+    /// countries, as <see cref="IdeaReachIndex.Reach(IdeaData, long, long, CriticalMass?)"/> counts them; null as soon
+    /// as they reach critical mass, which most busy ideas do after a few contributors.
+    /// </summary>
+    private static (int Contributors, int Countries)? ReachShort(IdeaData idea, long at, CriticalMass criticalMass, HashSet<int> countries)
+    {
+        countries.Clear();
+        var contributors = 0;
+        foreach (var (user, instants) in idea.Contributions)
+        {
+            if (user == idea.Owner || !Coverage.AnyWithin(instants, WindowLength, at))
+            {
+                continue;
+            }
+            contributors++;
+            countries.Add(user.Groups[(int)Dimension.Country]);
+            if (criticalMass.IsReachedBy(contributors, countries.Count))
+            {
+                return null;
+            }
+        }
+        return (contributors, countries.Count);
     }
 
     /// <summary>The user's interest per tag (see the class), tags ignoring case; only tags with some interest.</summary>
@@ -144,36 +167,18 @@ internal static class Matchmaking
 
     private static IEnumerable<IdeaData> Touched(UserData user) => (user.Ideas ?? []).Concat(user.Owned ?? []).Distinct();
 
-    /// <summary>
-    /// The UTC days of the 90 ending with <paramref name="lastDay"/> on which the user created the idea (they own it by
-    /// its first create) or contributed to it, and their weight. The model keeps at least one instant of every day a
-    /// contribution list has (<see cref="Coverage.InsertKeepingDayEnds"/>) and every instant since its horizon, which an
-    /// answer's 90 days lie after.
-    /// </summary>
+    /// <summary>The weight and number of the user's units on the idea (<see cref="InterestIndex.ActiveDays"/>) in the 90 days ending with <paramref name="lastDay"/>.</summary>
     private static (int Weight, int Days) Activity(IdeaData idea, UserData user, int lastDay)
     {
-        var firstDay = lastDay - Days + 1;
-        var createDay = idea.Owner == user && idea.First is { } first ? DayTotals.DayOf(first.Ticks) : int.MinValue;
-        var createCounted = createDay < firstDay || createDay > lastDay;
         int weight = 0, days = 0;
-        if (idea.Contributions.TryGetValue(user, out var instants))
+        foreach (var day in InterestIndex.ActiveDays(idea, user, lastDay - Days + 1))
         {
-            var previous = int.MinValue;
-            for (var i = Coverage.LowerBound(instants, firstDay * TimeSpan.TicksPerDay); i < instants.Count; i++)
+            if (day <= lastDay)
             {
-                var day = DayTotals.DayOf(instants[i]);
-                if (day > lastDay)
-                {
-                    break;
-                }
-                if (day != previous)
-                {
-                    (previous, weight, days) = (day, weight + Weight(lastDay - day), days + 1);
-                    createCounted |= day == createDay;
-                }
+                (weight, days) = (weight + Weight(lastDay - day), days + 1);
             }
         }
-        return createCounted ? (weight, days) : (weight + Weight(lastDay - createDay), days + 1);
+        return (weight, days);
     }
 
     /// <summary>The tags with some interest, the most first, equal ones in the idea's order.</summary>

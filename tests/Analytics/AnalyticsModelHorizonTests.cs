@@ -27,6 +27,8 @@ public class AnalyticsModelHorizonTests
         var history = RandomHistory(random, events: 700, Instants(random));
         var model = new AnalyticsModel();
         var reference = new Reference();
+        // Matchmaking is checked against the same model without a horizon (its own rules are the API tests' oracle's).
+        var unbounded = new AnalyticsModel();
         foreach (var (index, (userId, streamEvent)) in history.Index())
         {
             // The horizon moves twice while events still arrive, so some come in after it passed them.
@@ -40,10 +42,12 @@ public class AnalyticsModelHorizonTests
             }
             model.Apply(userId, streamEvent);
             reference.Apply(userId, streamEvent);
+            unbounded.Apply(userId, streamEvent);
         }
         var reloaded = RoundTrip(model);
 
         var instants = history.Select(h => h.Event).OfType<Interaction>().Select(i => i.OccurredAt).Where(at => at >= EarliestEnd).ToList();
+        var suggested = 0;
         for (var q = 0; q < 60; q++)
         {
             var window = AnalyticsModelTests.Windows[random.Next(AnalyticsModelTests.Windows.Length)];
@@ -55,8 +59,14 @@ public class AnalyticsModelHorizonTests
                 var dailyEnd = Max(DailyEnd(random, instants), HorizonStart);
                 var days = random.Next(1, DayOf(dailyEnd) - FirstDay + 2);
                 Assert.Equal(reference.Daily(days, dailyEnd), answering.Daily(days, dailyEnd));
+                var (user, idea) = ($"u{random.Next(24)}", $"i{random.Next(6)}");
+                Assert.Equal(Json(unbounded.SuggestPeople(idea, dimension, 50, end)), Json(answering.SuggestPeople(idea, dimension, 50, end)));
+                suggested += unbounded.SuggestPeople(idea, dimension, 50, end)?.People.Length ?? 0;
+                Assert.Equal(Json(unbounded.SuggestIdeas(user, new HashSet<string>(), 50, end, new CriticalMass(3, 2))),
+                    Json(answering.SuggestIdeas(user, new HashSet<string>(), 50, end, new CriticalMass(3, 2))));
             }
         }
+        Assert.True(suggested > 10, $"only {suggested} people suggested over the queries");
     }
 
     [Fact]
@@ -112,6 +122,8 @@ public class AnalyticsModelHorizonTests
             .SelectMany(edge => new[] { edge, edge.AddTicks(-1), edge.AddTicks(1) });
         return [.. Enumerable.Range(0, 100).Select(_ => Start.AddMinutes(random.Next(0, 600 * 24 * 60))).Concat(edges)];
     }
+
+    private static string Json(object? answer) => System.Text.Json.JsonSerializer.Serialize(answer);
 
     private static AnalyticsModel RoundTrip(AnalyticsModel model)
     {

@@ -35,6 +35,7 @@ public sealed partial class BenchSmokeTests
         Assert.Matches(SoakMinute(), text);
         Assert.Matches(WarmUpdates(), text);
         Assert.Equal(2, MatchmakingRow().Matches(text).Count);
+        Assert.Matches(InterestIndexWeight(), text);
         Assert.Matches(InterestIndex(), text);
         Assert.Matches(FollowLedger(), text);
     }
@@ -85,8 +86,11 @@ public sealed partial class BenchSmokeTests
     [GeneratedRegex(@"\| (people for an idea|ideas for a user) \| \d+\.\d ms \| \d+\.\d ms \| \d+\.\d ms \| p99 < 20 ms \|")]
     private static partial Regex MatchmakingRow();
 
-    [GeneratedRegex(@"the ideas by tag, [\d,]+ \(tag, idea\) pairs here, weighing -?[\d,]+ KiB")]
+    [GeneratedRegex(@"the ideas by tag, [\d,]+ \(tag, idea\) pairs, -?[\d,]+ KiB")]
     private static partial Regex InterestIndex();
+
+    [GeneratedRegex(@"Interest index: activity per tag, user and UTC day \([\d,]+ \(tag, user\) entries, [\d,]+ day counts\), -?[\d.,]+ MiB")]
+    private static partial Regex InterestIndexWeight();
 
     [GeneratedRegex(@"Follow ledger .*: [\d,]+ \(user, idea\) pairs with a last-seen instant, [\d,]+ of them with a follow decision: -?[\d.,]+ MiB")]
     private static partial Regex FollowLedger();
