@@ -10,7 +10,19 @@ internal sealed class IdeaData(string id, int index)
     /// <summary>The idea's position in the model (the order ideas appeared), its number in a snapshot.</summary>
     public int Index { get; } = index;
 
-    public FirstCreate? First { get; set; }
+    /// <summary>The earliest create of the idea (owner, title, tags); setting it sets <see cref="Tags"/>.</summary>
+    public FirstCreate? First
+    {
+        get;
+        set
+        {
+            field = value;
+            Tags = TagIndex.TagsOf(value);
+        }
+    }
+
+    /// <summary>The distinct tags of <see cref="First"/>, ignoring case.</summary>
+    public string[] Tags { get; private set; } = [];
 
     public UserData? Owner { get; set; }
 

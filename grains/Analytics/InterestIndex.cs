@@ -22,10 +22,14 @@ internal sealed class InterestIndex
     public IEnumerable<KeyValuePair<UserData, DayCounts>> Active(string tag) =>
         byTag.TryGetValue(tag, out var users) ? users : [];
 
+    /// <summary>The user's activity per day on ideas with the tag; null without any.</summary>
+    public DayCounts? Of(string tag, UserData user) =>
+        byTag.TryGetValue(tag, out var users) && users.TryGetValue(user, out var days) ? days : null;
+
     /// <summary>Counts, or with -1 takes back, every unit of the idea: its contributors' days and its owner's create day.</summary>
     public void Add(IdeaData idea, int sign = 1)
     {
-        var tags = TagIndex.TagsOf(idea.First);
+        var tags = idea.Tags;
         if (tags.Length == 0)
         {
             return;
@@ -49,7 +53,7 @@ internal sealed class InterestIndex
         {
             return;
         }
-        foreach (var tag in TagIndex.TagsOf(idea.First))
+        foreach (var tag in idea.Tags)
         {
             Counts(tag, user).Add(day);
         }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Collaboration.Analytics;
 
 /// <summary>
@@ -32,7 +34,7 @@ internal static class Matchmaking
         {
             return null;
         }
-        var tags = TagIndex.TagsOf(idea.First);
+        var tags = idea.Tags;
         if (idea.Owner is not { } owner)
         {
             return new PeopleSuggestions(null, null, tags, []);
@@ -40,33 +42,26 @@ internal static class Matchmaking
         var dimension = (int)by;
         var ownerGroup = owner.Groups[dimension];
         var lastDay = DayTotals.DayOf(end.UtcTicks);
-        var interests = new Dictionary<UserData, int[]>();
-        for (var tag = 0; tag < tags.Length; tag++)
+        // Scores first, with nothing allocated per candidate; the reasons only for the best.
+        var scores = new Dictionary<UserData, int>();
+        foreach (var tag in tags)
         {
-            foreach (var (user, days) in interestIndex.Active(tags[tag]))
+            foreach (var (user, days) in interestIndex.Active(tag))
             {
                 if (user == owner || user.SuggestionsOff || user.Groups[dimension] is 0 || user.Groups[dimension] == ownerGroup)
                 {
                     continue;
                 }
                 var interest = Interest(days, lastDay);
-                if (interest == 0 || idea.Contributions.ContainsKey(user))
+                if (interest > 0 && !idea.Contributions.ContainsKey(user))
                 {
-                    continue;
+                    CollectionsMarshal.GetValueRefOrAddDefault(scores, user, out _) += interest;
                 }
-                if (!interests.TryGetValue(user, out var perTag))
-                {
-                    interests[user] = perTag = new int[tags.Length];
-                }
-                perTag[tag] += interest;
             }
         }
-        var people = interests
-            .Select(pair => (User: pair.Key, PerTag: pair.Value, Score: pair.Value.Sum()))
-            .OrderByDescending(c => c.Score).ThenBy(c => c.User.Id, StringComparer.Ordinal)
-            .Take(limit)
-            .Select(c => new SuggestedPerson(c.User.Id, c.Score, SharedTags(tags, c.PerTag),
-                population.KeyOf(c.User, Dimension.Country), population.KeyOf(c.User, Dimension.Function), RecentContributions(c.User, lastDay)))
+        var people = Best(scores, limit, (a, b) => a.Value != b.Value ? b.Value.CompareTo(a.Value) : string.CompareOrdinal(a.Key.Id, b.Key.Id))
+            .Select(c => new SuggestedPerson(c.Key.Id, c.Value, SharedTags(tags, [.. tags.Select(t => interestIndex.Of(t, c.Key) is { } days ? Interest(days, lastDay) : 0)]),
+                population.KeyOf(c.Key, Dimension.Country), population.KeyOf(c.Key, Dimension.Function), RecentContributions(c.Key, lastDay)))
             .ToArray();
         return new PeopleSuggestions(owner.Id, ownerGroup == 0 ? null : population.KeyOf(owner, by), tags, people);
     }
@@ -88,30 +83,55 @@ internal static class Matchmaking
         var interests = InterestsOf(user, DayTotals.DayOf(end.UtcTicks));
         var seen = new HashSet<IdeaData>();
         var countries = new HashSet<int>();
-        var found = new List<SuggestedIdea>();
+        var found = new List<(IdeaData Idea, int Score, int Contributors, int Countries, int Lacks)>();
         foreach (var tag in interests.Keys)
         {
             foreach (var idea in ideas.Tags.Tagged(tag))
             {
                 if (!seen.Add(idea) || idea.Owner is not { } owner || owner == user || idea.Contributions.ContainsKey(user)
-                    || following.Contains(idea.Id) || !(Differs(owner, user, Dimension.Country) || Differs(owner, user, Dimension.Function)))
+                    || following.Contains(idea.Id) || !(Differs(owner, user, Dimension.Country) || Differs(owner, user, Dimension.Function))
+                    || ReachShort(idea, end.UtcTicks, criticalMass, countries) is not { } reach)
                 {
                     continue;
                 }
-                if (ReachShort(idea, end.UtcTicks, criticalMass, countries) is not { } reach)
+                var score = 0;
+                foreach (var ideaTag in idea.Tags)
                 {
-                    continue;
+                    score += interests.GetValueOrDefault(ideaTag);
                 }
-                var tags = TagIndex.TagsOf(idea.First);
-                var perTag = tags.Select(t => interests.GetValueOrDefault(t)).ToArray();
-                found.Add(new SuggestedIdea(idea.Id, idea.First?.Title, owner.Id, population.KeyOf(owner, Dimension.Country),
-                    population.KeyOf(owner, Dimension.Function), perTag.Sum(), SharedTags(tags, perTag), reach.Contributors, reach.Countries,
-                    Math.Max(0, criticalMass.Contributors - reach.Contributors), Math.Max(0, criticalMass.Countries - reach.Countries)));
+                found.Add((idea, score, reach.Contributors, reach.Countries,
+                    Math.Max(0, criticalMass.Contributors - reach.Contributors) + Math.Max(0, criticalMass.Countries - reach.Countries)));
             }
         }
-        return [.. found
-            .OrderBy(s => s.LacksContributors + s.LacksCountries).ThenByDescending(s => s.Score).ThenBy(s => s.IdeaId, StringComparer.Ordinal)
-            .Take(limit)];
+        return [.. Best(found, limit, (a, b) => a.Lacks != b.Lacks ? a.Lacks.CompareTo(b.Lacks)
+                : a.Score != b.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Idea.Id, b.Idea.Id))
+            .Select(c => new SuggestedIdea(c.Idea.Id, c.Idea.First?.Title, c.Idea.Owner!.Id, population.KeyOf(c.Idea.Owner, Dimension.Country),
+                population.KeyOf(c.Idea.Owner, Dimension.Function), c.Score, SharedTags(c.Idea.Tags, [.. c.Idea.Tags.Select(t => interests.GetValueOrDefault(t))]),
+                c.Contributors, c.Countries, Math.Max(0, criticalMass.Contributors - c.Contributors), Math.Max(0, criticalMass.Countries - c.Countries)))];
+    }
+
+    /// <summary>The first <paramref name="limit"/> items in <paramref name="order"/>, in that order: a heap of the best so far, the worst on top.</summary>
+    private static List<T> Best<T>(IEnumerable<T> items, int limit, Comparison<T> order)
+    {
+        var heap = new PriorityQueue<T, T>(Comparer<T>.Create((a, b) => order(b, a)));
+        foreach (var item in items)
+        {
+            if (heap.Count < limit)
+            {
+                heap.Enqueue(item, item);
+            }
+            else
+            {
+                heap.EnqueueDequeue(item, item);
+            }
+        }
+        var best = new List<T>(heap.Count);
+        while (heap.Count > 0)
+        {
+            best.Add(heap.Dequeue());
+        }
+        best.Reverse();
+        return best;
     }
 
     /// <summary>An interest from activity per day (<see cref="InterestIndex"/>): 4, 2 or 1 per unit by its age in 30-day steps.</summary>
@@ -149,7 +169,7 @@ internal static class Matchmaking
         var interests = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         foreach (var idea in Touched(user))
         {
-            var tags = TagIndex.TagsOf(idea.First);
+            var tags = idea.Tags;
             if (tags.Length == 0 || Activity(idea, user, lastDay) is not { Weight: > 0 } activity)
             {
                 continue;
