@@ -32,6 +32,11 @@ public sealed class SuggestionsBenchmark(Settings settings)
 
     public Series Ideas { get; } = new("ms");
 
+    /// <summary>The first round: the users' grains are activated by it (their follows are asked).</summary>
+    public Series FirstPeople { get; } = new("ms");
+
+    public Series FirstIdeas { get; } = new("ms");
+
     public async Task RunAsync()
     {
         var company = CompanyStreams.Load(settings.CompanyDirectory);
@@ -48,15 +53,17 @@ public sealed class SuggestionsBenchmark(Settings settings)
         var random = new Random(13);
         var ideas = Pick(company.Ideas, random);
         var users = Pick(company.Users, random);
-        for (var round = 0; round < Rounds; round++)
+        // What the posting left behind is collected first, as a dashboard reading later would find it.
+        await service.CollectGarbageAsync();
+        for (var round = 0; round <= Rounds; round++)
         {
             for (var i = 0; i < ideas.Count; i++)
             {
-                People.Add(await ReadAsync(client, $"/v1/ideas/{ideas[i]}/people?by={(i % 2 == 0 ? "country" : "function")}"));
+                (round == 0 ? FirstPeople : People).Add(await ReadAsync(client, $"/v1/ideas/{ideas[i]}/people?by={(i % 2 == 0 ? "country" : "function")}"));
             }
             foreach (var user in users)
             {
-                Ideas.Add(await ReadAsync(client, $"/v1/users/{user}/ideas/suggested"));
+                (round == 0 ? FirstIdeas : Ideas).Add(await ReadAsync(client, $"/v1/users/{user}/ideas/suggested"));
             }
         }
         Console.WriteLine($"suggestions: people p50 {People.Percentile(50):F2} ms, p99 {People.Percentile(99):F2} ms; " +
@@ -132,13 +139,17 @@ public sealed class SuggestionsBenchmark(Settings settings)
     public void Report(Report report)
     {
         report.Section("13. Weak-tie matchmaking");
-        report.Line($"The company posted into the embedded service on its defaults; then {Rounds} rounds of: `GET /v1/ideas/{{id}}/people` (limit 10, by country and " +
-            $"by function in turn) for the {Sample / 2} ideas with the most events and {Sample / 2} others at random, and `GET /v1/users/{{id}}/ideas/suggested` " +
-            $"(limit 10) for the {Sample / 2} users with the most events and {Sample / 2} others at random, one request at a time.");
+        report.Line($"The company posted into the embedded service on its defaults and a full collection forced; then a first round and {Rounds} more of: " +
+            $"`GET /v1/ideas/{{id}}/people` (limit 10, by country and by function in turn) for the {Sample / 2} ideas with the most events and {Sample / 2} " +
+            $"others at random, and `GET /v1/users/{{id}}/ideas/suggested` (limit 10) for the {Sample / 2} users with the most events and {Sample / 2} others " +
+            "at random, one request at a time. The first round is reported apart: it activates those users' grains (their follows are asked) and works " +
+            "out the day's interests once. In process: the same queries on a model folded in the bench, without HTTP or grains.");
         report.Table(["measure", "p50", "p99", "max", "target"],
         [
             ["people for an idea", Ms(People.Percentile(50)), Ms(People.Percentile(99)), Ms(People.Max), "p99 < 20 ms"],
             ["ideas for a user", Ms(Ideas.Percentile(50)), Ms(Ideas.Percentile(99)), Ms(Ideas.Max), "p99 < 20 ms"],
+            ["people for an idea, first round", Ms(FirstPeople.Percentile(50)), Ms(FirstPeople.Percentile(99)), Ms(FirstPeople.Max), ""],
+            ["ideas for a user, first round", Ms(FirstIdeas.Percentile(50)), Ms(FirstIdeas.Percentile(99)), Ms(FirstIdeas.Max), ""],
             ["people for an idea, in process (the model alone)", Ms(InProcessPeople.Percentile(50)), Ms(InProcessPeople.Percentile(99)), Ms(InProcessPeople.Max), ""],
             ["ideas for a user, in process (no follows left out)", Ms(InProcessIdeas.Percentile(50)), Ms(InProcessIdeas.Percentile(99)), Ms(InProcessIdeas.Max), ""],
         ]);

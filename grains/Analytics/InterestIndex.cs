@@ -10,21 +10,62 @@ namespace Collaboration.Analytics;
 /// </summary>
 internal sealed class InterestIndex
 {
-    private readonly Dictionary<string, Dictionary<UserData, DayCounts>> byTag = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Dictionary<UserData, Activity>> byTag = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The day every entry's <see cref="Activity.Interest"/> is kept for: the latest day asked, so today's answers are a lookup.</summary>
+    private int today = int.MinValue;
 
     /// <summary>Days before this are not kept; <see cref="int.MinValue"/> while the model keeps everything.</summary>
     public int FirstDay { get; private set; } = int.MinValue;
 
     /// <summary>How many (tag, user) entries and (tag, user, day) counts it holds, for the memory report.</summary>
-    public (long Entries, long Days) Size => (byTag.Values.Sum(users => (long)users.Count), byTag.Values.Sum(users => users.Values.Sum(d => (long)d.Days)));
+    public (long Entries, long Days) Size => (byTag.Values.Sum(users => (long)users.Count), byTag.Values.Sum(users => users.Values.Sum(a => (long)a.Days.Days)));
 
-    /// <summary>The users with activity on ideas with the tag, and their counts per day.</summary>
-    public IEnumerable<KeyValuePair<UserData, DayCounts>> Active(string tag) =>
-        byTag.TryGetValue(tag, out var users) ? users : [];
+    /// <summary>The users with activity on ideas with the tag, and their interest in it at <paramref name="lastDay"/> (0 for some).</summary>
+    public IEnumerable<(UserData User, int Interest)> Active(string tag, int lastDay)
+    {
+        Prepare(lastDay);
+        if (!byTag.TryGetValue(tag, out var users))
+        {
+            yield break;
+        }
+        foreach (var (user, activity) in users)
+        {
+            yield return (user, InterestOf(activity, lastDay));
+        }
+    }
 
-    /// <summary>The user's activity per day on ideas with the tag; null without any.</summary>
-    public DayCounts? Of(string tag, UserData user) =>
-        byTag.TryGetValue(tag, out var users) && users.TryGetValue(user, out var days) ? days : null;
+    /// <summary>The user's interest in the tag at <paramref name="lastDay"/>.</summary>
+    public int Of(string tag, UserData user, int lastDay)
+    {
+        Prepare(lastDay);
+        return byTag.TryGetValue(tag, out var users) && users.TryGetValue(user, out var activity) ? InterestOf(activity, lastDay) : 0;
+    }
+
+    /// <summary>4, 2 or 1 per unit by its age in days, in 30-day steps; nothing at 90 days or more, nor ahead of the day.</summary>
+    public static int Weight(int age) => age < 0 ? 0 : age < 30 ? 4 : age < 60 ? 2 : age < Matchmaking.Days ? 1 : 0;
+
+    private int InterestOf(Activity activity, int lastDay) => lastDay == today ? activity.Interest : Sum(activity.Days, lastDay);
+
+    private static int Sum(DayCounts days, int lastDay) =>
+        (int)(4 * days.Between(lastDay - 29, lastDay) + 2 * days.Between(lastDay - 59, lastDay - 30) + days.Between(lastDay - Matchmaking.Days + 1, lastDay - 60));
+
+    /// <summary>On a later day than any asked before, every entry's interest is worked out for it once.</summary>
+    private void Prepare(int lastDay)
+    {
+        if (lastDay <= today)
+        {
+            return;
+        }
+        today = lastDay;
+        foreach (var users in byTag.Values)
+        {
+            foreach (var activity in users.Values)
+            {
+                activity.Interest = Sum(activity.Days, today);
+            }
+        }
+    }
 
     /// <summary>Counts, or with -1 takes back, every unit of the idea: its contributors' days and its owner's create day.</summary>
     public void Add(IdeaData idea, int sign = 1)
@@ -40,7 +81,7 @@ internal sealed class InterestIndex
             {
                 foreach (var tag in tags)
                 {
-                    Counts(tag, user).Add(day, sign);
+                    Count(tag, user, day, sign);
                 }
             }
         }
@@ -55,7 +96,7 @@ internal sealed class InterestIndex
         }
         foreach (var tag in idea.Tags)
         {
-            Counts(tag, user).Add(day);
+            Count(tag, user, day, 1);
         }
     }
 
@@ -108,10 +149,10 @@ internal sealed class InterestIndex
         FirstDay = Math.Max(FirstDay, firstDay);
         foreach (var users in byTag.Values)
         {
-            foreach (var (user, days) in users)
+            foreach (var (user, activity) in users)
             {
-                days.ForgetBefore(FirstDay);
-                if (days.Days == 0)
+                activity.Days.ForgetBefore(FirstDay);
+                if (activity.Days.Days == 0)
                 {
                     users.Remove(user);
                 }
@@ -122,16 +163,29 @@ internal sealed class InterestIndex
     /// <summary>Sets the first day kept before the index is filled (a loaded model's horizon).</summary>
     public void StartAt(int firstDay) => FirstDay = firstDay;
 
-    private DayCounts Counts(string tag, UserData user)
+    /// <summary>Adds (or with -1 takes back) one unit, keeping the interest of <see cref="today"/> in step.</summary>
+    private void Count(string tag, UserData user, int day, int sign)
     {
         if (!byTag.TryGetValue(tag, out var users))
         {
             byTag[tag] = users = [];
         }
-        if (!users.TryGetValue(user, out var days))
+        if (!users.TryGetValue(user, out var activity))
         {
-            users[user] = days = new DayCounts();
+            users[user] = activity = new Activity();
         }
-        return days;
+        activity.Days.Add(day, sign);
+        if (today != int.MinValue)
+        {
+            activity.Interest += sign * Weight(today - day);
+        }
+    }
+
+    /// <summary>A user's units per day on the ideas with one tag, and their interest at <see cref="today"/>.</summary>
+    private sealed class Activity
+    {
+        public DayCounts Days { get; } = new();
+
+        public int Interest { get; set; }
     }
 }

@@ -19,7 +19,6 @@ internal static class Matchmaking
 
     private static readonly long WindowLength = TimeSpan.FromDays(Days).Ticks;
 
-    public static int Weight(int age) => age < 30 ? 4 : age < 60 ? 2 : age < Days ? 1 : 0;
 
     /// <summary>
     /// Colleagues outside the owner's group for <paramref name="by"/> who are likely to help with the idea: not its
@@ -46,21 +45,17 @@ internal static class Matchmaking
         var scores = new Dictionary<UserData, int>();
         foreach (var tag in tags)
         {
-            foreach (var (user, days) in interestIndex.Active(tag))
+            foreach (var (user, interest) in interestIndex.Active(tag, lastDay))
             {
-                if (user == owner || user.SuggestionsOff || user.Groups[dimension] is 0 || user.Groups[dimension] == ownerGroup)
-                {
-                    continue;
-                }
-                var interest = Interest(days, lastDay);
-                if (interest > 0 && !idea.Contributions.ContainsKey(user))
+                if (interest > 0 && user != owner && !user.SuggestionsOff && user.Groups[dimension] is not 0 && user.Groups[dimension] != ownerGroup
+                    && !idea.Contributions.ContainsKey(user))
                 {
                     CollectionsMarshal.GetValueRefOrAddDefault(scores, user, out _) += interest;
                 }
             }
         }
         var people = Best(scores, limit, (a, b) => a.Value != b.Value ? b.Value.CompareTo(a.Value) : string.CompareOrdinal(a.Key.Id, b.Key.Id))
-            .Select(c => new SuggestedPerson(c.Key.Id, c.Value, SharedTags(tags, [.. tags.Select(t => interestIndex.Of(t, c.Key) is { } days ? Interest(days, lastDay) : 0)]),
+            .Select(c => new SuggestedPerson(c.Key.Id, c.Value, SharedTags(tags, [.. tags.Select(t => interestIndex.Of(t, c.Key, lastDay))]),
                 population.KeyOf(c.Key, Dimension.Country), population.KeyOf(c.Key, Dimension.Function), RecentContributions(c.Key, lastDay)))
             .ToArray();
         return new PeopleSuggestions(owner.Id, ownerGroup == 0 ? null : population.KeyOf(owner, by), tags, people);
@@ -134,10 +129,6 @@ internal static class Matchmaking
         return best;
     }
 
-    /// <summary>An interest from activity per day (<see cref="InterestIndex"/>): 4, 2 or 1 per unit by its age in 30-day steps.</summary>
-    private static int Interest(DayCounts days, int lastDay) =>
-        (int)(4 * days.Between(lastDay - 29, lastDay) + 2 * days.Between(lastDay - 59, lastDay - 30) + days.Between(lastDay - Days + 1, lastDay - 60));
-
     /// <summary>
     /// The idea's contributors other than its owner in the 90-day window ending at <paramref name="at"/> and their
     /// countries, as <see cref="IdeaReachIndex.Reach(IdeaData, long, long, CriticalMass?)"/> counts them; null as soon
@@ -195,7 +186,7 @@ internal static class Matchmaking
         {
             if (day <= lastDay)
             {
-                (weight, days) = (weight + Weight(lastDay - day), days + 1);
+                (weight, days) = (weight + InterestIndex.Weight(lastDay - day), days + 1);
             }
         }
         return (weight, days);
