@@ -84,14 +84,14 @@ internal sealed partial class AnalyticsModel
     public PeopleSuggestions? SuggestPeople(string ideaId, Dimension by, int limit, DateTimeOffset end)
     {
         CheckEnd(end);
-        return Matchmaking.People(ideas, interests, population, ideaId, by, limit, end);
+        return Matchmaking.People(ideas, interests, population, scratch, ideaId, by, limit, end);
     }
 
     /// <summary>See <see cref="Matchmaking.Ideas"/>; null for an unknown user.</summary>
     public SuggestedIdea[]? SuggestIdeas(string userId, IReadOnlySet<string> following, int limit, DateTimeOffset end, CriticalMass criticalMass)
     {
         CheckEnd(end);
-        return Matchmaking.Ideas(ideas, population, userId, following, limit, end, criticalMass);
+        return Matchmaking.Ideas(ideas, population, scratch, userId, following, limit, end, criticalMass);
     }
 
     /// <summary>Per dimension (indexed by <see cref="Dimension"/>), the user's breadth; null for an unknown user.</summary>

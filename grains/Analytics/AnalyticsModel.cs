@@ -26,6 +26,7 @@ internal sealed partial class AnalyticsModel
     private readonly DailyTiers daily;
     private readonly FollowLedger follows;
     private InterestIndex interests = new();
+    private readonly Matchmaking.Scratch scratch = new();
     private readonly PendingMarks pending = new();
 
     public AnalyticsModel()

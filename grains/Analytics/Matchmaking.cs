@@ -27,7 +27,7 @@ internal static class Matchmaking
     /// idea no event names.
     /// </summary>
     public static PeopleSuggestions? People(
-        IdeaReachIndex ideas, InterestIndex interestIndex, Population population, string ideaId, Dimension by, int limit, DateTimeOffset end)
+        IdeaReachIndex ideas, InterestIndex interestIndex, Population population, Scratch scratch, string ideaId, Dimension by, int limit, DateTimeOffset end)
     {
         if (!ideas.TryGet(ideaId, out var idea))
         {
@@ -42,7 +42,8 @@ internal static class Matchmaking
         var ownerGroup = owner.Groups[dimension];
         var lastDay = DayTotals.DayOf(end.UtcTicks);
         // Scores first, with nothing allocated per candidate; the reasons only for the best.
-        var scores = new Dictionary<UserData, int>();
+        var scores = scratch.Scores;
+        scores.Clear();
         foreach (var tag in tags)
         {
             foreach (var (user, interest) in interestIndex.Active(tag, lastDay))
@@ -68,17 +69,17 @@ internal static class Matchmaking
     /// first, then the highest score (the user's interest summed over the idea's tags), then by idea id. Null for an
     /// unknown user.
     /// </summary>
-    public static SuggestedIdea[]? Ideas(
-        IdeaReachIndex ideas, Population population, string userId, IReadOnlySet<string> following, int limit, DateTimeOffset end, CriticalMass criticalMass)
+    public static SuggestedIdea[]? Ideas(IdeaReachIndex ideas, Population population, Scratch scratch, string userId, IReadOnlySet<string> following, int limit,
+        DateTimeOffset end, CriticalMass criticalMass)
     {
         if (!population.TryFind(userId, out var user))
         {
             return null;
         }
         var interests = InterestsOf(user, DayTotals.DayOf(end.UtcTicks));
-        var seen = new HashSet<IdeaData>();
-        var countries = new HashSet<int>();
-        var found = new List<(IdeaData Idea, int Score, int Contributors, int Countries, int Lacks)>();
+        var (seen, countries, found) = (scratch.Seen, scratch.Countries, scratch.Found);
+        seen.Clear();
+        found.Clear();
         foreach (var tag in interests.Keys)
         {
             foreach (var idea in ideas.Tags.Tagged(tag))
@@ -103,6 +104,22 @@ internal static class Matchmaking
             .Select(c => new SuggestedIdea(c.Idea.Id, c.Idea.First?.Title, c.Idea.Owner!.Id, population.KeyOf(c.Idea.Owner, Dimension.Country),
                 population.KeyOf(c.Idea.Owner, Dimension.Function), c.Score, SharedTags(c.Idea.Tags, [.. c.Idea.Tags.Select(t => interests.GetValueOrDefault(t))]),
                 c.Contributors, c.Countries, Math.Max(0, criticalMass.Contributors - c.Contributors), Math.Max(0, criticalMass.Countries - c.Countries)))];
+    }
+
+    /// <summary>
+    /// Collections a query fills and empties again: kept by the model between queries (it answers one at a time), so a
+    /// query over tens of thousands of candidates does not allocate large arrays each time, which would cost full
+    /// collections under a large heap.
+    /// </summary>
+    internal sealed class Scratch
+    {
+        public Dictionary<UserData, int> Scores { get; } = [];
+
+        public HashSet<IdeaData> Seen { get; } = [];
+
+        public HashSet<int> Countries { get; } = [];
+
+        public List<(IdeaData Idea, int Score, int Contributors, int Countries, int Lacks)> Found { get; } = [];
     }
 
     /// <summary>The first <paramref name="limit"/> items in <paramref name="order"/>, in that order: a heap of the best so far, the worst on top.</summary>
