@@ -175,6 +175,7 @@ internal sealed partial class AnalyticsModel
                     (user.Ideas ??= []).Add(idea);
                 }
                 Coverage.InsertKeepingDayEnds(contributions, at);
+                idea.Version++;
             }
             if (tieOwner is not null)
             {
@@ -202,6 +203,7 @@ internal sealed partial class AnalyticsModel
         {
             previous?.Owned!.Remove(idea);
             idea.Owner = owner;
+            idea.Version++;
             (owner.Owned ??= []).Add(idea);
             foreach (var contributor in idea.Contributors)
             {
@@ -228,6 +230,10 @@ internal sealed partial class AnalyticsModel
             affected.UnionWith(owned.Contributors);
         }
         Change([.. affected], ChangeScope.Everything, () => population.Move(user, next));
+        foreach (var idea in user.Ideas ?? [])
+        {
+            idea.Version++; // the reach of the ideas the user contributed to counts their country
+        }
     }
 
     /// <summary>Takes the users' presence out of the counters within the scope, changes, and puts it back.</summary>

@@ -24,6 +24,12 @@ internal sealed class IdeaData(string id, int index)
     /// <summary>The distinct tags of <see cref="First"/>, ignoring case.</summary>
     public string[] Tags { get; private set; } = [];
 
+    /// <summary>Moves on whenever what a reach counts changes: a contribution, the owner, a contributor's groups, the horizon.</summary>
+    public int Version { get; set; }
+
+    /// <summary>The last reach matchmaking worked out for the idea, and the window ends it holds for (see <see cref="ReachMemo"/>).</summary>
+    public ReachMemo? Reach90 { get; set; }
+
     public UserData? Owner { get; set; }
 
     /// <summary>Per contributor, the distinct instants of their contributions, sorted; never an empty list.</summary>
@@ -59,3 +65,10 @@ internal sealed class IdeaData(string id, int index)
         return instants;
     }
 }
+
+/// <summary>
+/// An idea's contributors and their countries in the 90-day windows ending in [<see cref="From"/>, <see cref="Until"/>),
+/// while the idea's <see cref="IdeaData.Version"/> is <see cref="Version"/>: no instant enters or leaves those windows.
+/// <see cref="Reached"/>: critical mass was reached, and the counts stop there.
+/// </summary>
+internal readonly record struct ReachMemo(int Version, long From, long Until, int Contributors, int Countries, bool Reached);

@@ -50,6 +50,7 @@ internal sealed class IdeaReachIndex(Population population)
                 Coverage.ForgetBefore(instants, before);
             }
             idea.ViewsBefore += idea.Views.ForgetBefore(DayTotals.DayOf(before));
+            idea.Version++;
         }
     }
 

@@ -153,22 +153,46 @@ internal static class Matchmaking
     /// </summary>
     private static (int Contributors, int Countries)? ReachShort(IdeaData idea, long at, CriticalMass criticalMass, HashSet<int> countries)
     {
+        if (idea.Reach90 is not { } memo || memo.Version != idea.Version || at < memo.From || at >= memo.Until)
+        {
+            idea.Reach90 = memo = CountReach(idea, at, criticalMass, countries);
+        }
+        return memo.Reached ? null : (memo.Contributors, memo.Countries);
+    }
+
+    /// <summary>
+    /// Counts, and notes until when the count holds: a counted contributor leaves the window when its end passes their
+    /// latest instant plus 90 days, and an instant after the end enters when the end reaches it. Once critical mass is
+    /// reached, later contributors can only add to it, so only the counted ones' leaving matters.
+    /// </summary>
+    private static ReachMemo CountReach(IdeaData idea, long at, CriticalMass criticalMass, HashSet<int> countries)
+    {
         countries.Clear();
-        var contributors = 0;
+        var (contributors, until, entering) = (0, long.MaxValue, long.MaxValue);
         foreach (var (user, instants) in idea.Contributions)
         {
-            if (user == idea.Owner || !Coverage.AnyWithin(instants, WindowLength, at))
+            if (user == idea.Owner)
+            {
+                continue;
+            }
+            var after = Coverage.LowerBound(instants, at == long.MaxValue ? at : at + 1);
+            if (after < instants.Count)
+            {
+                entering = Math.Min(entering, instants[after]);
+            }
+            if (after == 0 || instants[after - 1] <= at - WindowLength)
             {
                 continue;
             }
             contributors++;
             countries.Add(user.Groups[(int)Dimension.Country]);
+            until = Math.Min(until, instants[after - 1] + WindowLength);
             if (criticalMass.IsReachedBy(contributors, countries.Count))
             {
-                return null;
+                return new ReachMemo(idea.Version, at, until, contributors, countries.Count, Reached: true);
             }
         }
-        return (contributors, countries.Count);
+        return new ReachMemo(idea.Version, at, Math.Min(until, entering), contributors, countries.Count, Reached: false);
     }
 
     /// <summary>The user's interest per tag (see the class), tags ignoring case; only tags with some interest.</summary>
