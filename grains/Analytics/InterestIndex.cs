@@ -21,19 +21,11 @@ internal sealed class InterestIndex
     /// <summary>How many (tag, user) entries and (tag, user, day) counts it holds, for the memory report.</summary>
     public (long Entries, long Days) Size => (byTag.Values.Sum(users => (long)users.Count), byTag.Values.Sum(users => users.Values.Sum(a => (long)a.Days.Days)));
 
-    /// <summary>The users with activity on ideas with the tag, and their interest in it at <paramref name="lastDay"/> (0 for some).</summary>
-    public IEnumerable<(UserData User, int Interest)> Active(string tag, int lastDay)
-    {
-        Prepare(lastDay);
-        if (!byTag.TryGetValue(tag, out var users))
-        {
-            yield break;
-        }
-        foreach (var (user, activity) in users)
-        {
-            yield return (user, InterestOf(activity, lastDay));
-        }
-    }
+    /// <summary>The users with activity on ideas with the tag; <see cref="InterestOf"/> gives their interest at a day.</summary>
+    public IReadOnlyDictionary<UserData, Activity> Active(string tag) =>
+        byTag.TryGetValue(tag, out var users) ? users : Empty;
+
+    private static readonly Dictionary<UserData, Activity> Empty = [];
 
     /// <summary>The user's interest in the tag at <paramref name="lastDay"/>.</summary>
     public int Of(string tag, UserData user, int lastDay)
@@ -45,7 +37,12 @@ internal sealed class InterestIndex
     /// <summary>4, 2 or 1 per unit by its age in days, in 30-day steps; nothing at 90 days or more, nor ahead of the day.</summary>
     public static int Weight(int age) => age < 0 ? 0 : age < 30 ? 4 : age < 60 ? 2 : age < Matchmaking.Days ? 1 : 0;
 
-    private int InterestOf(Activity activity, int lastDay) => lastDay == today ? activity.Interest : Sum(activity.Days, lastDay);
+    /// <summary>The interest an entry of <see cref="Active"/> gives at <paramref name="lastDay"/> (0 for some).</summary>
+    public int InterestOf(Activity activity, int lastDay)
+    {
+        Prepare(lastDay);
+        return lastDay == today ? activity.Interest : Sum(activity.Days, lastDay);
+    }
 
     private static int Sum(DayCounts days, int lastDay) =>
         (int)(4 * days.Between(lastDay - 29, lastDay) + 2 * days.Between(lastDay - 59, lastDay - 30) + days.Between(lastDay - Matchmaking.Days + 1, lastDay - 60));
@@ -182,7 +179,7 @@ internal sealed class InterestIndex
     }
 
     /// <summary>A user's units per day on the ideas with one tag, and their interest at <see cref="today"/>.</summary>
-    private sealed class Activity
+    internal sealed class Activity
     {
         public DayCounts Days { get; } = new();
 

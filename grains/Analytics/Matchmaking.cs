@@ -41,23 +41,34 @@ internal static class Matchmaking
         var dimension = (int)by;
         var ownerGroup = owner.Groups[dimension];
         var lastDay = DayTotals.DayOf(end.UtcTicks);
-        // Scores first, with nothing allocated per candidate; the reasons only for the best.
-        var scores = scratch.Scores;
-        scores.Clear();
+        // Scores first, by user number in a kept array, with nothing allocated per candidate; the reasons only for the best.
+        var scores = scratch.ScoresFor(population.Count);
+        var scored = scratch.Scored;
+        scored.Clear();
         foreach (var tag in tags)
         {
-            foreach (var (user, interest) in interestIndex.Active(tag, lastDay))
+            foreach (var (user, activity) in interestIndex.Active(tag))
             {
-                if (interest > 0 && user != owner && !user.SuggestionsOff && user.Groups[dimension] is not 0 && user.Groups[dimension] != ownerGroup
-                    && !idea.Contributions.ContainsKey(user))
+                if (user != owner && !user.SuggestionsOff && user.Groups[dimension] is not 0 && user.Groups[dimension] != ownerGroup
+                    && interestIndex.InterestOf(activity, lastDay) is var interest and > 0 && !idea.Contributions.ContainsKey(user))
                 {
-                    CollectionsMarshal.GetValueRefOrAddDefault(scores, user, out _) += interest;
+                    if (scores[user.Index] == 0)
+                    {
+                        scored.Add(user);
+                    }
+                    scores[user.Index] += interest;
                 }
             }
         }
-        var people = Best(scores, limit, (a, b) => a.Value != b.Value ? b.Value.CompareTo(a.Value) : string.CompareOrdinal(a.Key.Id, b.Key.Id))
-            .Select(c => new SuggestedPerson(c.Key.Id, c.Value, SharedTags(tags, [.. tags.Select(t => interestIndex.Of(t, c.Key, lastDay))]),
-                population.KeyOf(c.Key, Dimension.Country), population.KeyOf(c.Key, Dimension.Function), RecentContributions(c.Key, lastDay)))
+        var best = Best(scored.Select(user => (User: user, Score: scores[user.Index])), limit,
+            (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.User.Id, b.User.Id));
+        foreach (var user in scored)
+        {
+            scores[user.Index] = 0;
+        }
+        var people = best
+            .Select(c => new SuggestedPerson(c.User.Id, c.Score, SharedTags(tags, [.. tags.Select(t => interestIndex.Of(t, c.User, lastDay))]),
+                population.KeyOf(c.User, Dimension.Country), population.KeyOf(c.User, Dimension.Function), RecentContributions(c.User, lastDay)))
             .ToArray();
         return new PeopleSuggestions(owner.Id, ownerGroup == 0 ? null : population.KeyOf(owner, by), tags, people);
     }
@@ -113,7 +124,20 @@ internal static class Matchmaking
     /// </summary>
     internal sealed class Scratch
     {
-        public Dictionary<UserData, int> Scores { get; } = [];
+        private int[] scores = [];
+
+        /// <summary>The users with a score in <see cref="ScoresFor"/>'s array; the query sets their entries back to 0.</summary>
+        public List<UserData> Scored { get; } = [];
+
+        /// <summary>A score per user number, all 0.</summary>
+        public int[] ScoresFor(int users)
+        {
+            if (scores.Length < users)
+            {
+                scores = new int[Math.Max(users, scores.Length * 2)];
+            }
+            return scores;
+        }
 
         public HashSet<IdeaData> Seen { get; } = [];
 
