@@ -5,7 +5,6 @@ using Collaboration.Api.OpenApi;
 using Collaboration.Api.Security;
 using Collaboration.Api.Validation;
 using Collaboration.Security;
-using Collaboration.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -39,11 +38,9 @@ public static class SuggestionsApi
     }
 
     public static async Task<Results<Ok<SuggestedIdeasResponse>, ProblemHttpResult>> GetSuggestedIdeasAsync(
-        string userId, [AsParameters] SuggestionQuery query, IGrainFactory grains, ReadModelReads reads, CancellationToken ct)
+        string userId, [AsParameters] SuggestionQuery query, ReadModelReads reads, CancellationToken ct)
     {
-        // The user grain holds the follows; the read model ranks the rest.
-        var following = await GrainRetry.CallAsync(() => grains.GetGrain<IUserGrain>(userId).GetFollowedIdeaIdsAsync(), ct);
-        var found = following is null ? null : await reads.ReadAsync(model => model.SuggestIdeasAsync(userId, following, query.Count, query.End), ct);
+        var found = await reads.ReadAsync(model => model.SuggestIdeasAsync(userId, query.Count, query.End), ct);
         if (found is null)
         {
             return Problems.NotFound("user", userId);

@@ -36,8 +36,8 @@ public interface IAnalyticsGrain : IGrainWithIntegerKey
     /// <summary>Colleagues likely to help with the idea, outside its owner's group for <paramref name="by"/>; null for an idea no event names.</summary>
     Task<PeopleSuggestions?> SuggestPeopleAsync(string ideaId, Dimension by, int limit, DateTimeOffset end);
 
-    /// <summary>Ideas for the user to help with, other than those in <paramref name="following"/>; null for an unknown user.</summary>
-    Task<SuggestedIdea[]?> SuggestIdeasAsync(string userId, string[] following, int limit, DateTimeOffset end);
+    /// <summary>Ideas for the user to help with (none they follow); null for an unknown user.</summary>
+    Task<SuggestedIdea[]?> SuggestIdeasAsync(string userId, int limit, DateTimeOffset end);
 
     /// <summary>Null when the user is unknown.</summary>
     Task<UserBreadth?> GetBreadthAsync(string userId, ReadWindow window, DateTimeOffset end);

@@ -51,6 +51,4 @@ public interface IUserGrain : IGrainWithStringKey, IRebuildableGrain
     /// </summary>
     Task<StaleFollow[]?> GetStaleFollowsAsync(DateTimeOffset seenBy);
 
-    /// <summary>The ids of the ideas the user follows, unordered; null when the user is unknown.</summary>
-    Task<string[]?> GetFollowedIdeaIdsAsync();
 }

@@ -220,10 +220,10 @@ public sealed partial class AnalyticsGrain(
         return model.SuggestPeople(ideaId, by, limit, end);
     }
 
-    public async Task<SuggestedIdea[]?> SuggestIdeasAsync(string userId, string[] following, int limit, DateTimeOffset end)
+    public async Task<SuggestedIdea[]?> SuggestIdeasAsync(string userId, int limit, DateTimeOffset end)
     {
         await CaughtUpAsync();
-        return model.SuggestIdeas(userId, following.ToHashSet(StringComparer.Ordinal), limit, end, CriticalMass.Of(options.Value));
+        return model.SuggestIdeas(userId, limit, end, CriticalMass.Of(options.Value));
     }
 
     public async Task<UserBreadth?> GetBreadthAsync(string userId, ReadWindow window, DateTimeOffset end)

@@ -88,10 +88,10 @@ internal sealed partial class AnalyticsModel
     }
 
     /// <summary>See <see cref="Matchmaking.Ideas"/>; null for an unknown user.</summary>
-    public SuggestedIdea[]? SuggestIdeas(string userId, IReadOnlySet<string> following, int limit, DateTimeOffset end, CriticalMass criticalMass)
+    public SuggestedIdea[]? SuggestIdeas(string userId, int limit, DateTimeOffset end, CriticalMass criticalMass)
     {
         CheckEnd(end);
-        return Matchmaking.Ideas(ideas, population, scratch, userId, following, limit, end, criticalMass);
+        return Matchmaking.Ideas(ideas, population, follows, scratch, userId, limit, end, criticalMass);
     }
 
     /// <summary>Per dimension (indexed by <see cref="Dimension"/>), the user's breadth; null for an unknown user.</summary>

@@ -19,6 +19,9 @@ internal sealed class FollowLedger
     /// <summary>How many (user, idea) pairs it holds, and how many of them have a decision, for the memory report.</summary>
     public (int Seen, int Decided) Pairs => (lastSeen.Count, decisions.Count);
 
+    /// <summary>Whether the user's follow decision in force on the idea is to follow it.</summary>
+    public bool Follows(UserData user, IdeaData idea) => decisions.TryGetValue((user, idea), out var decision) && decision.Following;
+
     public void Record(UserData user, IdeaData idea, Interaction interaction)
     {
         var at = interaction.OccurredAt.UtcTicks;

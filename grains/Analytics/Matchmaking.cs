@@ -75,12 +75,12 @@ internal static class Matchmaking
 
     /// <summary>
     /// Ideas that match the user's interests, owned by someone whose country or function is known and differs from the
-    /// user's, that the user neither owns, contributed to, nor follows (<paramref name="following"/>), and that lack
+    /// user's, that the user neither owns, contributed to, nor follows (by the <see cref="FollowLedger"/>), and that lack
     /// critical mass in the 90-day window ending at <paramref name="end"/>: fewest contributors and countries missing
     /// first, then the highest score (the user's interest summed over the idea's tags), then by idea id. Null for an
     /// unknown user.
     /// </summary>
-    public static SuggestedIdea[]? Ideas(IdeaReachIndex ideas, Population population, Scratch scratch, string userId, IReadOnlySet<string> following, int limit,
+    public static SuggestedIdea[]? Ideas(IdeaReachIndex ideas, Population population, FollowLedger follows, Scratch scratch, string userId, int limit,
         DateTimeOffset end, CriticalMass criticalMass)
     {
         if (!population.TryFind(userId, out var user))
@@ -96,7 +96,7 @@ internal static class Matchmaking
             foreach (var idea in ideas.Tags.Tagged(tag))
             {
                 if (!seen.Add(idea) || idea.Owner is not { } owner || owner == user || idea.Contributions.ContainsKey(user)
-                    || following.Contains(idea.Id) || !(Differs(owner, user, Dimension.Country) || Differs(owner, user, Dimension.Function))
+                    || follows.Follows(user, idea) || !(Differs(owner, user, Dimension.Country) || Differs(owner, user, Dimension.Function))
                     || ReachShort(idea, end.UtcTicks, criticalMass, countries) is not { } reach)
                 {
                     continue;

@@ -142,12 +142,6 @@ public sealed class UserGrain(
         return page.Length > limit ? new UpdatesPage(page[..limit], true) : new UpdatesPage(page, false);
     }
 
-    public async Task<string[]?> GetFollowedIdeaIdsAsync()
-    {
-        await CatchUpAsync();
-        return State.IsKnown ? [.. State.Following.Current.Select(followed => followed.Key)] : null;
-    }
-
     public async Task<StaleFollow[]?> GetStaleFollowsAsync(DateTimeOffset seenBy)
     {
         await CatchUpAsync();

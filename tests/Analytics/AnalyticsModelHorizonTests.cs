@@ -62,8 +62,8 @@ public class AnalyticsModelHorizonTests
                 var (user, idea) = ($"u{random.Next(24)}", $"i{random.Next(6)}");
                 Assert.Equal(Json(unbounded.SuggestPeople(idea, dimension, 50, end)), Json(answering.SuggestPeople(idea, dimension, 50, end)));
                 suggested += unbounded.SuggestPeople(idea, dimension, 50, end)?.People.Length ?? 0;
-                Assert.Equal(Json(unbounded.SuggestIdeas(user, new HashSet<string>(), 50, end, new CriticalMass(3, 2))),
-                    Json(answering.SuggestIdeas(user, new HashSet<string>(), 50, end, new CriticalMass(3, 2))));
+                Assert.Equal(Json(unbounded.SuggestIdeas(user, 50, end, new CriticalMass(3, 2))),
+                    Json(answering.SuggestIdeas(user, 50, end, new CriticalMass(3, 2))));
             }
         }
         Assert.True(suggested > 10, $"only {suggested} people suggested over the queries");

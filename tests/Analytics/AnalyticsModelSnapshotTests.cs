@@ -212,7 +212,7 @@ public class AnalyticsModelSnapshotTests
                 foreach (var user in users)
                 {
                     Add($"breadth {user} {at}", model.Breadth(user, window, end));
-                    Add($"ideas for {user} {at}", model.SuggestIdeas(user, new HashSet<string>(), 100, end, new CriticalMass(3, 2)));
+                    Add($"ideas for {user} {at}", model.SuggestIdeas(user, 100, end, new CriticalMass(3, 2)));
                 }
                 foreach (var idea in ideas)
                 {

@@ -57,7 +57,7 @@ public sealed class MatchmakingTests
         }
         for (var u = 0; u < 26; u++)
         {
-            answers.Add(JsonSerializer.Serialize(model.SuggestIdeas($"u{u}", new HashSet<string>(), 100, end, new CriticalMass(3, 2))));
+            answers.Add(JsonSerializer.Serialize(model.SuggestIdeas($"u{u}", 100, end, new CriticalMass(3, 2))));
         }
         return answers;
     }

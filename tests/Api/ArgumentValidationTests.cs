@@ -40,7 +40,7 @@ public sealed class ArgumentValidationTests(ArgumentValidationTests.RecordingApi
         new("GET /v1/ideas/{ideaId}/followers", "/v1/ideas/{id}/followers?cursor=***", "/v1/ideas/{id}/followers", "cursor", "GetFollowersAsync"),
         new("GET /v1/ideas/{ideaId}/people", "/v1/ideas/{id}/people?by=site", "/v1/ideas/{id}/people?by=function", "by", "SuggestPeopleAsync", false),
         new("GET /v1/users/{userId}/ideas/suggested", "/v1/users/{id}/ideas/suggested?limit=0", "/v1/users/{id}/ideas/suggested?limit=1", "limit",
-            "GetFollowedIdeaIdsAsync"),
+            "SuggestIdeasAsync", false),
         new("GET /v1/threads/{threadId}", "/v1/threads/{id}%23", "/v1/threads/{id}", "threadId", "GetAsync"),
         new("GET /v1/stats/participation", "/v1/stats/participation?window=5d", "/v1/stats/participation?by=site", "window", "GetParticipationAsync", false),
         new("GET /v1/stats/participation/daily", "/v1/stats/participation/daily?days=0", "/v1/stats/participation/daily?days=2", "days",
