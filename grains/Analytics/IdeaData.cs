@@ -24,6 +24,9 @@ internal sealed class IdeaData(string id, int index)
     /// <summary>The distinct tags of <see cref="First"/>, ignoring case.</summary>
     public string[] Tags { get; private set; } = [];
 
+    /// <summary>The number of the last matchmaking query that met the idea (see <see cref="Matchmaking.Scratch"/>).</summary>
+    public int Stamp { get; set; }
+
     /// <summary>Moves on whenever what a reach counts changes: a contribution, the owner, a contributor's groups, the horizon.</summary>
     public int Version { get; set; }
 

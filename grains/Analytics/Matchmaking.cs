@@ -88,15 +88,22 @@ internal static class Matchmaking
             return null;
         }
         var interests = InterestsOf(user, DayTotals.DayOf(end.UtcTicks));
-        var (seen, countries, found) = (scratch.Seen, scratch.Countries, scratch.Found);
-        seen.Clear();
+        var (countries, found) = (scratch.Countries, scratch.Found);
         found.Clear();
+        // An idea with several of the user's tags is met once per tag: the query's stamp on it says it was seen.
+        var stamp = ++scratch.Queries;
         foreach (var tag in interests.Keys)
         {
             foreach (var idea in ideas.Tags.Tagged(tag))
             {
-                if (!seen.Add(idea) || idea.Owner is not { } owner || owner == user || idea.Contributions.ContainsKey(user)
-                    || follows.Follows(user, idea) || !(Differs(owner, user, Dimension.Country) || Differs(owner, user, Dimension.Function))
+                if (idea.Stamp == stamp)
+                {
+                    continue;
+                }
+                idea.Stamp = stamp;
+                // The cheap tests first: the owner's groups, then the lookups, then the reach.
+                if (idea.Owner is not { } owner || owner == user || !(Differs(owner, user, Dimension.Country) || Differs(owner, user, Dimension.Function))
+                    || idea.Contributions.ContainsKey(user) || follows.Follows(user, idea)
                     || ReachShort(idea, end.UtcTicks, criticalMass, countries) is not { } reach)
                 {
                     continue;
@@ -139,7 +146,8 @@ internal static class Matchmaking
             return scores;
         }
 
-        public HashSet<IdeaData> Seen { get; } = [];
+        /// <summary>How many idea queries ran: each stamps the ideas it met with its number (<see cref="IdeaData.Stamp"/>).</summary>
+        public int Queries { get; set; }
 
         public HashSet<int> Countries { get; } = [];
 
