@@ -32,7 +32,7 @@ public sealed class SuggestionsBenchmark(Settings settings)
 
     public Series Ideas { get; } = new("ms");
 
-    /// <summary>The first round: the users' grains are activated by it (their follows are asked).</summary>
+    /// <summary>The first round: it works out the day's interests and the ideas' reach once.</summary>
     public Series FirstPeople { get; } = new("ms");
 
     public Series FirstIdeas { get; } = new("ms");
@@ -161,8 +161,8 @@ public sealed class SuggestionsBenchmark(Settings settings)
         report.Line($"The company posted into the embedded service on its defaults and a full collection forced; then a first round and {Rounds} more of: " +
             $"`GET /v1/ideas/{{id}}/people` (limit 10, by country and by function in turn) for the {Sample / 2} ideas with the most events and {Sample / 2} " +
             $"others at random, and `GET /v1/users/{{id}}/ideas/suggested` (limit 10) for the {Sample / 2} users with the most events and {Sample / 2} others " +
-            "at random, one request at a time. The first round is reported apart: it activates those users' grains (their follows are asked) and works " +
-            "out the day's interests once. In process: the same queries on a model folded in the bench, without HTTP or grains.");
+            "at random, one request at a time. The first round is reported apart: it works out the day's interests and each idea's 90-day reach once. " +
+            "In process: the same queries on a model folded in the bench, without HTTP or grains.");
         report.Table(["measure", "p50", "p99", "max", "target"],
         [
             ["people for an idea", Ms(People.Percentile(50)), Ms(People.Percentile(99)), Ms(People.Max), "p99 < 20 ms"],

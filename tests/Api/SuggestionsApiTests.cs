@@ -47,7 +47,7 @@ public sealed class SuggestionsApiTests
                 using var put = await client.PutAsync($"/v1/users/{user}", new StringContent(profile.ToJsonString(), Encoding.UTF8, "application/json"));
                 Assert.Equal(HttpStatusCode.OK, put.StatusCode);
             }
-            await PostAsync(client, delivery);
+            await client.PostEventsAsync(delivery);
             foreach (var end in ends)
             {
                 var asOf = Uri.EscapeDataString(end.ToString("O"));
@@ -89,7 +89,7 @@ public sealed class SuggestionsApiTests
         {
             await PutAsync(client, user, new JsonObject { ["country"] = country, ["function"] = function, ["suggestions"] = suggestions });
         }
-        await PostAsync(client, [
+        await client.PostEventsAsync([
             // Earlier energy work elsewhere: in-engineer the most and most recently, de-engineer less, us-engineer long ago.
             Make.Event(Create, "in-other", "grid", Now.AddDays(-40), title: "Smart grid", tags: ["Energy", "grid"]),
             Make.Event(Comment, "in-engineer", "grid", Now.AddDays(-2)),
@@ -123,16 +123,16 @@ public sealed class SuggestionsApiTests
         Assert.Equal(("Solar roofs", "fi-owner", "FI"), ((string)item["title"]!, (string)item["ownerId"]!, (string)item["ownerCountry"]!));
 
         // Following it takes it off the user's list.
-        await PostAsync(client, [Make.Event(Follow, "de-engineer", "solar", Now.AddHours(-2))]);
+        await client.PostEventsAsync([Make.Event(Follow, "de-engineer", "solar", Now.AddHours(-2))]);
         Assert.Empty((await client.GetNodeAsync("/v1/users/de-engineer/ideas/suggested"))["items"]!.AsArray());
 
         // in-engineer contributes: the idea now lacks one contributor from a second country.
-        await PostAsync(client, [Make.Event(Comment, "in-engineer", "solar", Now.AddHours(-1))]);
+        await client.PostEventsAsync([Make.Event(Comment, "in-engineer", "solar", Now.AddHours(-1))]);
         Assert.Equal("solar 1 1 1 1 1", SuggestedFor(await client.GetNodeAsync("/v1/users/us-engineer/ideas/suggested")));
         Assert.DoesNotContain("in-engineer", (await client.GetNodeAsync("/v1/ideas/solar/people"))["items"]!.AsArray().Select(p => (string)p!["userId"]!));
 
         // de-engineer contributes too: critical mass (2 contributors, 2 countries), so no longer an idea that needs help.
-        await PostAsync(client, [Make.Event(Comment, "de-engineer", "solar", Now.AddMinutes(-30))]);
+        await client.PostEventsAsync([Make.Event(Comment, "de-engineer", "solar", Now.AddMinutes(-30))]);
         Assert.Empty((await client.GetNodeAsync("/v1/users/us-engineer/ideas/suggested"))["items"]!.AsArray());
         Assert.Equal(["in-other", "us-engineer"], (await client.GetNodeAsync("/v1/ideas/solar/people"))["items"]!.AsArray().Select(p => (string)p!["userId"]!));
 
@@ -150,7 +150,7 @@ public sealed class SuggestionsApiTests
     {
         await using var factory = ApiFactory.With(null);
         using var client = factory.CreateClient();
-        await PostAsync(client, [Make.Event(Create, "u", "i", Now.AddDays(-1), tags: ["t"])]);
+        await client.PostEventsAsync([Make.Event(Create, "u", "i", Now.AddDays(-1), tags: ["t"])]);
         foreach (var (path, field) in new[]
         {
             ("/v1/ideas/i/people?limit=0", "limit"), ("/v1/ideas/i/people?limit=101", "limit"), ("/v1/ideas/i/people?by=site", "by"),
@@ -194,17 +194,6 @@ public sealed class SuggestionsApiTests
     {
         using var response = await client.PutAsync($"/v1/users/{user}", new StringContent(profile.ToJsonString(), Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
-    private static async Task PostAsync(HttpClient client, IReadOnlyList<Interaction> events)
-    {
-        foreach (var batch in events.Chunk(100))
-        {
-            var body = new JsonObject { ["events"] = new JsonArray([.. batch.Select(e => JsonNode.Parse(Make.Json(e).ToJson()))]) };
-            using var response = await client.PostRawAsync("/v1/events/batch", body.ToJsonString());
-            var answer = await response.ReadNodeAsync();
-            Assert.True(response.IsSuccessStatusCode && answer["rejected"]!.AsArray().Count == 0, answer.ToJsonString());
-        }
     }
 
     /// <summary>

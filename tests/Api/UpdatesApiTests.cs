@@ -28,7 +28,7 @@ public sealed class UpdatesApiTests
         {
             await using var factory = ApiFactory.With(null);
             using var client = factory.CreateClient();
-            await PostAsync(client, delivery);
+            await client.PostEventsAsync(delivery);
             foreach (var user in oracle.Users)
             {
                 // Pages of 2, so that the cursor is exercised on every user with more than two.
@@ -46,7 +46,7 @@ public sealed class UpdatesApiTests
     {
         await using var factory = ApiFactory.With(null);
         using var client = factory.CreateClient();
-        await PostAsync(client, [
+        await client.PostEventsAsync([
             Make.Event(Create, "fi-engineer", "solar", Now.AddDays(-3), title: "Solar roofs"),
             Make.Event(Follow, "in-engineer", "solar", Now.AddDays(-2)),
             Make.Event(Comment, "de-engineer", "solar", Now.AddDays(-1)),
@@ -66,7 +66,7 @@ public sealed class UpdatesApiTests
         Assert.Equal(4L, (long)(await client.GetNodeAsync("/v1/users/fi-engineer/updates"))["items"]![0]!["counts"]!.AsObject().Sum(c => (long)c.Value!));
 
         // A view of the idea (or any own event there) makes it seen.
-        await PostAsync(client, [Make.Event(View, "in-engineer", "solar", Now.AddMinutes(-1))]);
+        await client.PostEventsAsync([Make.Event(View, "in-engineer", "solar", Now.AddMinutes(-1))]);
         Assert.Empty((await client.GetNodeAsync("/v1/users/in-engineer/updates"))["items"]!.AsArray());
         // Not following: no updates, whatever happens.
         Assert.Empty((await client.GetNodeAsync("/v1/users/audience/updates"))["items"]!.AsArray());
@@ -77,7 +77,7 @@ public sealed class UpdatesApiTests
     {
         await using var factory = ApiFactory.With(null);
         using var client = factory.CreateClient();
-        await PostAsync(client, [
+        await client.PostEventsAsync([
             Make.Event(Follow, "reader", "old-a", Now.AddDays(-60)),
             Make.Event(Follow, "reader", "old-b", Now.AddDays(-45)),
             Make.Event(Comment, "someone", "old-b", Now.AddDays(-2)),
@@ -123,7 +123,7 @@ public sealed class UpdatesApiTests
             using var put = await client.PutAsync($"/v1/users/{user}", new StringContent($$"""{"country":"{{country}}"}""", System.Text.Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         }
-        await PostAsync(client, [.. events.OrderBy(_ => Guid.NewGuid()), .. events.Where((_, i) => i % 4 == 0)]);
+        await client.PostEventsAsync([.. events.OrderBy(_ => Guid.NewGuid()), .. events.Where((_, i) => i % 4 == 0)]);
 
         foreach (var (window, days) in new[] { ("7d", 7), ("28d", 28), ("90d", 90) })
         {
@@ -172,7 +172,7 @@ public sealed class UpdatesApiTests
     {
         await using var factory = ApiFactory.With(null);
         using var client = factory.CreateClient();
-        await PostAsync(client, [Make.Event(Follow, "u", "i", Now.AddDays(-1))]);
+        await client.PostEventsAsync([Make.Event(Follow, "u", "i", Now.AddDays(-1))]);
         foreach (var (query, field) in new[] { ("limit=0", "limit"), ("limit=1001", "limit"), ("cursor=%%%", "cursor"), ("cursor=bm90LWEtY3Vyc29y", "cursor") })
         {
             using var response = await client.GetAsync($"/v1/users/u/updates?{query}");
@@ -234,17 +234,6 @@ public sealed class UpdatesApiTests
     }
 
     private static long Ticks(JsonNode? instant) => DateTimeOffset.Parse((string)instant!, CultureInfo.InvariantCulture).UtcTicks;
-
-    private static async Task PostAsync(HttpClient client, IReadOnlyList<Interaction> events)
-    {
-        foreach (var batch in events.Chunk(100))
-        {
-            var body = new JsonObject { ["events"] = new JsonArray([.. batch.Select(e => JsonNode.Parse(Make.Json(e).ToJson()))]) };
-            using var response = await client.PostRawAsync("/v1/events/batch", body.ToJsonString());
-            var answer = await response.ReadNodeAsync();
-            Assert.True(response.IsSuccessStatusCode && answer["rejected"]!.AsArray().Count == 0, answer.ToJsonString());
-        }
-    }
 
     /// <summary>Events over a few days and months, on ideas with threads, with follows and unfollows, and instants that tie.</summary>
     private static List<Interaction> RandomCompany(Random random, int users, int ideas, int count)

@@ -17,6 +17,18 @@ public static class HttpJson
     public static async Task<JsonNode> ReadNodeAsync(this HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync()) ?? throw new JsonException("empty body");
 
+    /// <summary>Posts the events through the batch endpoint, 100 at a time, and asserts that none is rejected.</summary>
+    public static async Task PostEventsAsync(this HttpClient client, IReadOnlyList<Collaboration.Events.Interaction> events)
+    {
+        foreach (var batch in events.Chunk(100))
+        {
+            var body = new JsonObject { ["events"] = new JsonArray([.. batch.Select(e => JsonNode.Parse(Make.Json(e).ToJson()))]) };
+            using var response = await client.PostRawAsync("/v1/events/batch", body.ToJsonString());
+            var answer = await response.ReadNodeAsync();
+            Xunit.Assert.True(response.IsSuccessStatusCode && answer["rejected"]!.AsArray().Count == 0, answer.ToJsonString());
+        }
+    }
+
     public static async Task<JsonNode> GetNodeAsync(this HttpClient client, string path)
     {
         using var response = await client.GetAsync(path);
