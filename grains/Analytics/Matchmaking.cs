@@ -88,8 +88,8 @@ internal static class Matchmaking
             return null;
         }
         var interests = InterestsOf(user, DayTotals.DayOf(end.UtcTicks));
-        var (countries, found) = (scratch.Countries, scratch.Found);
-        found.Clear();
+        var (countries, best) = (scratch.Countries, scratch.BestIdeas);
+        best.Clear();
         // An idea with several of the user's tags is met once per tag: the query's stamp on it says it was seen.
         var stamp = ++scratch.Queries;
         foreach (var tag in interests.Keys)
@@ -101,10 +101,15 @@ internal static class Matchmaking
                     continue;
                 }
                 idea.Stamp = stamp;
-                // The cheap tests first: the owner's groups, then the lookups, then the reach.
+                // The cheap tests first: the owner's groups, the reach (remembered), then what the best kept so far rule out
+                // (an idea lacking more than the worst of them cannot enter), then the lookups and the score.
                 if (idea.Owner is not { } owner || owner == user || !(Differs(owner, user, Dimension.Country) || Differs(owner, user, Dimension.Function))
-                    || idea.Contributions.ContainsKey(user) || follows.Follows(user, idea)
                     || ReachShort(idea, end.UtcTicks, criticalMass, countries) is not { } reach)
+                {
+                    continue;
+                }
+                var lacks = Math.Max(0, criticalMass.Contributors - reach.Contributors) + Math.Max(0, criticalMass.Countries - reach.Countries);
+                if ((best.Count == limit && lacks > best.Peek().Lacks) || idea.Contributions.ContainsKey(user) || follows.Follows(user, idea))
                 {
                     continue;
                 }
@@ -113,12 +118,24 @@ internal static class Matchmaking
                 {
                     score += interests.GetValueOrDefault(ideaTag);
                 }
-                found.Add((idea, score, reach.Contributors, reach.Countries,
-                    Math.Max(0, criticalMass.Contributors - reach.Contributors) + Math.Max(0, criticalMass.Countries - reach.Countries)));
+                var candidate = new IdeaCandidate(idea, score, reach.Contributors, reach.Countries, lacks);
+                if (best.Count < limit)
+                {
+                    best.Enqueue(candidate, candidate);
+                }
+                else
+                {
+                    best.EnqueueDequeue(candidate, candidate);
+                }
             }
         }
-        return [.. Best(found, limit, (a, b) => a.Lacks != b.Lacks ? a.Lacks.CompareTo(b.Lacks)
-                : a.Score != b.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Idea.Id, b.Idea.Id))
+        var ranked = new List<IdeaCandidate>(best.Count);
+        while (best.Count > 0)
+        {
+            ranked.Add(best.Dequeue());
+        }
+        ranked.Reverse();
+        return [.. ranked
             .Select(c => new SuggestedIdea(c.Idea.Id, c.Idea.First?.Title, c.Idea.Owner!.Id, population.KeyOf(c.Idea.Owner, Dimension.Country),
                 population.KeyOf(c.Idea.Owner, Dimension.Function), c.Score, SharedTags(c.Idea.Tags, [.. c.Idea.Tags.Select(t => interests.GetValueOrDefault(t))]),
                 c.Contributors, c.Countries, Math.Max(0, criticalMass.Contributors - c.Contributors), Math.Max(0, criticalMass.Countries - c.Countries)))];
@@ -151,7 +168,8 @@ internal static class Matchmaking
 
         public HashSet<int> Countries { get; } = [];
 
-        public List<(IdeaData Idea, int Score, int Contributors, int Countries, int Lacks)> Found { get; } = [];
+        /// <summary>The best ideas so far, the worst on top (<see cref="IdeaCandidate.WorstFirst"/>).</summary>
+        public PriorityQueue<IdeaCandidate, IdeaCandidate> BestIdeas { get; } = new(IdeaCandidate.WorstFirst);
     }
 
     /// <summary>The first <paramref name="limit"/> items in <paramref name="order"/>, in that order: a heap of the best so far, the worst on top.</summary>
@@ -275,4 +293,15 @@ internal static class Matchmaking
         var (x, y) = (a.Groups[(int)by], b.Groups[(int)by]);
         return x != 0 && y != 0 && x != y;
     }
+}
+
+/// <summary>A suggested idea before its reasons are worked out: ranked by what it lacks, then score, then id.</summary>
+internal readonly record struct IdeaCandidate(IdeaData Idea, int Score, int Contributors, int Countries, int Lacks)
+{
+    /// <summary>The ranking: fewest lacking first, then the highest score, then the idea id in ordinal order.</summary>
+    public static int Order(IdeaCandidate a, IdeaCandidate b) =>
+        a.Lacks != b.Lacks ? a.Lacks.CompareTo(b.Lacks) : a.Score != b.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Idea.Id, b.Idea.Id);
+
+    /// <summary>The ranking reversed, so that a priority queue keeps the worst on top.</summary>
+    public static readonly IComparer<IdeaCandidate> WorstFirst = Comparer<IdeaCandidate>.Create((a, b) => Order(b, a));
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Collaboration.Analytics;
 using Collaboration.Events;
+using Collaboration.Users;
 
 namespace Collaboration.Tests.Analytics;
 
@@ -44,6 +45,30 @@ public sealed class MatchmakingTests
         Assert.NotEqual(before, expected); // the second half changed the answers
         Assert.Equal(expected, Answers(asked, end));
     }
+
+    [Fact]
+    public void A_short_list_keeps_the_best_of_ideas_that_lack_as_much_even_when_the_better_comes_later()
+    {
+        var at = AnalyticsModelTests.Start.AddDays(10);
+        var model = new AnalyticsModel();
+        foreach (var (user, country) in new[] { ("u", "FI"), ("fi-owner", "FI"), ("de-owner", "DE"), ("in-owner", "IN") })
+        {
+            model.Apply(user, new ProfileUpdated($"p-{user}", new UserProfile(null, country, null, null, "R&D"), at));
+        }
+        // u is interested in t and s through ideas owned in FI (which it is not suggested); b (t) and c (t, s) lack as much.
+        Create(model, "fi-owner", "x", at, "t");
+        Create(model, "fi-owner", "y", at, "s");
+        model.Apply("u", new Interaction("e-x", InteractionType.Comment, "u", "x", null, at.AddHours(1)));
+        model.Apply("u", new Interaction("e-y", InteractionType.Comment, "u", "y", null, at.AddHours(1)));
+        Create(model, "de-owner", "b", at, "t");
+        Create(model, "in-owner", "c", at, "t", "s");
+
+        Assert.Equal(["c", "b"], model.SuggestIdeas("u", 10, at.AddDays(1), new CriticalMass(3, 2))!.Select(i => i.IdeaId));
+        Assert.Equal(["c"], model.SuggestIdeas("u", 1, at.AddDays(1), new CriticalMass(3, 2))!.Select(i => i.IdeaId));
+    }
+
+    private static void Create(AnalyticsModel model, string owner, string idea, DateTimeOffset at, params string[] tags) =>
+        model.Apply(owner, new Interaction($"c-{idea}", InteractionType.Create, owner, idea, null, at, $"Idea {idea}", tags));
 
     private static List<string> Answers(AnalyticsModel model, DateTimeOffset end)
     {

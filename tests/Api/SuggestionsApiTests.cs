@@ -68,6 +68,15 @@ public sealed class SuggestionsApiTests
             // The default limit is 10.
             var busiest = oracle.Ideas.MaxBy(idea => oracle.People(idea, "country", Now).Count)!;
             Assert.Equal(oracle.People(busiest, "country", Now).Take(10), Describe((await client.GetNodeAsync($"/v1/ideas/{busiest}/people"))["items"]!));
+            // Short lists keep the best few of many: every user with more ideas than the limit, for limits of 1 to 3.
+            foreach (var limit in new[] { 1, 2, 3 })
+            {
+                foreach (var user in oracle.Users.Where(u => oracle.SuggestedIdeas(u, Now).Count > limit))
+                {
+                    var answer = await client.GetNodeAsync($"/v1/users/{user}/ideas/suggested?limit={limit}");
+                    Assert.Equal(oracle.SuggestedIdeas(user, Now).Take(limit), DescribeIdeas(answer["items"]!));
+                }
+            }
         }
     }
 
