@@ -12,6 +12,17 @@ internal sealed class InterestIndex
 {
     private readonly Dictionary<string, Dictionary<UserData, Activity>> byTag = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Per tag, its users with some interest at <see cref="today"/> grouped by that interest, the highest first, so that
+    /// people for an idea are found from the top instead of by scoring every user active on its tags. Interests are
+    /// small integers, so there are few groups; kept only while <see cref="today"/> is set.
+    /// </summary>
+    private readonly Dictionary<string, SortedDictionary<int, HashSet<UserData>>> rankedByTag = new(StringComparer.OrdinalIgnoreCase);
+
+    private static readonly IComparer<int> HighestFirst = Comparer<int>.Create((a, b) => b.CompareTo(a));
+
+    private static readonly SortedDictionary<int, HashSet<UserData>> NoneRanked = new(HighestFirst);
+
     /// <summary>The day every entry's <see cref="Activity.Interest"/> is kept for: the latest day asked, so today's answers are a lookup.</summary>
     private int today = int.MinValue;
 
@@ -26,6 +37,16 @@ internal sealed class InterestIndex
         byTag.TryGetValue(tag, out var users) ? users : Empty;
 
     private static readonly Dictionary<UserData, Activity> Empty = [];
+
+    /// <summary>Whether <see cref="Ranked"/> answers for <paramref name="lastDay"/>: it is the latest day asked (now or before).</summary>
+    public bool IsRanked(int lastDay)
+    {
+        Prepare(lastDay);
+        return lastDay == today;
+    }
+
+    /// <summary>The tag's users with some interest at the day <see cref="IsRanked"/> said yes to, by that interest, the highest first.</summary>
+    public SortedDictionary<int, HashSet<UserData>> Ranked(string tag) => rankedByTag.GetValueOrDefault(tag) ?? NoneRanked;
 
     /// <summary>The user's interest in the tag at <paramref name="lastDay"/>.</summary>
     public int Of(string tag, UserData user, int lastDay)
@@ -55,12 +76,43 @@ internal sealed class InterestIndex
             return;
         }
         today = lastDay;
-        foreach (var users in byTag.Values)
+        rankedByTag.Clear();
+        foreach (var (tag, users) in byTag)
         {
-            foreach (var activity in users.Values)
+            foreach (var (user, activity) in users)
             {
                 activity.Interest = Sum(activity.Days, today);
+                Move(tag, user, 0, activity.Interest);
             }
+        }
+    }
+
+    /// <summary>Moves the user in the tag's <see cref="rankedByTag"/> from one interest to another (0: not there).</summary>
+    private void Move(string tag, UserData user, int from, int to)
+    {
+        if (from == to)
+        {
+            return;
+        }
+        if (from > 0 && rankedByTag.TryGetValue(tag, out var ranked) && ranked.TryGetValue(from, out var group))
+        {
+            group.Remove(user);
+            if (group.Count == 0)
+            {
+                ranked.Remove(from);
+            }
+        }
+        if (to > 0)
+        {
+            if (!rankedByTag.TryGetValue(tag, out ranked))
+            {
+                rankedByTag[tag] = ranked = new SortedDictionary<int, HashSet<UserData>>(HighestFirst);
+            }
+            if (!ranked.TryGetValue(to, out group))
+            {
+                ranked[to] = group = [];
+            }
+            group.Add(user);
         }
     }
 
@@ -144,6 +196,9 @@ internal sealed class InterestIndex
     public void Forget(int firstDay)
     {
         FirstDay = Math.Max(FirstDay, firstDay);
+        // Today's interests are worked out again when next asked: cheaper once a day than keeping them in step here.
+        today = int.MinValue;
+        rankedByTag.Clear();
         foreach (var users in byTag.Values)
         {
             foreach (var (user, activity) in users)
@@ -174,7 +229,9 @@ internal sealed class InterestIndex
         activity.Days.Add(day, sign);
         if (today != int.MinValue)
         {
+            var before = activity.Interest;
             activity.Interest += sign * Weight(today - day);
+            Move(tag, user, before, activity.Interest);
         }
     }
 

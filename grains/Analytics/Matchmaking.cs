@@ -41,16 +41,89 @@ internal static class Matchmaking
         var dimension = (int)by;
         var ownerGroup = owner.Groups[dimension];
         var lastDay = DayTotals.DayOf(end.UtcTicks);
-        // Scores first, by user number in a kept array, with nothing allocated per candidate; the reasons only for the best.
+        bool Eligible(UserData user) =>
+            user != owner && !user.SuggestionsOff && user.Groups[dimension] is not 0 && user.Groups[dimension] != ownerGroup && !idea.Contributions.ContainsKey(user);
+        var best = limit <= 0 ? []
+            : interestIndex.IsRanked(lastDay) ? FromTheTop(interestIndex, tags, lastDay, Eligible, limit, scratch)
+            : Scanned(interestIndex, tags, lastDay, Eligible, limit, population, scratch);
+        var people = best
+            .Select(c => new SuggestedPerson(c.User.Id, c.Score, SharedTags(tags, [.. tags.Select(t => interestIndex.Of(t, c.User, lastDay))]),
+                population.KeyOf(c.User, Dimension.Country), population.KeyOf(c.User, Dimension.Function), RecentContributions(c.User, lastDay)))
+            .ToArray();
+        return new PeopleSuggestions(owner.Id, ownerGroup == 0 ? null : population.KeyOf(owner, by), tags, people);
+    }
+
+    /// <summary>The order of people for an idea: the highest score first, equal ones by user id.</summary>
+    private static int ByScore((UserData User, int Score) a, (UserData User, int Score) b) =>
+        a.Score != b.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.User.Id, b.User.Id);
+
+    private static readonly IComparer<(UserData User, int Score)> WorstScoreFirst = Comparer<(UserData User, int Score)>.Create((a, b) => ByScore(b, a));
+
+    /// <summary>
+    /// The best eligible users for the day the index keeps ranked (<see cref="InterestIndex.Ranked"/>): each tag's users
+    /// walked from the highest interest down, always in the tag whose next group is the highest, scoring each user met
+    /// in full. Anyone not met yet scores at most the sum of each tag's next interest, so the walk stops once the worst
+    /// of the best kept scores more than that. Most ideas are answered from a few groups instead of every active user.
+    /// </summary>
+    private static List<(UserData User, int Score)> FromTheTop(
+        InterestIndex index, string[] tags, int lastDay, Func<UserData, bool> eligible, int limit, Scratch scratch)
+    {
+        var best = scratch.BestPeople;
+        best.Clear();
+        var met = scratch.Met;
+        met.Clear();
+        var cursors = new SortedDictionary<int, HashSet<UserData>>.Enumerator[tags.Length];
+        var live = new bool[tags.Length];
+        for (var t = 0; t < tags.Length; t++)
+        {
+            cursors[t] = index.Ranked(tags[t]).GetEnumerator();
+            live[t] = cursors[t].MoveNext();
+        }
+        while (true)
+        {
+            var (unmetAtMost, next) = (0, -1);
+            for (var t = 0; t < tags.Length; t++)
+            {
+                if (live[t])
+                {
+                    unmetAtMost += cursors[t].Current.Key;
+                    next = next < 0 || cursors[t].Current.Key > cursors[next].Current.Key ? t : next;
+                }
+            }
+            if (next < 0 || (best.Count == limit && best.Peek().Score > unmetAtMost))
+            {
+                break;
+            }
+            foreach (var user in cursors[next].Current.Value)
+            {
+                if (!met.Add(user) || !eligible(user))
+                {
+                    continue;
+                }
+                var score = 0;
+                foreach (var tag in tags)
+                {
+                    score += index.Of(tag, user, lastDay);
+                }
+                Keep(best, (user, score), limit);
+            }
+            live[next] = cursors[next].MoveNext();
+        }
+        return Drain(best);
+    }
+
+    /// <summary>The best eligible users for any day: every user active on the idea's tags scored, in a kept array by user number.</summary>
+    private static List<(UserData User, int Score)> Scanned(
+        InterestIndex index, string[] tags, int lastDay, Func<UserData, bool> eligible, int limit, Population population, Scratch scratch)
+    {
         var scores = scratch.ScoresFor(population.Count);
         var scored = scratch.Scored;
         scored.Clear();
         foreach (var tag in tags)
         {
-            foreach (var (user, activity) in interestIndex.Active(tag))
+            foreach (var (user, activity) in index.Active(tag))
             {
-                if (user != owner && !user.SuggestionsOff && user.Groups[dimension] is not 0 && user.Groups[dimension] != ownerGroup
-                    && interestIndex.InterestOf(activity, lastDay) is var interest and > 0 && !idea.Contributions.ContainsKey(user))
+                if (index.InterestOf(activity, lastDay) is var interest and > 0 && eligible(user))
                 {
                     if (scores[user.Index] == 0)
                     {
@@ -60,17 +133,38 @@ internal static class Matchmaking
                 }
             }
         }
-        var best = Best(scored.Select(user => (User: user, Score: scores[user.Index])), limit,
-            (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.User.Id, b.User.Id));
+        var best = scratch.BestPeople;
+        best.Clear();
         foreach (var user in scored)
         {
+            Keep(best, (user, scores[user.Index]), limit);
             scores[user.Index] = 0;
         }
-        var people = best
-            .Select(c => new SuggestedPerson(c.User.Id, c.Score, SharedTags(tags, [.. tags.Select(t => interestIndex.Of(t, c.User, lastDay))]),
-                population.KeyOf(c.User, Dimension.Country), population.KeyOf(c.User, Dimension.Function), RecentContributions(c.User, lastDay)))
-            .ToArray();
-        return new PeopleSuggestions(owner.Id, ownerGroup == 0 ? null : population.KeyOf(owner, by), tags, people);
+        return Drain(best);
+    }
+
+    private static void Keep<T>(PriorityQueue<T, T> worstFirst, T item, int limit)
+    {
+        if (worstFirst.Count < limit)
+        {
+            worstFirst.Enqueue(item, item);
+        }
+        else
+        {
+            worstFirst.EnqueueDequeue(item, item);
+        }
+    }
+
+    /// <summary>Empties a heap that keeps the worst on top into a list, the best first.</summary>
+    private static List<T> Drain<T>(PriorityQueue<T, T> worstFirst)
+    {
+        var list = new List<T>(worstFirst.Count);
+        while (worstFirst.Count > 0)
+        {
+            list.Add(worstFirst.Dequeue());
+        }
+        list.Reverse();
+        return list;
     }
 
     /// <summary>
@@ -119,23 +213,10 @@ internal static class Matchmaking
                     score += interests.GetValueOrDefault(ideaTag);
                 }
                 var candidate = new IdeaCandidate(idea, score, reach.Contributors, reach.Countries, lacks);
-                if (best.Count < limit)
-                {
-                    best.Enqueue(candidate, candidate);
-                }
-                else
-                {
-                    best.EnqueueDequeue(candidate, candidate);
-                }
+                Keep(best, candidate, limit);
             }
         }
-        var ranked = new List<IdeaCandidate>(best.Count);
-        while (best.Count > 0)
-        {
-            ranked.Add(best.Dequeue());
-        }
-        ranked.Reverse();
-        return [.. ranked
+        return [.. Drain(best)
             .Select(c => new SuggestedIdea(c.Idea.Id, c.Idea.First?.Title, c.Idea.Owner!.Id, population.KeyOf(c.Idea.Owner, Dimension.Country),
                 population.KeyOf(c.Idea.Owner, Dimension.Function), c.Score, SharedTags(c.Idea.Tags, [.. c.Idea.Tags.Select(t => interests.GetValueOrDefault(t))]),
                 c.Contributors, c.Countries, Math.Max(0, criticalMass.Contributors - c.Contributors), Math.Max(0, criticalMass.Countries - c.Countries)))];
@@ -168,32 +249,14 @@ internal static class Matchmaking
 
         public HashSet<int> Countries { get; } = [];
 
+        /// <summary>The best people so far, the worst on top.</summary>
+        public PriorityQueue<(UserData User, int Score), (UserData User, int Score)> BestPeople { get; } = new(WorstScoreFirst);
+
+        /// <summary>The users a walk from the top met already.</summary>
+        public HashSet<UserData> Met { get; } = [];
+
         /// <summary>The best ideas so far, the worst on top (<see cref="IdeaCandidate.WorstFirst"/>).</summary>
         public PriorityQueue<IdeaCandidate, IdeaCandidate> BestIdeas { get; } = new(IdeaCandidate.WorstFirst);
-    }
-
-    /// <summary>The first <paramref name="limit"/> items in <paramref name="order"/>, in that order: a heap of the best so far, the worst on top.</summary>
-    private static List<T> Best<T>(IEnumerable<T> items, int limit, Comparison<T> order)
-    {
-        var heap = new PriorityQueue<T, T>(Comparer<T>.Create((a, b) => order(b, a)));
-        foreach (var item in items)
-        {
-            if (heap.Count < limit)
-            {
-                heap.Enqueue(item, item);
-            }
-            else
-            {
-                heap.EnqueueDequeue(item, item);
-            }
-        }
-        var best = new List<T>(heap.Count);
-        while (heap.Count > 0)
-        {
-            best.Add(heap.Dequeue());
-        }
-        best.Reverse();
-        return best;
     }
 
     /// <summary>
