@@ -25,6 +25,10 @@ public sealed record TiesResponse(
     string Window, DateTimeOffset AsOf, string By, long Ties, long External, long Internal, double? EiIndex,
     IReadOnlyList<GroupTies> Groups, double? MeanBreadth);
 
+/// <summary>GET /v1/stats/ties/matrix: <see cref="Cells"/> holds every ordered pair of <see cref="Groups"/>, rows (<c>from</c>) in their order.</summary>
+public sealed record TieMatrixResponse(
+    string Window, DateTimeOffset AsOf, string By, long Ties, IReadOnlyList<GroupSize> Groups, IReadOnlyList<TieCell> Cells);
+
 public sealed record TopIdea(string IdeaId, string? Title, string? OwnerId, long Views, IdeaReach Reach);
 
 public sealed record TopIdeasResponse(string Window, DateTimeOffset AsOf, string Sort, IReadOnlyList<TopIdea> Ideas);

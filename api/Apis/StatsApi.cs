@@ -22,6 +22,7 @@ public static class StatsApi
         stats.MapGet("/participation", GetParticipationAsync);
         stats.MapGet("/participation/daily", GetDailyAsync);
         stats.MapGet("/ties", GetTiesAsync);
+        stats.MapGet("/ties/matrix", GetTieMatrixAsync);
         stats.MapGet("/ideas/top", GetTopIdeasAsync);
         stats.MapGet("/funnel", GetFunnelAsync);
         stats.MapGet("/follows", GetFollowsAsync);
@@ -67,6 +68,23 @@ public static class StatsApi
         }
         return TypedResults.Ok(new TiesResponse(query.Window.Name, query.End, dimension.ToWireName(), stats.Ties, stats.External, stats.Internal,
             stats.EiIndex, [.. stats.Groups.Select(g => new GroupTies(g.Key, g.External, g.Internal, g.EiIndex))], stats.MeanBreadth));
+    }
+
+    public static async Task<Results<Ok<TieMatrixResponse>, CsvAnswer>> GetTieMatrixAsync(
+        [AsParameters] StatsQuery query, [AsParameters] ByQuery by, HttpRequest request, ReadModelReads reads, CancellationToken ct)
+    {
+        var dimension = by.Dimension ?? Dimension.Country;
+        var matrix = await reads.ReadAsync(model => model.GetTieMatrixAsync(query.Window, query.Through, dimension), ct);
+        if (CsvTable.IsWanted(request))
+        {
+            var csv = new CsvTable("from", "to", "ties");
+            foreach (var cell in matrix.Cells)
+            {
+                csv.Row(cell.From, cell.To, cell.Ties);
+            }
+            return new CsvAnswer(csv);
+        }
+        return TypedResults.Ok(new TieMatrixResponse(query.Window.Name, query.End, dimension.ToWireName(), matrix.Ties, matrix.Groups, matrix.Cells));
     }
 
     public static async Task<Results<Ok<TopIdeasResponse>, CsvAnswer>> GetTopIdeasAsync(

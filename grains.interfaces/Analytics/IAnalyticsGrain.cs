@@ -16,6 +16,9 @@ public interface IAnalyticsGrain : IGrainWithIntegerKey
 
     Task<TieStats> GetTiesAsync(ReadWindow window, DateTimeOffset end, Dimension by);
 
+    /// <summary>The ties from each group to each group of the dimension, after the privacy floor.</summary>
+    Task<TieMatrix> GetTieMatrixAsync(ReadWindow window, DateTimeOffset end, Dimension by);
+
     /// <summary>
     /// The users by their tier in the previous window of the same length and in this one. Not defined for the all-time
     /// window, which has no previous window.

@@ -179,6 +179,12 @@ public sealed partial class AnalyticsGrain(
         };
     }
 
+    public async Task<TieMatrix> GetTieMatrixAsync(ReadWindow window, DateTimeOffset end, Dimension by)
+    {
+        await CaughtUpAsync();
+        return model.TieMatrix(window, end, by, options.Value.PrivacyFloor);
+    }
+
     public async Task<TierMoves> GetFunnelAsync(ReadWindow window, DateTimeOffset end)
     {
         await CaughtUpAsync();

@@ -17,6 +17,13 @@ internal sealed partial class AnalyticsModel
         return ties.Ties(window, end, by);
     }
 
+    /// <summary>See <see cref="ContributionTies.Matrix"/>.</summary>
+    public TieMatrix TieMatrix(ReadWindow window, DateTimeOffset end, Dimension by, int privacyFloor)
+    {
+        CheckEnd(end);
+        return ties.Matrix(window, end, by, privacyFloor);
+    }
+
     /// <summary>[from tier][to tier], both numbered as <see cref="Events.ParticipationLevel"/>.</summary>
     public long[][] Funnel(ReadWindow window, DateTimeOffset end)
     {

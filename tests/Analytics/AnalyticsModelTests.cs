@@ -74,6 +74,12 @@ public class AnalyticsModelTests
         Assert.Equal(expected.Groups, ties.Groups.Where(g => g.External + g.Internal > 0).ToDictionary(g => g.Key, g => (g.External, g.Internal)));
         Assert.Equal((expected.BreadthSum, expected.TiedUsers), (ties.BreadthSum, ties.TiedUsers));
 
+        // A floor of 1 shows every group with users, so the cells are the reference's pairs and zeros.
+        var matrix = model.TieMatrix(window, end, dimension, privacyFloor: 1);
+        Assert.Equal(expected.Ties, matrix.Ties);
+        Assert.Equal(matrix.Groups.Count * matrix.Groups.Count, matrix.Cells.Count);
+        Assert.Equal(reference.TieMatrix(window, end, dimension), matrix.Cells.Where(c => c.Ties > 0).ToDictionary(c => (c.From, c.To), c => c.Ties));
+
         if (window.Length is not null)
         {
             Assert.Equal(reference.Funnel(window, end), model.Funnel(window, end));
@@ -232,6 +238,10 @@ public class AnalyticsModelTests
             var tied = pairs.Select(p => p.User).Distinct().ToList();
             return (pairs.Count, groups, tied.Sum(u => (long)Breadth(u, window, end, pairs)[(int)dimension]), tied.Count);
         }
+
+        /// <summary>The ties by the contributor's group and the owner's, only pairs of groups with some.</summary>
+        public Dictionary<(string From, string To), long> TieMatrix(ReadWindow window, DateTimeOffset end, Dimension dimension) =>
+            TiePairs(window, end).GroupBy(p => (Group(p.User, dimension), Group(p.Owner, dimension))).ToDictionary(g => g.Key, g => (long)g.Count());
 
         public int[]? Breadth(string user, ReadWindow window, DateTimeOffset end) =>
             profiles.ContainsKey(user) ? Breadth(user, window, end, TiePairs(window, end)) : null;

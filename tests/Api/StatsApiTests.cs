@@ -275,9 +275,9 @@ public sealed class StatsApiTests
     /// o1 (FI, R&amp;D) owns ideas A and B, o2 (IN, Sales) owns C, nobody owns D. Ties: (u1,o1) twice over, (u1,o2),
     /// (u2,o1), (u3,o2) through a thread, (o2,o1). A view, a contribution to one's own idea and one to D make none.
     /// </summary>
-    private static async Task<Service> TiesAsync()
+    private static async Task<Service> TiesAsync(int privacyFloor = 1)
     {
-        var service = new Service(new Dictionary<string, string> { ["Analytics:PrivacyFloor"] = "1" });
+        var service = new Service(new Dictionary<string, string> { ["Analytics:PrivacyFloor"] = $"{privacyFloor}" });
         await service.ImportAsync("""
             userId,country,department
             o1,FI,R&D
@@ -332,6 +332,45 @@ public sealed class StatsApiTests
         Assert.Equal((1, 0, 1, 0), (u1["breadth"]!["country"]!.GetValue<int>(), u1["breadth"]!["site"]!.GetValue<int>(),
             u1["breadth"]!["department"]!.GetValue<int>(), u1["breadth"]!["function"]!.GetValue<int>()));
         Assert.Equal(0, (await service.GetAsync("/v1/users/u2"))["breadth"]!["country"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task The_tie_matrix_counts_ties_from_each_contributor_group_to_each_owner_group_with_every_cell_in_JSON_and_CSV()
+    {
+        await using var service = await TiesAsync();
+
+        // FI: o1, u2, u4; IN: o2, u1; DE: u3. Ties: u1 and o2 (IN) to o1 (FI), u1 to o2 (IN, IN), u2 to o1 (FI, FI), u3 (DE) to o2 (IN).
+        var matrix = await service.GetAsync("/v1/stats/ties/matrix?window=28d");
+        Assert.Equal(("country", "28d", 5L), (matrix["by"]!.GetValue<string>(), matrix["window"]!.GetValue<string>(), N(matrix["ties"])));
+        Assert.Equal(["FI:3", "IN:2", "DE:1"], matrix["groups"]!.AsArray().Select(g => $"{g!["key"]}:{g["users"]}"));
+        Assert.Equal(["FI>FI:1", "FI>IN:0", "FI>DE:0", "IN>FI:2", "IN>IN:1", "IN>DE:0", "DE>FI:0", "DE>IN:1", "DE>DE:0"],
+            matrix["cells"]!.AsArray().Select(c => $"{c!["from"]}>{c["to"]}:{c["ties"]}"));
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/stats/ties/matrix?window=28d");
+        request.Headers.Accept.ParseAdd("text/csv");
+        using var response = await service.Client.SendAsync(request);
+        Assert.Equal(
+            ["from,to,ties", "FI,FI,1", "FI,IN,0", "FI,DE,0", "IN,FI,2", "IN,IN,1", "IN,DE,0", "DE,FI,0", "DE,IN,1", "DE,DE,0"],
+            (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
+
+        // Nobody is external by site: everyone's is unknown.
+        var bySite = await service.GetAsync("/v1/stats/ties/matrix?by=site");
+        Assert.Equal(["unknown>unknown:5"], bySite["cells"]!.AsArray().Select(c => $"{c!["from"]}>{c["to"]}:{c["ties"]}"));
+        service.Factory.Clock.Advance(TimeSpan.FromDays(27));
+        Assert.All((await service.GetAsync("/v1/stats/ties/matrix?window=28d"))["cells"]!.AsArray(), c => Assert.Equal(0L, N(c!["ties"])));
+    }
+
+    [Fact]
+    public async Task The_tie_matrix_merges_the_groups_under_the_privacy_floor_for_rows_and_columns_alike()
+    {
+        await using var service = await TiesAsync(privacyFloor: 3);
+
+        // IN (2 users) and DE (1) are under the floor of 3; together they make (other), as large as FI and first by key.
+        var matrix = await service.GetAsync("/v1/stats/ties/matrix");
+        Assert.Equal(["(other):3", "FI:3"], matrix["groups"]!.AsArray().Select(g => $"{g!["key"]}:{g["users"]}"));
+        Assert.Equal(["(other)>(other):2", "(other)>FI:2", "FI>(other):0", "FI>FI:1"],
+            matrix["cells"]!.AsArray().Select(c => $"{c!["from"]}>{c["to"]}:{c["ties"]}"));
+        Assert.Equal(5L, N(matrix["ties"]));
     }
 
     [Fact]

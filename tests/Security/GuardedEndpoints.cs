@@ -40,6 +40,7 @@ internal sealed record GuardedEndpoint(string Method, string Pattern, string Sco
         Get("/v1/stats/participation", "/v1/stats/participation?by=country"),
         Get("/v1/stats/participation/daily", "/v1/stats/participation/daily?days=7"),
         Get("/v1/stats/ties", "/v1/stats/ties"),
+        Get("/v1/stats/ties/matrix", "/v1/stats/ties/matrix"),
         Get("/v1/stats/ideas/top", "/v1/stats/ideas/top"),
         Get("/v1/stats/funnel", "/v1/stats/funnel?window=7d"),
         Get("/v1/stats/follows", "/v1/stats/follows?by=function"),
