@@ -1,6 +1,7 @@
 using Collaboration.Analytics;
 using Collaboration.Api.Analytics;
 using Collaboration.Api.Apis;
+using Collaboration.Api.Dashboard;
 using Collaboration.Api.Http;
 using Collaboration.Api.Operations;
 using Collaboration.Api.OpenApi;
@@ -66,6 +67,7 @@ public static class Extensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDashboardPage();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
