@@ -29,6 +29,10 @@ public sealed record TiesResponse(
 public sealed record TieMatrixResponse(
     string Window, DateTimeOffset AsOf, string By, long Ties, IReadOnlyList<GroupSize> Groups, IReadOnlyList<TieCell> Cells);
 
+/// <summary>GET /v1/stats/ideas/{ideaId}/contributors: the idea's contributors in the window by group, most first.</summary>
+public sealed record IdeaContributorsResponse(
+    string IdeaId, string Window, DateTimeOffset AsOf, string By, long Contributors, long Users, IReadOnlyList<GroupContributors> Groups);
+
 public sealed record TopIdea(string IdeaId, string? Title, string? OwnerId, long Views, IdeaReach Reach);
 
 public sealed record TopIdeasResponse(string Window, DateTimeOffset AsOf, string Sort, IReadOnlyList<TopIdea> Ideas);

@@ -24,6 +24,7 @@ public static class StatsApi
         stats.MapGet("/ties", GetTiesAsync);
         stats.MapGet("/ties/matrix", GetTieMatrixAsync);
         stats.MapGet("/ideas/top", GetTopIdeasAsync);
+        stats.MapGet("/ideas/{ideaId}/contributors", GetIdeaContributorsAsync);
         stats.MapGet("/funnel", GetFunnelAsync);
         stats.MapGet("/follows", GetFollowsAsync);
         return app;
@@ -104,6 +105,27 @@ public static class StatsApi
             return new CsvAnswer(csv);
         }
         return TypedResults.Ok(new TopIdeasResponse(query.Window.Name, query.End, top.SortName, ideas));
+    }
+
+    public static async Task<Results<Ok<IdeaContributorsResponse>, CsvAnswer, ProblemHttpResult>> GetIdeaContributorsAsync(
+        string ideaId, [AsParameters] StatsQuery query, [AsParameters] ByQuery by, HttpRequest request, ReadModelReads reads, CancellationToken ct)
+    {
+        var dimension = by.Dimension ?? Dimension.Country;
+        var found = await reads.ReadAsync(model => model.GetIdeaContributorsAsync(ideaId, query.Window, query.Through, dimension), ct);
+        if (found is null)
+        {
+            return Problems.NotFound("idea", ideaId);
+        }
+        if (CsvTable.IsWanted(request))
+        {
+            var csv = new CsvTable("key", "users", "contributors").Row("(all)", found.Users, found.Contributors);
+            foreach (var g in found.Groups)
+            {
+                csv.Row(g.Key, g.Users, g.Contributors);
+            }
+            return new CsvAnswer(csv);
+        }
+        return TypedResults.Ok(new IdeaContributorsResponse(ideaId, query.Window.Name, query.End, dimension.ToWireName(), found.Contributors, found.Users, found.Groups));
     }
 
     public static async Task<Results<Ok<FollowsResponse>, CsvAnswer>> GetFollowsAsync(

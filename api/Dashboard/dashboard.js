@@ -10,7 +10,7 @@ const Reference = { creators: 0.01, editors: 0.09, audience: 0.90 };
 // Okabe-Ito colours: told apart under the common kinds of colour blindness.
 const Colours = { creators: '#D55E00', editors: '#0072B2', audience: '#009E73', inactive: '#999999', reference: '#E69F00', prior: '#000000' };
 
-const state = { key: sessionStorage.getItem(KeyStorage), charts: {}, refreshes: 0, busy: false, following: null, followers: null };
+const state = { key: sessionStorage.getItem(KeyStorage), charts: {}, refreshes: 0, busy: false, following: null, followers: null, ideaId: null };
 
 class NeedsKey extends Error {}
 
@@ -38,6 +38,7 @@ const Sources = {
   matrix: () => `/v1/stats/ties/matrix?${params({ window: windowValue(), by: byValue() })}`,
   top: () => `/v1/stats/ideas/top?${params({ window: windowValue(), sort: 'reach', limit: 10 })}`,
   funnel: () => `/v1/stats/funnel?${params({ window: windowValue() })}`,
+  contributors: () => `/v1/stats/ideas/${encodeURIComponent(state.ideaId)}/contributors?${params({ window: windowValue(), by: byValue() })}`,
 };
 
 async function api(path, accept = 'application/json') {
@@ -250,7 +251,8 @@ const definition = (list, pairs) => list.replaceChildren(...pairs.flatMap(([term
 
 async function openIdea(ideaId) {
   try {
-    const idea = await api(`/v1/ideas/${encodeURIComponent(ideaId)}?window=${windowValue()}`);
+    state.ideaId = ideaId;
+    const [idea, contributors] = await Promise.all([api(`/v1/ideas/${encodeURIComponent(ideaId)}?window=${windowValue()}`), api(Sources.contributors())]);
     $('idea-title').textContent = `Idea ${idea.ideaId}: ${idea.title ?? '(no title)'}`;
     const reach = idea.reach;
     definition($('ideaFacts'), [
@@ -259,6 +261,9 @@ async function openIdea(ideaId) {
       [`contributors (${windowValue()})`, reach ? number(reach.contributors) : '–'], [`countries of contributors (${windowValue()})`, reach ? number(reach.countries) : '–'],
       ['cross-border share', reach ? percent(reach.crossBorderShare) : '–'], ['critical mass', reach ? (reach.criticalMass ? 'yes' : 'no') : '–'],
     ]);
+    // The (all) row first, as in the CSV.
+    fill('contributorsTable', [{ key: '(all)', users: contributors.users, contributors: contributors.contributors }, ...contributors.groups]
+      .map((g) => [g.key, number(g.users), number(g.contributors)]));
     fill('participantsTable', [[number(idea.participants.creators), number(idea.participants.editors), number(idea.participants.audience)]], false);
     state.followers = pager('followersTable', 'followersMore', `/v1/ideas/${encodeURIComponent(ideaId)}/followers`, (userId) => [userId]);
     await state.followers.next();

@@ -28,6 +28,9 @@ public interface IAnalyticsGrain : IGrainWithIntegerKey
     /// <summary>The <paramref name="days"/> UTC days ending with the day of <paramref name="end"/>, oldest first.</summary>
     Task<DayTierCounts[]> GetDailyAsync(int days, DateTimeOffset end);
 
+    /// <summary>The idea's contributors in the window by group, after the privacy floor; null when no stored event names the idea.</summary>
+    Task<IdeaContributors?> GetIdeaContributorsAsync(string ideaId, ReadWindow window, DateTimeOffset end, Dimension by);
+
     /// <summary>Null when no stored event names the idea.</summary>
     Task<IdeaReach?> GetIdeaReachAsync(string ideaId, ReadWindow window, DateTimeOffset end);
 

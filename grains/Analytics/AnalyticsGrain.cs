@@ -185,6 +185,12 @@ public sealed partial class AnalyticsGrain(
         return model.TieMatrix(window, end, by, options.Value.PrivacyFloor);
     }
 
+    public async Task<IdeaContributors?> GetIdeaContributorsAsync(string ideaId, ReadWindow window, DateTimeOffset end, Dimension by)
+    {
+        await CaughtUpAsync();
+        return model.IdeaContributors(ideaId, window, end, by, options.Value.PrivacyFloor);
+    }
+
     public async Task<TierMoves> GetFunnelAsync(ReadWindow window, DateTimeOffset end)
     {
         await CaughtUpAsync();

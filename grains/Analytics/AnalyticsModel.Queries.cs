@@ -38,6 +38,25 @@ internal sealed partial class AnalyticsModel
         return daily.Daily(days, end);
     }
 
+    /// <summary>
+    /// The idea's contributors in the window by group, the groups under <paramref name="privacyFloor"/> (by their users)
+    /// merged as <see cref="PrivacyFloor"/> says, then most contributors first, equal ones by key; null for an idea no event names.
+    /// </summary>
+    public IdeaContributors? IdeaContributors(string ideaId, ReadWindow window, DateTimeOffset end, Dimension by, int privacyFloor)
+    {
+        CheckEnd(end);
+        if (ideas.ContributorsByGroup(ideaId, window, end, by) is not { } byGroup)
+        {
+            return null;
+        }
+        var table = population.Groups[(int)by];
+        var groups = PrivacyFloor.Apply(byGroup.Select(g => new GroupContributors(table.Keys[g.Key], table.Users[g.Key], g.Value)),
+            privacyFloor, g => g.Key, g => g.Users,
+            hidden => new GroupContributors(PrivacyFloor.OtherKey, hidden.Sum(g => g.Users), hidden.Sum(g => g.Contributors)));
+        groups.Sort((a, b) => a.Contributors != b.Contributors ? b.Contributors.CompareTo(a.Contributors) : string.CompareOrdinal(a.Key, b.Key));
+        return new IdeaContributors(byGroup.Values.Sum(), population.Count, groups);
+    }
+
     /// <param name="criticalMass">The rule for <see cref="IdeaReach.CriticalMass"/>; null leaves it false.</param>
     public IdeaReach? Reach(string ideaId, ReadWindow window, DateTimeOffset end, CriticalMass? criticalMass = null)
     {

@@ -112,6 +112,25 @@ internal sealed class IdeaReachIndex(Population population)
         return count;
     }
 
+    /// <summary>The idea's contributors other than its owner in the window, counted by their group now; null for an idea no event names.</summary>
+    public Dictionary<int, long>? ContributorsByGroup(string ideaId, ReadWindow window, DateTimeOffset end, Dimension by)
+    {
+        if (!ideas.TryGetValue(ideaId, out var idea))
+        {
+            return null;
+        }
+        var (length, at) = (ModelWindows.Length(ModelWindows.IndexOf(window)), end.UtcTicks);
+        var byGroup = new Dictionary<int, long>();
+        foreach (var (user, instants) in idea.Contributions)
+        {
+            if (user != idea.Owner && Coverage.AnyWithin(instants, length, at))
+            {
+                byGroup[user.Groups[(int)by]] = byGroup.GetValueOrDefault(user.Groups[(int)by]) + 1;
+            }
+        }
+        return byGroup;
+    }
+
     public static IdeaReach Reach(IdeaData idea, long length, long at, CriticalMass? criticalMass)
     {
         var countries = new HashSet<int>();

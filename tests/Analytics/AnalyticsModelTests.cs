@@ -91,7 +91,11 @@ public class AnalyticsModelTests
         foreach (var idea in reference.Ideas)
         {
             Assert.Equal(reference.Reach(idea, window, end), model.Reach(idea, window, end));
+            var contributors = model.IdeaContributors(idea, window, end, dimension, privacyFloor: 1)!;
+            Assert.Equal(reference.ContributorsByGroup(idea, window, end, dimension), contributors.Groups.ToDictionary(g => g.Key, g => g.Contributors));
+            Assert.Equal(contributors.Groups.Sum(g => g.Contributors), contributors.Contributors);
         }
+        Assert.Null(model.IdeaContributors("no-such-idea", window, end, dimension, privacyFloor: 1));
         var ranking = (IdeaRanking)random.Next(3);
         var limit = random.Next(1, 5);
         Assert.Equal(reference.Top(window, end, ranking, limit), model.TopIdeas(window, end, ranking, limit));
@@ -258,6 +262,18 @@ public class AnalyticsModelTests
                 moves[Tier(user, window, end - window.Length!.Value)][Tier(user, window, end)]++;
             }
             return moves;
+        }
+
+        /// <summary>The idea's contributors other than its owner in the window by their group; null for an idea no event names.</summary>
+        public Dictionary<string, long>? ContributorsByGroup(string idea, ReadWindow window, DateTimeOffset end, Dimension dimension)
+        {
+            if (!interactions.Any(i => i.IdeaId == idea))
+            {
+                return null;
+            }
+            var owner = Owner(idea);
+            return interactions.Where(i => i.IdeaId == idea && IsContribution(i) && Within(i.OccurredAt, window, end) && i.UserId != owner)
+                .Select(i => i.UserId).Distinct().GroupBy(u => Group(u, dimension)).ToDictionary(g => g.Key, g => (long)g.Count());
         }
 
         public IdeaReach? Reach(string idea, ReadWindow window, DateTimeOffset end)

@@ -47,6 +47,8 @@ public sealed class ArgumentValidationTests(ArgumentValidationTests.RecordingApi
             "GetDailyAsync", false),
         new("GET /v1/stats/ties", "/v1/stats/ties?by=team", "/v1/stats/ties?asOf=2026-11-01T00:00:00Z", "by", "GetTiesAsync", false),
         new("GET /v1/stats/ties/matrix", "/v1/stats/ties/matrix?window=1y", "/v1/stats/ties/matrix?by=site", "window", "GetTieMatrixAsync", false),
+        new("GET /v1/stats/ideas/{ideaId}/contributors", "/v1/stats/ideas/{id}/contributors?by=team", "/v1/stats/ideas/{id}/contributors?by=site", "by",
+            "GetIdeaContributorsAsync", false),
         new("GET /v1/stats/ideas/top", "/v1/stats/ideas/top?limit=101", "/v1/stats/ideas/top?sort=views", "limit", "GetTopIdeasAsync", false),
         new("GET /v1/stats/follows", "/v1/stats/follows?window=all", "/v1/stats/follows?window=7d", "window", "GetFollowsAsync", false),
         new("GET /v1/stats/funnel", "/v1/stats/funnel?window=all", "/v1/stats/funnel?window=90d", "window", "GetFunnelAsync", false),

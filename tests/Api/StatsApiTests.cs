@@ -374,6 +374,41 @@ public sealed class StatsApiTests
     }
 
     [Fact]
+    public async Task An_ideas_contributors_by_group_leave_out_its_owner_and_come_most_first_in_JSON_and_CSV()
+    {
+        await using var service = await TiesAsync();
+
+        // A (o1, FI): u1 and o2 (IN) and u2 (FI) contribute; o1's own comment and u4's view do not count.
+        var byCountry = await service.GetAsync("/v1/stats/ideas/A/contributors?window=28d");
+        Assert.Equal(("A", "country", 3L), (byCountry["ideaId"]!.GetValue<string>(), byCountry["by"]!.GetValue<string>(), N(byCountry["contributors"])));
+        Assert.Equal(["IN:2:2", "FI:3:1"], byCountry["groups"]!.AsArray().Select(g => $"{g!["key"]}:{g["users"]}:{g["contributors"]}"));
+        var byDepartment = await service.GetAsync("/v1/stats/ideas/A/contributors?by=department");
+        Assert.Equal(["R&D:3:2", "Sales:3:1"], byDepartment["groups"]!.AsArray().Select(g => $"{g!["key"]}:{g["users"]}:{g["contributors"]}"));
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/stats/ideas/A/contributors");
+        request.Headers.Accept.ParseAdd("text/csv");
+        using var response = await service.Client.SendAsync(request);
+        Assert.Equal(["key,users,contributors", "(all),6,3", "IN,2,2", "FI,3,1"],
+            (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
+
+        using var unknown = await service.Client.GetAsync("/v1/stats/ideas/nothing/contributors");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.NotNull((await unknown.ReadNodeAsync())["errors"]!["ideaId"]);
+        service.Factory.Clock.Advance(TimeSpan.FromDays(27));
+        Assert.Empty((await service.GetAsync("/v1/stats/ideas/A/contributors?window=28d"))["groups"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task An_ideas_contributors_by_group_hide_a_small_group_and_one_more_so_that_subtraction_finds_neither()
+    {
+        await using var service = await TiesAsync(privacyFloor: 3);
+
+        // IN has 2 users, under the floor of 3; FI alone would give IN away as the total minus FI, so both go to (other).
+        var groups = (await service.GetAsync("/v1/stats/ideas/A/contributors"))["groups"]!.AsArray();
+        Assert.Equal(["(other):5:3"], groups.Select(g => $"{g!["key"]}:{g["users"]}:{g["contributors"]}"));
+    }
+
+    [Fact]
     public async Task Ties_decay_and_an_earlier_create_arriving_late_moves_them_to_the_new_owner()
     {
         await using var service = await TiesAsync();

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Collaboration.Api.Directory;
 using Collaboration.Tests.Support;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace Collaboration.Tests.Dashboard;
@@ -16,11 +17,7 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture) : IClassFixt
     [Fact]
     public async Task The_page_loads_with_no_console_errors_no_failed_requests_and_its_charts_drawn()
     {
-        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = fixture.Client.BaseAddress!.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
-        });
-        var page = await context.NewPageAsync();
+        var page = await Chromium.NewPageAsync(fixture.Browser, fixture.Client.BaseAddress!);
         var problems = new List<string>();
         page.Console += (_, message) =>
         {
@@ -50,9 +47,10 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture) : IClassFixt
             Assert.True(await page.EvaluateAsync<bool>($"() => !!window.Chart.getChart('{canvas}')"), $"{canvas} is drawn");
         }
         Assert.StartsWith("Updated ", await page.Locator("#status").InnerTextAsync());
+        await AssertAccessibleAsync(page);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DashboardFixture.ArtifactFolder, "dashboard-1280x800.png"), FullPage = true });
 
-        await context.CloseAsync();
+        await page.Context.CloseAsync();
 
         // A narrow screen: one column, and nothing wider than the screen (wide tables scroll in their own box).
         var narrow = await fixture.OpenAsync(390, 844);
@@ -93,15 +91,21 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture) : IClassFixt
         var idea = await fixture.Client.GetNodeAsync($"/v1/ideas/{ideaId}?window=28d");
         var followers = await fixture.Client.GetNodeAsync($"/v1/ideas/{ideaId}/followers?limit=20");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = $"Open idea {ideaId}", Exact = true }).First.ClickAsync();
+        // By keyboard: the idea's button takes focus and Enter opens it, and the view takes the focus.
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Open idea {ideaId}", Exact = true }).First.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
         await page.Locator("#ideaView").WaitForAsync();
         Assert.Contains(ideaId, await page.Locator("#idea-title").InnerTextAsync());
+        Assert.Equal("ideaView", await page.EvaluateAsync<string>("() => document.activeElement.id"));
         Assert.Equal(Texts(followers["items"]!), await ColumnAsync(page, "followersTable", 0));
         Assert.Equal(followers["nextCursor"] is not null, await page.Locator("#followersMore").IsVisibleAsync());
         var participants = idea["participants"]!;
         Assert.Equal(new[] { N(participants["creators"]), N(participants["editors"]), N(participants["audience"]) },
             (await page.Locator("#participantsTable tbody td").AllInnerTextsAsync()).Select(Number));
         Assert.Contains(await page.Locator("#ideaFacts dd").AllInnerTextsAsync(), text => text == idea["ownerId"]!.GetValue<string>());
+        var byCountry = await fixture.Client.GetNodeAsync($"/v1/stats/ideas/{ideaId}/contributors?window=28d&by=country");
+        Assert.Equal(Texts(byCountry["groups"]!, "key").Prepend("(all)").ToList(), await ColumnAsync(page, "contributorsTable", 0));
+        Assert.Equal(await RowsAsync(page, "contributorsTable", 3), Columns(await DownloadAsync(page, "contributors"), 3));
 
         var ownerId = top["ownerId"]!.GetValue<string>();
         var owner = await fixture.Client.GetNodeAsync($"/v1/users/{ownerId}?window=28d");
@@ -112,6 +116,7 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture) : IClassFixt
         Assert.Equal(owner["tier"]!.GetValue<string>(), facts[1]);
         var following = await fixture.Client.GetNodeAsync($"/v1/users/{ownerId}/following?limit=20");
         Assert.Equal(Texts(following["items"]!, "ideaId"), await ColumnAsync(page, "followingTable", 0));
+        await AssertAccessibleAsync(page);
         await page.Context.CloseAsync();
     }
 
@@ -210,6 +215,14 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture) : IClassFixt
         await download.SaveAsAsync(path);
         // Read as the service reads the directory's CSV (RFC 4180).
         return [.. CsvRecords.Read(await File.ReadAllBytesAsync(path)).Select(record => record.Fields ?? throw new InvalidDataException(record.BrokenQuote))];
+    }
+
+    /// <summary>axe-core's rules (WCAG 2 A and AA among them) on what the page shows now: no violation.</summary>
+    private static async Task AssertAccessibleAsync(IPage page)
+    {
+        var result = await page.RunAxe();
+        Assert.True(result.Violations.Length == 0, string.Join("\n", result.Violations.Select(v =>
+            $"{v.Id} ({v.Impact}): {v.Help}: {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}")));
     }
 
     private static long N(JsonNode? node) => node!.GetValue<long>();

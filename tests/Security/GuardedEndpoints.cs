@@ -42,6 +42,7 @@ internal sealed record GuardedEndpoint(string Method, string Pattern, string Sco
         Get("/v1/stats/ties", "/v1/stats/ties"),
         Get("/v1/stats/ties/matrix", "/v1/stats/ties/matrix"),
         Get("/v1/stats/ideas/top", "/v1/stats/ideas/top"),
+        Get("/v1/stats/ideas/{ideaId}/contributors", $"/v1/stats/ideas/{Idea}/contributors"),
         Get("/v1/stats/funnel", "/v1/stats/funnel?window=7d"),
         Get("/v1/stats/follows", "/v1/stats/follows?by=function"),
         // The seed user is read by other endpoints: the erasure is asked of someone unknown (404 once the scope passes).
