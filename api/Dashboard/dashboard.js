@@ -115,6 +115,14 @@ function renderPyramid(p) {
   const groups = [{ key: '(all)', users: p.users, creators: p.creators, editors: p.editors, audience: p.audience, inactive: p.inactive }, ...(p.groups ?? [])];
   fill('groupsTable', groups.map((g) => [g.key, number(g.users), number(g.creators), number(g.editors), number(g.audience), number(g.inactive),
     percent(g.users ? (g.users - g.inactive) / g.users : null)]));
+  chart('groupsChart', {
+    type: 'bar',
+    data: {
+      labels: groups.map((g) => g.key),
+      datasets: Tiers.map((tier) => ({ label: tier, data: groups.map((g) => (g.users ? (100 * g[tier]) / g.users : 0)), backgroundColor: Colours[tier] })),
+    },
+    options: { indexAxis: 'y', scales: { x: { stacked: true, min: 0, max: 100, title: { display: true, text: "% of the group's users" } }, y: { stacked: true } } },
+  });
 }
 
 function renderTrend(daily) {
@@ -199,6 +207,10 @@ function renderTop(top) {
 function renderFunnel(f) {
   const tiers = ['inactive', 'audience', 'editor', 'creator'];
   fill('funnelTable', tiers.map((from) => [from, ...tiers.map((to) => number(f.moves[from][to]))]));
+  // Promoted: a higher tier now than before; dropped out: active before, inactive now.
+  const promoted = tiers.reduce((sum, from, i) => sum + tiers.slice(i + 1).reduce((s2, to) => s2 + f.moves[from][to], 0), 0);
+  const droppedOut = tiers.slice(1).reduce((sum, from) => sum + f.moves[from].inactive, 0);
+  $('funnelSummary').textContent = `${number(promoted)} users moved up a tier (reading to contributing to creating) and ${number(droppedOut)} dropped out (active in the previous window, inactive in this one).`;
 }
 
 async function refresh() {

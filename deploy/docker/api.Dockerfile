@@ -13,6 +13,8 @@ RUN dotnet restore api/Collaboration.Api.csproj
 COPY grains.interfaces/ grains.interfaces/
 COPY grains/ grains/
 COPY api/ api/
+# The dashboard's chart library comes from npm by its lock file during the build (api/Collaboration.Api.csproj).
+RUN apt-get update && apt-get install -y --no-install-recommends npm && rm -rf /var/lib/apt/lists/*
 # The schema scripts are embedded in the grains assembly, which the api references.
 COPY deploy/postgres/ deploy/postgres/
 RUN dotnet publish api/Collaboration.Api.csproj -c Release --no-restore -o /out

@@ -42,7 +42,7 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture) : IClassFixt
         Assert.Empty(problems);
         Assert.True(await page.EvaluateAsync<bool>("() => typeof window.Chart === 'function'"), "Chart.js was served with the page");
         Assert.True(await page.Locator("#chartsMissing").IsHiddenAsync());
-        foreach (var canvas in new[] { "pyramidChart", "trendChart", "eiChart" })
+        foreach (var canvas in new[] { "pyramidChart", "groupsChart", "trendChart", "eiChart" })
         {
             Assert.True(await page.EvaluateAsync<bool>($"() => !!window.Chart.getChart('{canvas}')"), $"{canvas} is drawn");
         }
@@ -71,6 +71,14 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture) : IClassFixt
         var page = await fixture.OpenAsync();
         var first = await ShownAsync(page);
         first.AssertEqual(await ExpectedAsync("28d", "country"));
+
+        // The funnel's summary: promoted is every move to a higher tier, dropped out every active tier to inactive.
+        var moves = (await fixture.Client.GetNodeAsync("/v1/stats/funnel?window=28d"))["moves"]!;
+        string[] tiers = ["inactive", "audience", "editor", "creator"];
+        var promoted = tiers.SelectMany((from, i) => tiers.Skip(i + 1).Select(to => N(moves[from]![to]))).Sum();
+        var droppedOut = tiers.Skip(1).Sum(from => N(moves[from]!["inactive"]));
+        Assert.StartsWith(string.Create(CultureInfo.InvariantCulture, $"{promoted:N0} users moved up a tier (reading to contributing to creating) and {droppedOut:N0} dropped out"),
+            await page.Locator("#funnelSummary").InnerTextAsync());
 
         await page.SelectOptionAsync("#window", "7d");
         await page.SelectOptionAsync("#by", "function");
