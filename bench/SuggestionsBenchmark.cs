@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Collaboration.Analytics;
+using Collaboration.Reads;
 
 namespace Collaboration.Bench;
 
@@ -42,6 +43,17 @@ public sealed class SuggestionsBenchmark(Settings settings)
 
     private const string ReferencePath = "/v1/stats/participation?window=7d";
 
+    /// <summary>The dashboard's newer reads, for its busiest ideas: the ties matrix (a pass over every tie) and an idea's contributors by group.</summary>
+    public Series TieMatrix { get; } = new("ms");
+
+    public Series IdeaContributors { get; } = new("ms");
+
+    public Series InProcessTieMatrix { get; } = new("ms");
+
+    private const int DashboardReads = 60;
+
+    private static readonly string[] MatrixDimensions = ["country", "function", "department"];
+
     public async Task RunAsync()
     {
         var company = CompanyStreams.Load(settings.CompanyDirectory);
@@ -72,6 +84,11 @@ public sealed class SuggestionsBenchmark(Settings settings)
                 (round == 0 ? FirstIdeas : Ideas).Add(await ReadAsync(client, $"/v1/users/{user}/ideas/suggested"));
                 await ReferenceAsync(client, round);
             }
+        }
+        for (var i = 0; i < DashboardReads; i++)
+        {
+            TieMatrix.Add(await ReadAsync(client, $"/v1/stats/ties/matrix?window=28d&by={MatrixDimensions[i % 3]}", "\"cells\""));
+            IdeaContributors.Add(await ReadAsync(client, $"/v1/stats/ideas/{ideas[i % ideas.Count]}/contributors?window=90d", "\"groups\""));
         }
         Console.WriteLine($"suggestions: people p50 {People.Percentile(50):F2} ms, p99 {People.Percentile(99):F2} ms; " +
             $"ideas p50 {Ideas.Percentile(50):F2} ms, p99 {Ideas.Percentile(99):F2} ms");
@@ -130,6 +147,12 @@ public sealed class SuggestionsBenchmark(Settings settings)
                 InProcessIdeas.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
         }
+        for (var i = 0; i < DashboardReads; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            _ = model.TieMatrix(ReadWindow.Days28, end, Enum.Parse<Dimension>(MatrixDimensions[i % 3], ignoreCase: true), privacyFloor: 5);
+            InProcessTieMatrix.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
         Console.WriteLine($"suggestions in process: people p99 {InProcessPeople.Percentile(99):F2} ms, ideas p99 {InProcessIdeas.Percentile(99):F2} ms");
         GC.KeepAlive(model);
     }
@@ -162,7 +185,8 @@ public sealed class SuggestionsBenchmark(Settings settings)
             $"`GET /v1/ideas/{{id}}/people` (limit 10, by country and by function in turn) for the {Sample / 2} ideas with the most events and {Sample / 2} " +
             $"others at random, and `GET /v1/users/{{id}}/ideas/suggested` (limit 10) for the {Sample / 2} users with the most events and {Sample / 2} others " +
             "at random, one request at a time. The first round is reported apart: it works out the day's interests and each idea's 90-day reach once. " +
-            "In process: the same queries on a model folded in the bench, without HTTP or grains.");
+            "In process: the same queries on a model folded in the bench, without HTTP or grains. " +
+            $"Then {DashboardReads} reads each of two dashboard answers that the matchmaking data serves too: the ties matrix and an idea's contributors by group.");
         report.Table(["measure", "p50", "p99", "max", "target"],
         [
             ["people for an idea", Ms(People.Percentile(50)), Ms(People.Percentile(99)), Ms(People.Max), "p99 < 20 ms"],
@@ -172,6 +196,12 @@ public sealed class SuggestionsBenchmark(Settings settings)
             ["ideas for a user, first round", Ms(FirstIdeas.Percentile(50)), Ms(FirstIdeas.Percentile(99)), Ms(FirstIdeas.Max), ""],
             ["people for an idea, in process (the model alone)", Ms(InProcessPeople.Percentile(50)), Ms(InProcessPeople.Percentile(99)), Ms(InProcessPeople.Max), ""],
             ["ideas for a user, in process (the model alone)", Ms(InProcessIdeas.Percentile(50)), Ms(InProcessIdeas.Percentile(99)), Ms(InProcessIdeas.Max), ""],
+            ["dashboard: `/v1/stats/ties/matrix?window=28d` (by country, function, department in turn)", Ms(TieMatrix.Percentile(50)), Ms(TieMatrix.Percentile(99)),
+                Ms(TieMatrix.Max), ""],
+            ["dashboard: the ties matrix in process (the model alone)", Ms(InProcessTieMatrix.Percentile(50)), Ms(InProcessTieMatrix.Percentile(99)),
+                Ms(InProcessTieMatrix.Max), ""],
+            ["dashboard: `/v1/stats/ideas/{id}/contributors?window=90d` (the sampled ideas)", Ms(IdeaContributors.Percentile(50)),
+                Ms(IdeaContributors.Percentile(99)), Ms(IdeaContributors.Max), ""],
         ]);
         report.Line($"Interest index: activity per tag, user and UTC day ({interestSize.Entries:N0} (tag, user) entries, {interestSize.Days:N0} day counts), " +
             $"{interestBytes / 1024.0 / 1024.0:N1} MiB; the ideas by tag, {tagPairs:N0} (tag, idea) pairs, {indexBytes / 1024.0:N0} KiB; each built anew in process " +

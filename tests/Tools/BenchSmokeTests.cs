@@ -35,6 +35,7 @@ public sealed partial class BenchSmokeTests
         Assert.Matches(SoakMinute(), text);
         Assert.Matches(WarmUpdates(), text);
         Assert.Equal(2, MatchmakingRow().Matches(text).Count);
+        Assert.Equal(3, DashboardRow().Matches(text).Count);
         Assert.Matches(InterestIndexWeight(), text);
         Assert.Matches(InterestIndex(), text);
         Assert.Matches(FollowLedger(), text);
@@ -85,6 +86,9 @@ public sealed partial class BenchSmokeTests
 
     [GeneratedRegex(@"\| (people for an idea|ideas for a user) \| \d+\.\d ms \| \d+\.\d ms \| \d+\.\d ms \| p99 < 20 ms \|")]
     private static partial Regex MatchmakingRow();
+
+    [GeneratedRegex(@"\| dashboard: [^|]+ \| \d+\.\d ms \| \d+\.\d ms \| \d+\.\d ms \|  \|")]
+    private static partial Regex DashboardRow();
 
     [GeneratedRegex(@"the ideas by tag, [\d,]+ \(tag, idea\) pairs, -?[\d,]+ KiB")]
     private static partial Regex InterestIndex();
