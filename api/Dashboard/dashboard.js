@@ -10,7 +10,7 @@ const Reference = { creators: 0.01, editors: 0.09, audience: 0.90 };
 // Okabe-Ito colours: told apart under the common kinds of colour blindness.
 const Colours = { creators: '#D55E00', editors: '#0072B2', audience: '#009E73', inactive: '#999999', reference: '#E69F00', prior: '#000000' };
 
-const state = { key: sessionStorage.getItem(KeyStorage), charts: {}, refreshes: 0, busy: false, following: null, followers: null, ideaId: null };
+const state = { key: sessionStorage.getItem(KeyStorage), charts: {}, refreshes: 0, busy: false, again: false, following: null, followers: null, ideaId: null };
 
 class NeedsKey extends Error {}
 
@@ -213,13 +213,20 @@ function renderFunnel(f) {
   $('funnelSummary').textContent = `${number(promoted)} users moved up a tier (reading to contributing to creating) and ${number(droppedOut)} dropped out (active in the previous window, inactive in this one).`;
 }
 
+// One read of every view at a time; a change of the controls during a read starts another when it ends, so the
+// page always ends up showing the controls' latest values (and says which in body[data-shown]).
 async function refresh() {
-  if (state.busy) return;
+  if (state.busy) {
+    state.again = true;
+    return;
+  }
   state.busy = true;
+  document.body.dataset.busy = 'true';
+  const [span, by, at] = [windowValue(), byValue(), asOf()];
   try {
     const [participation, daily, ties, matrix, top, funnel] = await Promise.all(
       ['participation', 'daily', 'ties', 'matrix', 'top', 'funnel'].map((name) => api(Sources[name]())));
-    document.querySelectorAll('.by-name').forEach((element) => { element.textContent = byValue(); });
+    document.querySelectorAll('.by-name').forEach((element) => { element.textContent = by; });
     renderPyramid(participation);
     renderTrend(daily);
     renderTies(ties);
@@ -229,13 +236,18 @@ async function refresh() {
     $('keyForm').hidden = true;
     state.refreshes += 1;
     document.body.dataset.refreshes = String(state.refreshes);
-    document.body.dataset.shown = `${windowValue()}|${byValue()}|${asOf() ?? ''}`;
-    $('status').textContent = `Updated ${new Date().toISOString().slice(11, 19)} UTC, ${windowValue()} window ending ${asOf() ?? 'now'}` +
+    document.body.dataset.shown = `${span}|${by}|${at ?? ''}`;
+    $('status').textContent = `Updated ${new Date().toISOString().slice(11, 19)} UTC, ${span} window ending ${at ?? 'now'}` +
       ($('autoRefresh').checked ? '; refreshes every 10 s.' : '.');
   } catch (error) {
     $('status').textContent = error instanceof NeedsKey ? error.message : `Could not load the dashboard: ${error.message}`;
   } finally {
     state.busy = false;
+    document.body.dataset.busy = 'false';
+    if (state.again) {
+      state.again = false;
+      refresh();
+    }
   }
 }
 

@@ -80,8 +80,17 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture) : IClassFixt
         Assert.StartsWith(string.Create(CultureInfo.InvariantCulture, $"{promoted:N0} users moved up a tier (reading to contributing to creating) and {droppedOut:N0} dropped out"),
             await page.Locator("#funnelSummary").InnerTextAsync());
 
+        // The dimension changes while the read for the new window is still under way (held at its funnel): the page must
+        // end up showing both changes, not the first read labelled with the second's values.
+        var held = new TaskCompletionSource();
+        await page.RouteAsync("**/v1/stats/funnel?window=7d*", async route =>
+        {
+            await held.Task;
+            await route.ContinueAsync();
+        });
         await page.SelectOptionAsync("#window", "7d");
         await page.SelectOptionAsync("#by", "function");
+        held.SetResult();
         await DashboardFixture.LoadedAsync(page, "7d", "function");
         var second = await ShownAsync(page);
         second.AssertEqual(await ExpectedAsync("7d", "function"));

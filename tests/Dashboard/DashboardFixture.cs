@@ -33,12 +33,18 @@ public sealed class DashboardFixture : IAsyncLifetime
         (playwright, Browser) = await Chromium.LaunchAsync();
     }
 
-    /// <summary>A new page on the dashboard, at <paramref name="width"/> x <paramref name="height"/>, once its first load finished.</summary>
+    /// <summary>
+    /// A new page on the dashboard, at <paramref name="width"/> x <paramref name="height"/>, once its first load finished,
+    /// with its periodic refresh turned off and none under way: a refresh redraws the tables, which would take the focus
+    /// or a clicked button away from a test in the middle of a step.
+    /// </summary>
     public async Task<IPage> OpenAsync(int width = 1280, int height = 800)
     {
         var page = await Chromium.NewPageAsync(Browser, Client.BaseAddress!, width, height);
         await page.GotoAsync("/dashboard");
         await LoadedAsync(page, "28d", "country");
+        await page.Locator("#autoRefresh").UncheckAsync();
+        await page.WaitForFunctionAsync("() => document.body.dataset.busy === 'false'");
         return page;
     }
 

@@ -32,7 +32,7 @@ public sealed class DashboardKeyTests : IAsyncLifetime
         var page = await Chromium.NewPageAsync(browser, client.BaseAddress!);
         await page.GotoAsync("/dashboard");
         await page.Locator("#keyForm").WaitForAsync();
-        Assert.Equal("An API key is needed.", await page.Locator("#status").InnerTextAsync());
+        await page.WaitForFunctionAsync("() => document.getElementById('status').textContent === 'An API key is needed.'");
 
         await page.Locator("#key").FillAsync(writer);
         await page.Locator("#key").PressAsync("Enter");
