@@ -52,7 +52,7 @@ public sealed class SuggestionsBenchmark(Settings settings)
 
     private const int DashboardReads = 60;
 
-    private static readonly string[] MatrixDimensions = ["country", "function", "department"];
+    private static readonly Dimension[] MatrixDimensions = [Dimension.Country, Dimension.Function, Dimension.Department];
 
     public async Task RunAsync()
     {
@@ -87,7 +87,7 @@ public sealed class SuggestionsBenchmark(Settings settings)
         }
         for (var i = 0; i < DashboardReads; i++)
         {
-            TieMatrix.Add(await ReadAsync(client, $"/v1/stats/ties/matrix?window=28d&by={MatrixDimensions[i % 3]}", "\"cells\""));
+            TieMatrix.Add(await ReadAsync(client, $"/v1/stats/ties/matrix?window=28d&by={MatrixDimensions[i % 3].ToWireName()}", "\"cells\""));
             IdeaContributors.Add(await ReadAsync(client, $"/v1/stats/ideas/{ideas[i % ideas.Count]}/contributors?window=90d", "\"groups\""));
         }
         Console.WriteLine($"suggestions: people p50 {People.Percentile(50):F2} ms, p99 {People.Percentile(99):F2} ms; " +
@@ -150,7 +150,7 @@ public sealed class SuggestionsBenchmark(Settings settings)
         for (var i = 0; i < DashboardReads; i++)
         {
             var started = Stopwatch.GetTimestamp();
-            _ = model.TieMatrix(ReadWindow.Days28, end, Enum.Parse<Dimension>(MatrixDimensions[i % 3], ignoreCase: true), privacyFloor: 5);
+            _ = model.TieMatrix(ReadWindow.Days28, end, MatrixDimensions[i % 3], privacyFloor: 5);
             InProcessTieMatrix.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         Console.WriteLine($"suggestions in process: people p99 {InProcessPeople.Percentile(99):F2} ms, ideas p99 {InProcessIdeas.Percentile(99):F2} ms");

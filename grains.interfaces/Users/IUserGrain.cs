@@ -50,5 +50,4 @@ public interface IUserGrain : IGrainWithStringKey, IRebuildableGrain
     /// the user is unknown.
     /// </summary>
     Task<StaleFollow[]?> GetStaleFollowsAsync(DateTimeOffset seenBy);
-
 }
