@@ -10,7 +10,7 @@ const Reference = { creators: 0.01, editors: 0.09, audience: 0.90 };
 // Okabe-Ito colours: told apart under the common kinds of colour blindness.
 const Colours = { creators: '#D55E00', editors: '#0072B2', audience: '#009E73', inactive: '#999999', reference: '#E69F00', prior: '#000000' };
 
-const state = { key: sessionStorage.getItem(KeyStorage), charts: {}, refreshes: 0, busy: false, again: false, following: null, followers: null, ideaId: null };
+const state = { key: sessionStorage.getItem(KeyStorage), charts: {}, busy: false, again: false, following: null, followers: null, ideaId: null };
 
 class NeedsKey extends Error {}
 
@@ -234,8 +234,6 @@ async function refresh() {
     renderTop(top);
     renderFunnel(funnel);
     $('keyForm').hidden = true;
-    state.refreshes += 1;
-    document.body.dataset.refreshes = String(state.refreshes);
     document.body.dataset.shown = `${span}|${by}|${at ?? ''}`;
     $('status').textContent = `Updated ${new Date().toISOString().slice(11, 19)} UTC, ${span} window ending ${at ?? 'now'}` +
       ($('autoRefresh').checked ? '; refreshes every 10 s.' : '.');
